@@ -1,0 +1,5 @@
+"""Allow `python -m certdrill`."""
+
+from certdrill.cli import main
+
+raise SystemExit(main())

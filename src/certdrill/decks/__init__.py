@@ -1,0 +1,1 @@
+"""Deck files: format v1 (schema, loader, lint), importers and exporters."""

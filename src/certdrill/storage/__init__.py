@@ -1,0 +1,1 @@
+"""SQLite storage: tables, engine factory, repositories, schema versions."""

@@ -1,0 +1,163 @@
+"""Put decks into the database: first load, re-import and upgrade, keeping every review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session
+
+from certdrill.core.model import Deck
+from certdrill.decks.bundled import bundled_deck_paths
+from certdrill.decks.loader import load_valid_deck, read_header
+from certdrill.errors import CertdrillError
+from certdrill.storage.convert import exam_to_json, question_values
+from certdrill.storage.engine import begin_write
+from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow
+
+BUNDLED = "bundled"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run, would do)."""
+
+    deck_id: str
+    title: str
+    version: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    reset: list[str] = field(default_factory=list)  # answer key changed: scheduling restarted
+    retired: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    new_deck: bool = False
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired or self.restored or self.new_deck)
+
+    def summary(self) -> str:
+        verb = "would " if self.dry_run else ""
+        parts = [
+            f"{len(self.added)} added", f"{len(self.updated)} updated",
+            f"{len(self.retired)} retired", f"{self.unchanged} unchanged",
+        ]
+        if self.reset:
+            parts.insert(2, f"{len(self.reset)} with a changed answer (scheduling {verb}restart)")
+        if self.restored:
+            parts.insert(2, f"{len(self.restored)} restored")
+        head = f"{self.deck_id} {self.version}: "
+        return head + ("nothing to change" if not self.changed else ", ".join(parts))
+
+
+def import_deck(
+    session: Session, *, deck: Deck, source: str, now: datetime, dry_run: bool = False
+) -> ImportReport:
+    """Add or upgrade `deck` in one transaction, matching questions by id.
+
+    Wording edits keep the memory state; a changed answer key resets the card's scheduling
+    but keeps its reviews; questions missing from the new version are retired, not deleted.
+    """
+    begin_write(session)
+    try:
+        report = _apply(session, deck, source, now, dry_run)
+    except BaseException:
+        session.rollback()
+        raise
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    return report
+
+
+def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bool) -> ImportReport:
+    report = ImportReport(deck.id, deck.title, deck.version, dry_run=dry_run)
+    existing = session.get(DeckRow, deck.id)
+    if existing is None:
+        report.new_deck = True
+        session.add(DeckRow(
+            id=deck.id, title=deck.title, version=deck.version, license=deck.license,
+            description=deck.description, source=source, exam=exam_to_json(deck.exam), imported_at=now,
+        ))
+    else:
+        if (existing.source == BUNDLED) != (source == BUNDLED):
+            owner = "a bundled deck" if existing.source == BUNDLED else f"a deck imported from {existing.source}"
+            raise CertdrillError(
+                f"deck id '{deck.id}' already belongs to {owner}; import under another id with --deck-id"
+            )
+        existing.title, existing.version, existing.license = deck.title, deck.version, deck.license
+        existing.description, existing.exam = deck.description, exam_to_json(deck.exam)
+        existing.source, existing.imported_at = source, now
+        session.add(existing)
+    session.flush()
+    session.execute(delete(DomainRow).where(DomainRow.deck_id == deck.id))  # type: ignore[arg-type]
+    session.execute(insert(DomainRow), [
+        {"deck_id": deck.id, "id": d.id, "name": d.name, "weight": d.weight, "position": i,
+         "tasks": [[t.id, t.name] for t in d.tasks]}
+        for i, d in enumerate(deck.domains)
+    ])
+
+    old = {
+        qid: (pk, content_hash, answer_key, retired, position)
+        for qid, pk, content_hash, answer_key, retired, position in session.execute(
+            select(QuestionRow.qid, QuestionRow.pk, QuestionRow.content_hash, QuestionRow.answer_key,  # type: ignore[call-overload]
+                   QuestionRow.retired, QuestionRow.position).where(QuestionRow.deck_id == deck.id)
+        )
+    }
+    fresh: list[dict[str, object]] = []
+    for position, q in enumerate(deck.questions):
+        values = question_values(deck.id, q, position)
+        before = old.pop(q.id, None)
+        if before is None:
+            fresh.append(values)
+            report.added.append(q.id)
+            continue
+        pk, content_hash, answer_key, retired, old_position = before
+        if content_hash == values["content_hash"] and not retired and old_position == position:
+            report.unchanged += 1
+            continue
+        if retired:
+            report.restored.append(q.id)
+        elif content_hash != values["content_hash"]:
+            report.updated.append(q.id)
+        else:
+            report.unchanged += 1
+        session.execute(update(QuestionRow).where(QuestionRow.pk == pk).values(**values))  # type: ignore[arg-type]
+        if answer_key != values["answer_key"]:
+            report.reset.append(q.id)
+            session.execute(
+                update(CardRow).where(CardRow.id == pk)  # type: ignore[arg-type]
+                .values(state=0, step=None, stability=None, difficulty=None, due=None, last_review=None)
+            )
+    if fresh:
+        first_pk = (session.execute(select(QuestionRow.pk).order_by(QuestionRow.pk.desc()).limit(1)).scalar() or 0) + 1  # type: ignore[union-attr]
+        for offset, values in enumerate(fresh):
+            values["pk"] = first_pk + offset
+        session.execute(insert(QuestionRow), fresh)
+        session.execute(insert(CardRow), [{"id": v["pk"], "deck_id": deck.id, "state": 0} for v in fresh])
+    gone = [(qid, pk) for qid, (pk, _h, _k, retired, _p) in old.items() if not retired]
+    if gone:
+        report.retired.extend(qid for qid, _ in gone)
+        session.execute(
+            update(QuestionRow).where(QuestionRow.pk.in_([pk for _, pk in gone])).values(retired=True)  # type: ignore[union-attr]
+        )
+    return report
+
+
+def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = None) -> list[ImportReport]:
+    """Load bundled decks on first start; upgrade those whose `version` changed."""
+    known = dict(session.execute(select(DeckRow.id, DeckRow.version).where(DeckRow.source == BUNDLED)).all())  # type: ignore[call-overload]
+    session.rollback()
+    reports = []
+    for path in bundled_deck_paths(root):
+        header = read_header(path)
+        if known.get(header.id) == header.version:
+            continue
+        deck = load_valid_deck(path)
+        reports.append(import_deck(session, deck=deck, source=BUNDLED, now=now))
+    return reports

@@ -1,0 +1,202 @@
+"""Read-only summaries for the dashboard and the CLI: decks, due counts, daily stats."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import case, func, select, text
+from sqlmodel import Session
+
+from certdrill.core.clock import ROLLOVER_HOUR, day_start, study_date
+from certdrill.core.model import ExamInfo
+from certdrill.core.scheduling import STATE_NAMES
+from certdrill.storage.convert import exam_from_json
+from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow, ReviewRow
+from certdrill.storage.types import to_db_time
+
+
+@dataclass
+class DomainCount:
+    id: str
+    name: str
+    weight: float
+    questions: int
+
+
+@dataclass
+class DeckSummary:
+    id: str
+    title: str
+    version: str
+    source: str
+    exam: ExamInfo | None
+    exam_date: str | None
+    questions: int
+    retired: int
+    domains: list[DomainCount]
+    due_now: int
+    new_available: int
+    new_left_today: int
+    reviews_today: int
+    suspended: int
+    flagged: int
+
+    def to_json(self) -> dict[str, Any]:
+        exam = self.exam
+        return {
+            "id": self.id, "title": self.title, "version": self.version, "source": self.source,
+            "questions": self.questions, "retired_questions": self.retired,
+            "domains": [{"id": d.id, "name": d.name, "weight": d.weight, "questions": d.questions} for d in self.domains],
+            "due_now": self.due_now, "new_available": self.new_available,
+            "new_left_today": self.new_left_today, "reviews_today": self.reviews_today,
+            "suspended": self.suspended, "flagged": self.flagged, "exam_date": self.exam_date,
+            "exam": None if exam is None else {
+                "code": exam.code, "status": exam.status,
+                "retired_on": exam.retired_on.isoformat() if exam.retired_on else None,
+                "successor": exam.successor, "questions": exam.questions, "minutes": exam.minutes,
+                "pass": None if exam.pass_mark is None else {
+                    "scaled": exam.pass_mark.scaled, "raw": exam.pass_mark.raw,
+                    "estimated": exam.pass_mark.estimated,
+                },
+            },
+        }
+
+
+def deck_summaries(session: Session, *, now: datetime, tz: tzinfo, new_per_day: int) -> list[DeckSummary]:
+    """One summary per deck: questions per domain, due now, new available, today's work."""
+    start = day_start(now, tz)
+    live = (CardRow.suspended == False) & (QuestionRow.retired == False)  # noqa: E712
+    unburied = (CardRow.buried_until == None) | (CardRow.buried_until <= now)  # type: ignore[operator]  # noqa: E711
+    card_counts = {
+        row.deck_id: row
+        for row in session.execute(
+            select(
+                CardRow.deck_id,
+                func.sum(case((live & unburied & (CardRow.state > 0) & (CardRow.due <= now), 1), else_=0)).label("due"),  # type: ignore[operator]
+                func.sum(case((live & unburied & (CardRow.state == 0), 1), else_=0)).label("new"),
+                func.sum(case((CardRow.suspended == True, 1), else_=0)).label("suspended"),  # noqa: E712
+                func.sum(case((CardRow.flagged == True, 1), else_=0)).label("flagged"),  # noqa: E712
+            )
+            .join(QuestionRow, QuestionRow.pk == CardRow.id)  # type: ignore[arg-type]
+            .group_by(CardRow.deck_id)
+        )
+    }
+    per_domain: dict[str, Counter[str]] = {}
+    retired: Counter[str] = Counter()
+    for deck_id, domain_id, is_retired, n in session.execute(
+        select(QuestionRow.deck_id, QuestionRow.domain_id, QuestionRow.retired, func.count())  # type: ignore[call-overload]
+        .group_by(QuestionRow.deck_id, QuestionRow.domain_id, QuestionRow.retired)
+    ):
+        if is_retired:
+            retired[deck_id] += n
+        else:
+            per_domain.setdefault(deck_id, Counter())[domain_id] += n
+    today = {
+        deck_id: (reviews, new)
+        for deck_id, reviews, new in session.execute(
+            select(ReviewRow.deck_id, func.count(), func.sum(case((ReviewRow.was_new == True, 1), else_=0)))  # type: ignore[call-overload]  # noqa: E712
+            .where(ReviewRow.reviewed_at >= start, ReviewRow.mode == "review")
+            .group_by(ReviewRow.deck_id)
+        )
+    }
+    domains: dict[str, list[DomainRow]] = {}
+    for d in session.execute(select(DomainRow).order_by(DomainRow.position)).scalars():  # type: ignore[arg-type]
+        domains.setdefault(d.deck_id, []).append(d)
+    out = []
+    for deck in session.execute(select(DeckRow).order_by(DeckRow.id)).scalars():
+        counts = card_counts.get(deck.id)
+        reviews_today, new_today = today.get(deck.id, (0, 0))
+        limit = deck.new_per_day if deck.new_per_day is not None else new_per_day
+        new_left = max(0, limit - int(new_today or 0))
+        new_total = int(counts.new or 0) if counts else 0
+        in_domains = per_domain.get(deck.id, Counter())
+        out.append(DeckSummary(
+            id=deck.id, title=deck.title, version=deck.version, source=deck.source,
+            exam=exam_from_json(deck.exam), exam_date=deck.exam_date,
+            questions=sum(in_domains.values()), retired=retired[deck.id],
+            domains=[DomainCount(d.id, d.name, d.weight, in_domains[d.id]) for d in domains.get(deck.id, [])],
+            due_now=int(counts.due or 0) if counts else 0, new_available=min(new_total, new_left),
+            new_left_today=new_left, reviews_today=int(reviews_today or 0),
+            suspended=int(counts.suspended or 0) if counts else 0,
+            flagged=int(counts.flagged or 0) if counts else 0,
+        ))
+    return out
+
+
+@dataclass
+class Stats:
+    reviews_total: int
+    reviews_today: int
+    streak_days: int
+    accuracy_30d: float | None
+    cards_by_state: dict[str, int]
+    daily: dict[str, int] = field(default_factory=dict)  # study date -> answers (review mode)
+    due_forecast: list[int] = field(default_factory=list)  # due per day, today first
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reviews_total": self.reviews_total, "reviews_today": self.reviews_today,
+            "streak_days": self.streak_days, "accuracy_30d": self.accuracy_30d,
+            "cards_by_state": self.cards_by_state, "daily_reviews": self.daily,
+            "due_forecast": self.due_forecast,
+        }
+
+
+def _local_day_sql(now: datetime, tz: tzinfo) -> str:
+    offset = now.astimezone(tz).utcoffset() or timedelta(0)
+    seconds = int(offset.total_seconds()) - ROLLOVER_HOUR * 3600
+    return f"date(substr(reviewed_at, 1, 19), '{seconds:+d} seconds')"
+
+
+def daily_counts(session: Session, *, now: datetime, tz: tzinfo, days: int, deck_id: str | None = None) -> dict[str, int]:
+    """Review-mode answers per study day over the last `days` days (timezone offset of today)."""
+    since = to_db_time(day_start(now, tz) - timedelta(days=days - 1))
+    sql = (
+        f"SELECT {_local_day_sql(now, tz)} AS day, count(*) FROM review "
+        "WHERE reviewed_at >= :since AND mode = 'review'"
+        + (" AND deck_id = :deck" if deck_id else "")
+        + " GROUP BY day"
+    )
+    rows = session.execute(text(sql), {"since": since, "deck": deck_id})
+    return {day: n for day, n in rows}
+
+
+def streak(daily: dict[str, int], *, now: datetime, tz: tzinfo) -> int:
+    """Consecutive study days with answers, ending today (or yesterday if none yet today)."""
+    day = datetime.fromisoformat(study_date(now, tz)).date()
+    if not daily.get(day.isoformat()):
+        day -= timedelta(days=1)
+    count = 0
+    while daily.get(day.isoformat()):
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def stats(session: Session, *, now: datetime, tz: tzinfo, days: int = 365) -> Stats:
+    daily = daily_counts(session, now=now, tz=tz, days=days)
+    since = now - timedelta(days=30)
+    right, answered = session.execute(
+        select(func.sum(case((ReviewRow.correct == True, 1), else_=0)), func.count())  # noqa: E712
+        .where(ReviewRow.reviewed_at >= since, ReviewRow.correct != None, ReviewRow.mode == "review")  # type: ignore[operator]  # noqa: E711
+    ).one()
+    by_state = dict(session.execute(select(CardRow.state, func.count()).group_by(CardRow.state)).all())  # type: ignore[call-overload]
+    start = day_start(now, tz)
+    forecast = [0] * 30
+    for due, in session.execute(
+        select(CardRow.due).where(CardRow.state > 0, CardRow.suspended == False, CardRow.due < start + timedelta(days=30))  # type: ignore[operator]  # noqa: E712
+    ):
+        index = max(0, (due - start).days)
+        if index < 30:
+            forecast[index] += 1
+    return Stats(
+        reviews_total=session.execute(select(func.count()).select_from(ReviewRow).where(ReviewRow.mode == "review")).scalar_one(),  # type: ignore[arg-type]
+        reviews_today=daily.get(study_date(now, tz), 0),
+        streak_days=streak(daily, now=now, tz=tz),
+        accuracy_30d=(int(right or 0) / answered) if answered else None,
+        cards_by_state={STATE_NAMES[s]: int(by_state.get(s, 0)) for s in STATE_NAMES},
+        daily=daily, due_forecast=forecast,
+    )

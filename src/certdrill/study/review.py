@@ -1,0 +1,244 @@
+"""The review loop: next card, answer, re-rate, undo, suspend, bury, flag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Literal
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from certdrill.core import grading, scheduling
+from certdrill.core.clock import day_start, next_day_start
+from certdrill.core.model import Question
+from certdrill.core.scheduling import CardState, SchedulerSettings
+from certdrill.errors import CertdrillError
+from certdrill.storage.convert import apply_card_state, card_state, question_from_row
+from certdrill.storage.engine import begin_write
+from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow
+
+Mode = Literal["review", "practice", "exam"]
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCard:
+    """A question ready to show, with the memory state of its card."""
+
+    card_id: int
+    deck_id: str
+    question: Question
+    state: CardState
+    flagged: bool = False
+    suspended: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    """What an answer did, committed before this is returned."""
+
+    review_id: int
+    correct: bool | None
+    rating: int
+    before: CardState
+    after: CardState
+    intervals: dict[int, timedelta]  # rating -> time until the card returns, from `before`
+
+
+def _available(now: datetime):  # type: ignore[no-untyped-def]
+    return (
+        (CardRow.suspended == False)  # noqa: E712
+        & ((CardRow.buried_until == None) | (CardRow.buried_until <= now))  # type: ignore[operator]  # noqa: E711
+        & (QuestionRow.retired == False)  # noqa: E712
+    )
+
+
+def _first(session: Session, deck_ids: Sequence[str], states: Iterable[int], due_by: datetime | None,
+           now: datetime, exclude: set[int]) -> int | None:
+    stmt = (
+        select(CardRow.id)
+        .join(QuestionRow, QuestionRow.pk == CardRow.id)  # type: ignore[arg-type]
+        .where(CardRow.deck_id.in_(deck_ids), CardRow.state.in_(list(states)), _available(now))  # type: ignore[attr-defined]
+    )
+    if due_by is not None:
+        stmt = stmt.where(CardRow.due <= due_by)  # type: ignore[operator]
+    if exclude:
+        stmt = stmt.where(CardRow.id.not_in(exclude))  # type: ignore[attr-defined]
+    return session.execute(stmt.order_by(CardRow.due, CardRow.id).limit(1)).scalar()  # type: ignore[arg-type]
+
+
+def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
+    """How many new questions of the deck were started in today's study day."""
+    return session.execute(
+        select(func.count()).select_from(ReviewRow).where(
+            ReviewRow.deck_id == deck_id, ReviewRow.reviewed_at >= day_start(now, tz),  # type: ignore[arg-type, operator]
+            ReviewRow.was_new == True, ReviewRow.mode == "review",  # noqa: E712
+        )
+    ).scalar_one()
+
+
+def new_limit(session: Session, *, deck_id: str, default: int) -> int:
+    value = session.execute(select(DeckRow.new_per_day).where(DeckRow.id == deck_id)).scalar()  # type: ignore[call-overload]
+    return default if value is None else int(value)
+
+
+def next_card(
+    session: Session, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo, new_per_day: int,
+    exclude: Iterable[int] = (),
+) -> StudyCard | None:
+    """Learning cards due, then reviews due, then new cards within each deck's daily limit."""
+    skip = set(exclude)
+    card_id = _first(session, deck_ids, (1, 3), now, now, skip) or _first(session, deck_ids, (2,), now, now, skip)
+    if card_id is None:
+        for deck_id in deck_ids:
+            limit = new_limit(session, deck_id=deck_id, default=new_per_day)
+            if new_today(session, deck_id=deck_id, now=now, tz=tz) < limit:
+                card_id = _first(session, [deck_id], (0,), None, now, skip)
+                if card_id is not None:
+                    break
+    if card_id is None:  # nothing else to do: bring learning steps forward a little, as Anki does
+        card_id = _first(session, deck_ids, (1, 3), now + LEARN_AHEAD, now, skip)
+    return None if card_id is None else load_card(session, card_id=card_id)
+
+
+def load_card(session: Session, *, card_id: int) -> StudyCard:
+    card = session.get(CardRow, card_id)
+    question = session.get(QuestionRow, card_id)
+    if card is None or question is None:
+        raise CertdrillError(f"card {card_id} does not exist")
+    return StudyCard(card.id, card.deck_id, question_from_row(question), card_state(card),
+                     card.flagged, card.suspended)
+
+
+def answer(
+    session: Session, *, card_id: int, chosen: Sequence[int] = (), rating: int | None = None,
+    now: datetime, duration_ms: int = 0, mode: Mode = "review", scheduler_settings: SchedulerSettings,
+) -> AnswerResult:
+    """Grade, update the memory state (review mode only) and store the review: one transaction."""
+    begin_write(session)
+    card = session.get(CardRow, card_id)
+    question_row = session.get(QuestionRow, card_id)
+    if card is None or question_row is None:
+        session.rollback()
+        raise CertdrillError(f"card {card_id} does not exist")
+    question = question_from_row(question_row)
+    correct: bool | None = None
+    if question.kind == "flashcard":
+        if rating is None:
+            session.rollback()
+            raise CertdrillError("a flashcard needs a rating (1 Again, 2 Hard, 3 Good, 4 Easy)")
+    else:
+        bad = [i for i in chosen if not 0 <= i < len(question.choices)]
+        if bad:
+            session.rollback()
+            raise CertdrillError(f"choice {bad[0] + 1} does not exist; the question has {len(question.choices)}")
+        correct = grading.is_correct(question, chosen)
+        if rating is None:
+            rating = grading.default_rating(correct)
+    if rating not in (1, 2, 3, 4):
+        session.rollback()
+        raise CertdrillError(f"rating must be 1-4, not {rating}")
+    before = card_state(card)
+    scheduler = scheduling.make_scheduler(scheduler_settings)
+    after = before
+    if mode == "review":
+        after = scheduling.review(before, rating, now, scheduler)
+        apply_card_state(card, after)
+        card.buried_until = None
+        session.add(card)
+    row = ReviewRow(
+        card_id=card_id, deck_id=card.deck_id, reviewed_at=now, rating=rating, correct=correct,
+        chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
+        was_new=before.state == scheduling.NEW and mode == "review",
+        state_before=before.to_json() if mode == "review" else None,
+    )
+    session.add(row)
+    session.commit()
+    assert row.id is not None
+    intervals = scheduling.preview(before, now, scheduler) if mode == "review" else {}
+    return AnswerResult(row.id, correct, rating, before, after, intervals)
+
+
+def rerate(
+    session: Session, *, review_id: int, rating: int, scheduler_settings: SchedulerSettings
+) -> AnswerResult:
+    """Change the rating of the card's latest answer (the learner overrode the default)."""
+    begin_write(session)
+    row = session.get(ReviewRow, review_id)
+    if row is None:
+        session.rollback()
+        raise CertdrillError(f"review {review_id} does not exist")
+    latest = session.execute(
+        select(func.max(ReviewRow.id)).where(ReviewRow.card_id == row.card_id)  # type: ignore[arg-type]
+    ).scalar_one()
+    if latest != review_id:
+        session.rollback()
+        raise CertdrillError("only the latest answer of a card can be re-rated")
+    card = session.get(CardRow, row.card_id)
+    assert card is not None
+    scheduler = scheduling.make_scheduler(scheduler_settings)
+    before = CardState.from_json(row.state_before) if row.state_before else card_state(card)
+    after = before
+    if row.mode == "review":
+        after = scheduling.review(before, rating, row.reviewed_at, scheduler)
+        apply_card_state(card, after)
+        session.add(card)
+    row.rating = rating
+    session.add(row)
+    session.commit()
+    intervals = scheduling.preview(before, row.reviewed_at, scheduler) if row.mode == "review" else {}
+    return AnswerResult(review_id, row.correct, rating, before, after, intervals)
+
+
+def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None) -> int | None:
+    """Take back the latest review or practice answer exactly; returns its card id (None if none)."""
+    begin_write(session)
+    stmt = select(ReviewRow).where(ReviewRow.mode != "exam")  # type: ignore[arg-type]
+    if deck_ids is not None:
+        stmt = stmt.where(ReviewRow.deck_id.in_(deck_ids))  # type: ignore[attr-defined]
+    row = session.execute(stmt.order_by(ReviewRow.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+    if row is None:
+        session.rollback()
+        return None
+    if row.mode == "review" and row.state_before is not None:
+        card = session.get(CardRow, row.card_id)
+        assert card is not None
+        apply_card_state(card, CardState.from_json(row.state_before))
+        session.add(card)
+    card_id = row.card_id
+    session.execute(delete(ReviewRow).where(ReviewRow.id == row.id))  # type: ignore[arg-type]
+    session.commit()
+    return card_id
+
+
+def _update_card(session: Session, card_id: int, **values: object) -> CardRow:
+    begin_write(session)
+    card = session.get(CardRow, card_id)
+    if card is None:
+        session.rollback()
+        raise CertdrillError(f"card {card_id} does not exist")
+    for key, value in values.items():
+        setattr(card, key, value)
+    session.add(card)
+    session.commit()
+    return card
+
+
+def set_suspended(session: Session, *, card_id: int, suspended: bool) -> None:
+    _update_card(session, card_id, suspended=suspended)
+
+
+def set_flagged(session: Session, *, card_id: int, flagged: bool) -> None:
+    _update_card(session, card_id, flagged=flagged)
+
+
+def bury(session: Session, *, card_id: int, now: datetime, tz: tzinfo) -> None:
+    """Hide the card until the next study day starts."""
+    _update_card(session, card_id, buried_until=next_day_start(now, tz))
+
+
+def reset_card(session: Session, *, card_id: int) -> None:
+    """Forget the card's schedule (its reviews stay)."""
+    _update_card(session, card_id, state=0, step=None, stability=None, difficulty=None, due=None, last_review=None)
