@@ -76,7 +76,10 @@ def _database_error(exc: sqlite3.OperationalError) -> int:
 def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from certdrill.study.workspace import Workspace
 
-    return Workspace.open(args.data_dir)
+    ws = Workspace.open(args.data_dir)
+    for warning in ws.warnings:
+        print(f"certdrill: warning: {warning}", file=sys.stderr)
+    return ws
 
 
 def _run_tui(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ MAX_YAML_BYTES = 32 * 1024 * 1024
 class Located(dict[Any, Any]):
     """A mapping that remembers the line it starts on and the line of each key."""
 
-    __slots__ = ("line", "key_lines", "duplicate_keys")
+    __slots__ = ("duplicate_keys", "key_lines", "line")
 
     def __init__(self, line: int) -> None:
         super().__init__()

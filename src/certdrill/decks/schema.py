@@ -95,7 +95,9 @@ class _Reader:
             return default
         if isinstance(value, str):
             return clean_text(value)
-        if isinstance(value, (int, float, date)) and not isinstance(value, bool):
+        if isinstance(value, bool):
+            self._bad(key, "a string (YAML reads bare yes/no/on/off as true/false: quote it)", value)
+        elif isinstance(value, (int, float, date)):
             self._bad(key, "a string (put it in quotes)", value)
         else:
             self._bad(key, "a string", value)

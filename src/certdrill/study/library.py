@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, update
-from sqlmodel import Session
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import Session, col
 
 from certdrill.core.model import Deck
 from certdrill.decks.bundled import bundled_deck_paths
@@ -95,7 +95,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
         existing.source, existing.imported_at = source, now
         session.add(existing)
     session.flush()
-    session.execute(delete(DomainRow).where(DomainRow.deck_id == deck.id))  # type: ignore[arg-type]
+    session.execute(delete(DomainRow).where(col(DomainRow.deck_id) == deck.id))
     session.execute(insert(DomainRow), [
         {"deck_id": deck.id, "id": d.id, "name": d.name, "weight": d.weight, "position": i,
          "tasks": [[t.id, t.name] for t in d.tasks]}
@@ -105,8 +105,9 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
     old = {
         qid: (pk, content_hash, answer_key, retired, position)
         for qid, pk, content_hash, answer_key, retired, position in session.execute(
-            select(QuestionRow.qid, QuestionRow.pk, QuestionRow.content_hash, QuestionRow.answer_key,  # type: ignore[call-overload]
-                   QuestionRow.retired, QuestionRow.position).where(QuestionRow.deck_id == deck.id)
+            select(col(QuestionRow.qid), col(QuestionRow.pk), col(QuestionRow.content_hash),
+                   col(QuestionRow.answer_key), col(QuestionRow.retired), col(QuestionRow.position))
+            .where(col(QuestionRow.deck_id) == deck.id)
         )
     }
     fresh: list[dict[str, object]] = []
@@ -127,15 +128,15 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             report.updated.append(q.id)
         else:
             report.unchanged += 1
-        session.execute(update(QuestionRow).where(QuestionRow.pk == pk).values(**values))  # type: ignore[arg-type]
+        session.execute(update(QuestionRow).where(col(QuestionRow.pk) == pk).values(**values))
         if answer_key != values["answer_key"]:
             report.reset.append(q.id)
             session.execute(
-                update(CardRow).where(CardRow.id == pk)  # type: ignore[arg-type]
+                update(CardRow).where(col(CardRow.id) == pk)
                 .values(state=0, step=None, stability=None, difficulty=None, due=None, last_review=None)
             )
     if fresh:
-        first_pk = (session.execute(select(QuestionRow.pk).order_by(QuestionRow.pk.desc()).limit(1)).scalar() or 0) + 1  # type: ignore[union-attr]
+        first_pk = (session.execute(select(func.max(col(QuestionRow.pk)))).scalar() or 0) + 1
         for offset, values in enumerate(fresh):
             values["pk"] = first_pk + offset
         session.execute(insert(QuestionRow), fresh)
@@ -144,20 +145,41 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
     if gone:
         report.retired.extend(qid for qid, _ in gone)
         session.execute(
-            update(QuestionRow).where(QuestionRow.pk.in_([pk for _, pk in gone])).values(retired=True)  # type: ignore[union-attr]
+            update(QuestionRow).where(col(QuestionRow.pk).in_([pk for _, pk in gone])).values(retired=True)
         )
     return report
 
 
-def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = None) -> list[ImportReport]:
-    """Load bundled decks on first start; upgrade those whose `version` changed."""
-    known = dict(session.execute(select(DeckRow.id, DeckRow.version).where(DeckRow.source == BUNDLED)).all())  # type: ignore[call-overload]
+@dataclass
+class SyncResult:
+    """Bundled decks loaded or upgraded, and those refused (the others still load)."""
+
+    reports: list[ImportReport] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = None) -> SyncResult:
+    """Load bundled decks on first start; upgrade those whose `version` changed.
+
+    A bundled deck that fails its check is skipped with a message, so one broken file never
+    locks the learner out of the other decks and their history.
+    """
+    known: dict[str, str] = {
+        deck_id: version
+        for deck_id, version in session.execute(
+            select(col(DeckRow.id), col(DeckRow.version)).where(col(DeckRow.source) == BUNDLED)
+        )
+    }
     session.rollback()
-    reports = []
+    result = SyncResult()
     for path in bundled_deck_paths(root):
-        header = read_header(path)
-        if known.get(header.id) == header.version:
+        try:
+            header = read_header(path)
+            if known.get(header.id) == header.version:
+                continue
+            deck = load_valid_deck(path)
+        except CertdrillError as exc:
+            result.refused.append(f"bundled deck {path.name} not loaded: {exc}")
             continue
-        deck = load_valid_deck(path)
-        reports.append(import_deck(session, deck=deck, source=BUNDLED, now=now))
-    return reports
+        result.reports.append(import_deck(session, deck=deck, source=BUNDLED, now=now))
+    return result

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import case, func, select, text
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
+from sqlmodel import Session, col
 
 from certdrill.core.clock import ROLLOVER_HOUR, day_start, study_date
 from certdrill.core.model import ExamInfo
@@ -65,30 +65,35 @@ class DeckSummary:
         }
 
 
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
 def deck_summaries(session: Session, *, now: datetime, tz: tzinfo, new_per_day: int) -> list[DeckSummary]:
     """One summary per deck: questions per domain, due now, new available, today's work."""
     start = day_start(now, tz)
-    live = (CardRow.suspended == False) & (QuestionRow.retired == False)  # noqa: E712
-    unburied = (CardRow.buried_until == None) | (CardRow.buried_until <= now)  # type: ignore[operator]  # noqa: E711
+    live = and_(col(CardRow.suspended).is_(False), col(QuestionRow.retired).is_(False))
+    unburied = or_(col(CardRow.buried_until).is_(None), col(CardRow.buried_until) <= now)
+    state, due = col(CardRow.state), col(CardRow.due)
     card_counts = {
         row.deck_id: row
         for row in session.execute(
             select(
-                CardRow.deck_id,
-                func.sum(case((live & unburied & (CardRow.state > 0) & (CardRow.due <= now), 1), else_=0)).label("due"),  # type: ignore[operator]
-                func.sum(case((live & unburied & (CardRow.state == 0), 1), else_=0)).label("new"),
-                func.sum(case((CardRow.suspended == True, 1), else_=0)).label("suspended"),  # noqa: E712
-                func.sum(case((CardRow.flagged == True, 1), else_=0)).label("flagged"),  # noqa: E712
+                col(CardRow.deck_id),
+                _count_if(and_(live, unburied, state > 0, due <= now)).label("due"),
+                _count_if(and_(live, unburied, state == 0)).label("new"),
+                _count_if(col(CardRow.suspended).is_(True)).label("suspended"),
+                _count_if(col(CardRow.flagged).is_(True)).label("flagged"),
             )
-            .join(QuestionRow, QuestionRow.pk == CardRow.id)  # type: ignore[arg-type]
-            .group_by(CardRow.deck_id)
+            .join(QuestionRow, col(QuestionRow.pk) == col(CardRow.id))
+            .group_by(col(CardRow.deck_id))
         )
     }
     per_domain: dict[str, Counter[str]] = {}
     retired: Counter[str] = Counter()
     for deck_id, domain_id, is_retired, n in session.execute(
-        select(QuestionRow.deck_id, QuestionRow.domain_id, QuestionRow.retired, func.count())  # type: ignore[call-overload]
-        .group_by(QuestionRow.deck_id, QuestionRow.domain_id, QuestionRow.retired)
+        select(col(QuestionRow.deck_id), col(QuestionRow.domain_id), col(QuestionRow.retired), func.count())
+        .group_by(col(QuestionRow.deck_id), col(QuestionRow.domain_id), col(QuestionRow.retired))
     ):
         if is_retired:
             retired[deck_id] += n
@@ -97,13 +102,13 @@ def deck_summaries(session: Session, *, now: datetime, tz: tzinfo, new_per_day: 
     today = {
         deck_id: (reviews, new)
         for deck_id, reviews, new in session.execute(
-            select(ReviewRow.deck_id, func.count(), func.sum(case((ReviewRow.was_new == True, 1), else_=0)))  # type: ignore[call-overload]  # noqa: E712
-            .where(ReviewRow.reviewed_at >= start, ReviewRow.mode == "review")
-            .group_by(ReviewRow.deck_id)
+            select(col(ReviewRow.deck_id), func.count(), _count_if(col(ReviewRow.was_new).is_(True)))
+            .where(col(ReviewRow.reviewed_at) >= start, col(ReviewRow.mode) == "review")
+            .group_by(col(ReviewRow.deck_id))
         )
     }
     domains: dict[str, list[DomainRow]] = {}
-    for d in session.execute(select(DomainRow).order_by(DomainRow.position)).scalars():  # type: ignore[arg-type]
+    for d in session.execute(select(DomainRow).order_by(col(DomainRow.position))).scalars():
         domains.setdefault(d.deck_id, []).append(d)
     out = []
     for deck in session.execute(select(DeckRow).order_by(DeckRow.id)).scalars():
@@ -180,20 +185,28 @@ def stats(session: Session, *, now: datetime, tz: tzinfo, days: int = 365) -> St
     daily = daily_counts(session, now=now, tz=tz, days=days)
     since = now - timedelta(days=30)
     right, answered = session.execute(
-        select(func.sum(case((ReviewRow.correct == True, 1), else_=0)), func.count())  # noqa: E712
-        .where(ReviewRow.reviewed_at >= since, ReviewRow.correct != None, ReviewRow.mode == "review")  # type: ignore[operator]  # noqa: E711
+        select(_count_if(col(ReviewRow.correct).is_(True)), func.count()).where(
+            col(ReviewRow.reviewed_at) >= since, col(ReviewRow.correct).is_not(None), col(ReviewRow.mode) == "review"
+        )
     ).one()
-    by_state = dict(session.execute(select(CardRow.state, func.count()).group_by(CardRow.state)).all())  # type: ignore[call-overload]
+    by_state: dict[int, int] = {
+        state: n for state, n in session.execute(select(col(CardRow.state), func.count()).group_by(col(CardRow.state)))
+    }
     start = day_start(now, tz)
     forecast = [0] * 30
-    for due, in session.execute(
-        select(CardRow.due).where(CardRow.state > 0, CardRow.suspended == False, CardRow.due < start + timedelta(days=30))  # type: ignore[operator]  # noqa: E712
+    for (due,) in session.execute(
+        select(col(CardRow.due)).where(
+            col(CardRow.state) > 0, col(CardRow.suspended).is_(False), col(CardRow.due) < start + timedelta(days=30)
+        )
     ):
         index = max(0, (due - start).days)
         if index < 30:
             forecast[index] += 1
+    total: int = session.execute(
+        select(func.count()).select_from(ReviewRow).where(col(ReviewRow.mode) == "review")
+    ).scalar_one()
     return Stats(
-        reviews_total=session.execute(select(func.count()).select_from(ReviewRow).where(ReviewRow.mode == "review")).scalar_one(),  # type: ignore[arg-type]
+        reviews_total=total,
         reviews_today=daily.get(study_date(now, tz), 0),
         streak_days=streak(daily, now=now, tz=tz),
         accuracy_30d=(int(right or 0) / answered) if answered else None,

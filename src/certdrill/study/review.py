@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Literal
 
 from sqlalchemy import delete, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from certdrill.core import grading, scheduling
 from certdrill.core.clock import day_start, next_day_start
@@ -49,38 +49,40 @@ class AnswerResult:
 
 def _available(now: datetime):  # type: ignore[no-untyped-def]
     return (
-        (CardRow.suspended == False)  # noqa: E712
-        & ((CardRow.buried_until == None) | (CardRow.buried_until <= now))  # type: ignore[operator]  # noqa: E711
-        & (QuestionRow.retired == False)  # noqa: E712
+        (CardRow.suspended == False)
+        & ((CardRow.buried_until == None) | (CardRow.buried_until <= now))  # type: ignore[operator]
+        & (QuestionRow.retired == False)
     )
 
 
 def _first(session: Session, deck_ids: Sequence[str], states: Iterable[int], due_by: datetime | None,
            now: datetime, exclude: set[int]) -> int | None:
     stmt = (
-        select(CardRow.id)
-        .join(QuestionRow, QuestionRow.pk == CardRow.id)  # type: ignore[arg-type]
-        .where(CardRow.deck_id.in_(deck_ids), CardRow.state.in_(list(states)), _available(now))  # type: ignore[attr-defined]
+        select(col(CardRow.id))
+        .join(QuestionRow, col(QuestionRow.pk) == col(CardRow.id))
+        .where(col(CardRow.deck_id).in_(deck_ids), col(CardRow.state).in_(list(states)), _available(now))
     )
     if due_by is not None:
-        stmt = stmt.where(CardRow.due <= due_by)  # type: ignore[operator]
+        stmt = stmt.where(col(CardRow.due) <= due_by)
     if exclude:
-        stmt = stmt.where(CardRow.id.not_in(exclude))  # type: ignore[attr-defined]
-    return session.execute(stmt.order_by(CardRow.due, CardRow.id).limit(1)).scalar()  # type: ignore[arg-type]
+        stmt = stmt.where(col(CardRow.id).not_in(exclude))
+    found: int | None = session.execute(stmt.order_by(col(CardRow.due), col(CardRow.id)).limit(1)).scalar()
+    return found
 
 
 def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
     """How many new questions of the deck were started in today's study day."""
-    return session.execute(
+    count: int = session.execute(
         select(func.count()).select_from(ReviewRow).where(
-            ReviewRow.deck_id == deck_id, ReviewRow.reviewed_at >= day_start(now, tz),  # type: ignore[arg-type, operator]
-            ReviewRow.was_new == True, ReviewRow.mode == "review",  # noqa: E712
+            col(ReviewRow.deck_id) == deck_id, col(ReviewRow.reviewed_at) >= day_start(now, tz),
+            col(ReviewRow.was_new).is_(True), col(ReviewRow.mode) == "review",
         )
     ).scalar_one()
+    return count
 
 
 def new_limit(session: Session, *, deck_id: str, default: int) -> int:
-    value = session.execute(select(DeckRow.new_per_day).where(DeckRow.id == deck_id)).scalar()  # type: ignore[call-overload]
+    value = session.execute(select(col(DeckRow.new_per_day)).where(col(DeckRow.id) == deck_id)).scalar()
     return default if value is None else int(value)
 
 
@@ -171,7 +173,7 @@ def rerate(
         session.rollback()
         raise CertdrillError(f"review {review_id} does not exist")
     latest = session.execute(
-        select(func.max(ReviewRow.id)).where(ReviewRow.card_id == row.card_id)  # type: ignore[arg-type]
+        select(func.max(col(ReviewRow.id))).where(col(ReviewRow.card_id) == row.card_id)
     ).scalar_one()
     if latest != review_id:
         session.rollback()
@@ -195,10 +197,10 @@ def rerate(
 def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None) -> int | None:
     """Take back the latest review or practice answer exactly; returns its card id (None if none)."""
     begin_write(session)
-    stmt = select(ReviewRow).where(ReviewRow.mode != "exam")  # type: ignore[arg-type]
+    stmt = select(ReviewRow).where(col(ReviewRow.mode) != "exam")
     if deck_ids is not None:
-        stmt = stmt.where(ReviewRow.deck_id.in_(deck_ids))  # type: ignore[attr-defined]
-    row = session.execute(stmt.order_by(ReviewRow.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+        stmt = stmt.where(col(ReviewRow.deck_id).in_(deck_ids))
+    row = session.execute(stmt.order_by(col(ReviewRow.id).desc()).limit(1)).scalar()
     if row is None:
         session.rollback()
         return None
@@ -207,8 +209,8 @@ def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None) -> int
         assert card is not None
         apply_card_state(card, CardState.from_json(row.state_before))
         session.add(card)
-    card_id = row.card_id
-    session.execute(delete(ReviewRow).where(ReviewRow.id == row.id))  # type: ignore[arg-type]
+    card_id: int = row.card_id
+    session.execute(delete(ReviewRow).where(col(ReviewRow.id) == row.id))
     session.commit()
     return card_id
 

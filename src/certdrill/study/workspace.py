@@ -14,7 +14,7 @@ from sqlmodel import Session
 from certdrill import paths
 from certdrill.core.scheduling import SchedulerSettings
 from certdrill.storage.engine import make_engine, session_for
-from certdrill.study.library import ImportReport, sync_bundled_decks
+from certdrill.study.library import SyncResult, sync_bundled_decks
 from certdrill.study.settings import Settings, load_settings
 
 
@@ -33,6 +33,7 @@ class Workspace:
     tz: tzinfo
     clock: Callable[[], datetime]
     fuzz: bool = True
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def open(
@@ -43,10 +44,10 @@ class Workspace:
         db_path = paths.database_path(data_dir)
         ws = cls(make_engine(db_path), db_path, tz or _local_tz(), clock or _utc_now, fuzz)
         if sync_bundled:
-            ws.sync_bundled(bundled_root)
+            ws.warnings = tuple(ws.sync_bundled(bundled_root).refused)
         return ws
 
-    def sync_bundled(self, root: Path | None = None) -> list[ImportReport]:
+    def sync_bundled(self, root: Path | None = None) -> SyncResult:
         with self.session() as session:
             return sync_bundled_decks(session, now=self.now(), root=root)
 

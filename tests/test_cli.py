@@ -1,0 +1,102 @@
+"""The command line: JSON shapes, exit codes, and one clear line for every user mistake."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from certdrill.cli import main
+from conftest import SAMPLE_DECKS
+
+
+def run(*args: str, env_home: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point in a child process (the bundled decks of the repo)."""
+    import os
+
+    env = dict(os.environ, CERTDRILL_HOME=str(env_home))
+    return subprocess.run([sys.executable, "-m", "certdrill", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_check_exits_zero_on_a_good_deck(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(SAMPLE_DECKS / "sample")]) == 0
+    assert "4 questions, 0 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_check_exits_one_and_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "deck.yaml"
+    bad.write_text((SAMPLE_DECKS / "sample" / "deck.yaml").read_text().replace("correct: true, why: Prime", "corect: true, why: Prime", 1))
+    assert main(["check", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:45: s-2: unknown key 'corect'" in out
+
+
+def test_check_stats_prints_the_quality_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--stats", str(SAMPLE_DECKS / "sample")]) == 0
+    out = capsys.readouterr().out
+    assert "correct position (4-choice single, n=1): A 0%  B 100%  C 0%  D 0%" in out
+    assert "missing references: 0" in out
+
+
+def test_decks_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["--data-dir", str(tmp_path / "d"), "import", str(SAMPLE_DECKS / "sample")]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path / "d"), "decks", "--json"]) == 0
+    decks = {d["id"]: d for d in json.loads(capsys.readouterr().out)["decks"]}
+    sample = decks["sample"]
+    assert sample["questions"] == 4 and sample["new_available"] == 4 and sample["due_now"] == 0
+    assert [(d["id"], d["questions"]) for d in sample["domains"]] == [("alpha", 2), ("beta", 2)]
+    assert sample["exam"]["code"] == "SMP-01" and sample["exam"]["pass"]["estimated"] is True
+
+
+def test_import_dry_run_then_real(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    home = ["--data-dir", str(tmp_path / "d")]
+    assert main([*home, "import", "--dry-run", str(SAMPLE_DECKS / "sample")]) == 0
+    assert "dry run, nothing written: sample 1: 4 added" in capsys.readouterr().out
+    assert main([*home, "import", str(SAMPLE_DECKS / "sample")]) == 0
+    assert "imported sample 1: 4 added" in capsys.readouterr().out
+    assert main([*home, "import", str(SAMPLE_DECKS / "sample")]) == 0
+    assert "nothing to change" in capsys.readouterr().out
+
+
+def test_stats_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["--data-dir", str(tmp_path / "d"), "stats", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"reviews_total", "reviews_today", "streak_days", "accuracy_30d", "cards_by_state",
+                         "daily_reviews", "due_forecast"}
+    assert len(data["due_forecast"]) == 30
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["import", "/no/such/deck.yaml"], "/no/such/deck.yaml: no such file or folder"),
+        (["check", "/no/such/folder"], "/no/such/folder: no such file or folder"),
+    ],
+)
+def test_user_mistakes_give_one_line_and_exit_one(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run(*args, env_home=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert message in result.stdout + result.stderr
+    assert len((result.stdout + result.stderr).strip().splitlines()) == 1
+
+
+def test_import_of_a_broken_deck_is_refused_whole(tmp_path: Path) -> None:
+    bad = tmp_path / "deck.yaml"
+    bad.write_text((SAMPLE_DECKS / "sample" / "deck.yaml").read_text().replace("kind: multiple", "kind: multi"))
+    result = run("import", str(bad), env_home=tmp_path / "h")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "kind must be single, multiple or flashcard, not 'multi'" in result.stderr
+    listed = run("decks", "--json", env_home=tmp_path / "h")
+    assert "sample" not in [d["id"] for d in json.loads(listed.stdout)["decks"]]
+
+
+def test_every_command_has_help() -> None:
+    for command in ("decks", "check", "import", "stats"):
+        with pytest.raises(SystemExit) as exit_info:
+            main([command, "--help"])
+        assert exit_info.value.code == 0
