@@ -24,11 +24,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        return from_db_time(value)
 
 
 def to_db_time(value: datetime) -> str:
     """The stored text form of a datetime, for hand-written SQL."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db_time(value: str | None) -> datetime | None:
+    """Parse the stored text form back into an aware UTC datetime."""
+    if value is None:
+        return None
+    # fromisoformat is several times faster than strptime; the stored form is always UTC ("Z").
+    return datetime.fromisoformat(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,10 +36,12 @@ class ImportReport:
     unchanged: int = 0
     new_deck: bool = False
     dry_run: bool = False
+    refused: list[str] = field(default_factory=list)  # items of a community deck that could not be converted
+    history: int = 0  # past reviews brought in from the source
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.retired or self.restored or self.new_deck)
+        return bool(self.added or self.updated or self.retired or self.restored or self.new_deck or self.history)
 
     def summary(self) -> str:
         verb = "would " if self.dry_run else ""
@@ -50,21 +53,31 @@ class ImportReport:
             parts.insert(2, f"{len(self.reset)} with a changed answer (scheduling {verb}restart)")
         if self.restored:
             parts.insert(2, f"{len(self.restored)} restored")
+        if self.history:
+            parts.append(f"{self.history} past reviews")
+        if self.refused:
+            parts.append(f"{len(self.refused)} refused")
         head = f"{self.deck_id} {self.version}: "
-        return head + ("nothing to change" if not self.changed else ", ".join(parts))
+        if not self.changed:
+            return head + "nothing to change" + (f", {len(self.refused)} refused" if self.refused else "")
+        return head + ", ".join(parts)
 
 
 def import_deck(
-    session: Session, *, deck: Deck, source: str, now: datetime, dry_run: bool = False
+    session: Session, *, deck: Deck, source: str, now: datetime, dry_run: bool = False,
+    after: Callable[[Session, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Add or upgrade `deck` in one transaction, matching questions by id.
 
     Wording edits keep the memory state; a changed answer key resets the card's scheduling
     but keeps its reviews; questions missing from the new version are retired, not deleted.
+    `after` runs inside the same transaction (community imports add review history there).
     """
     begin_write(session)
     try:
         report = _apply(session, deck, source, now, dry_run)
+        if after is not None:
+            after(session, report)
     except BaseException:
         session.rollback()
         raise

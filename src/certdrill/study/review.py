@@ -15,9 +15,11 @@ from certdrill.core.clock import day_start, next_day_start
 from certdrill.core.model import Question
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
-from certdrill.storage.convert import apply_card_state, card_state, question_from_row
+from certdrill.storage import cardstore
+from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
-from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow
+from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
+from certdrill.study.exam_date import paced_new_limit, plan_review
 
 Mode = Literal["review", "practice", "exam"]
 LEARN_AHEAD = timedelta(minutes=20)
@@ -44,46 +46,29 @@ class AnswerResult:
     rating: int
     before: CardState
     after: CardState
-    intervals: dict[int, timedelta]  # rating -> time until the card returns, from `before`
+    scheduler_settings: SchedulerSettings
+    answered_at: datetime | None = None
 
-
-def _available(now: datetime):  # type: ignore[no-untyped-def]
-    return (
-        (CardRow.suspended == False)
-        & ((CardRow.buried_until == None) | (CardRow.buried_until <= now))  # type: ignore[operator]
-        & (QuestionRow.retired == False)
-    )
-
-
-def _first(session: Session, deck_ids: Sequence[str], states: Iterable[int], due_by: datetime | None,
-           now: datetime, exclude: set[int]) -> int | None:
-    stmt = (
-        select(col(CardRow.id))
-        .join(QuestionRow, col(QuestionRow.pk) == col(CardRow.id))
-        .where(col(CardRow.deck_id).in_(deck_ids), col(CardRow.state).in_(list(states)), _available(now))
-    )
-    if due_by is not None:
-        stmt = stmt.where(col(CardRow.due) <= due_by)
-    if exclude:
-        stmt = stmt.where(col(CardRow.id).not_in(exclude))
-    found: int | None = session.execute(stmt.order_by(col(CardRow.due), col(CardRow.id)).limit(1)).scalar()
-    return found
+    def intervals(self) -> dict[int, timedelta]:
+        """Rating -> time until the card would return, for the rating buttons (review mode)."""
+        at = self.answered_at or self.after.last_review
+        if at is None:
+            return {}
+        return scheduling.preview(self.before, at, scheduling.make_scheduler(self.scheduler_settings))
 
 
 def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
     """How many new questions of the deck were started in today's study day."""
-    count: int = session.execute(
-        select(func.count()).select_from(ReviewRow).where(
-            col(ReviewRow.deck_id) == deck_id, col(ReviewRow.reviewed_at) >= day_start(now, tz),
-            col(ReviewRow.was_new).is_(True), col(ReviewRow.mode) == "review",
-        )
-    ).scalar_one()
-    return count
+    return cardstore.count_new_since(session, deck_id=deck_id, since=day_start(now, tz))
 
 
-def new_limit(session: Session, *, deck_id: str, default: int) -> int:
+def new_limit(session: Session, *, deck_id: str, default: int, now: datetime | None = None,
+              tz: tzinfo | None = None) -> int:
     value = session.execute(select(col(DeckRow.new_per_day)).where(col(DeckRow.id) == deck_id)).scalar()
-    return default if value is None else int(value)
+    limit = default if value is None else int(value)
+    if now is not None and tz is not None:  # exam-date mode raises it to meet every question in time
+        limit = max(limit, paced_new_limit(session, deck_id=deck_id, now=now, tz=tz))
+    return limit
 
 
 def next_card(
@@ -92,75 +77,74 @@ def next_card(
 ) -> StudyCard | None:
     """Learning cards due, then reviews due, then new cards within each deck's daily limit."""
     skip = set(exclude)
-    card_id = _first(session, deck_ids, (1, 3), now, now, skip) or _first(session, deck_ids, (2,), now, now, skip)
+
+    def first(states: tuple[int, ...], due_by: datetime | None, decks: Sequence[str] = deck_ids) -> int | None:
+        return cardstore.first_due(session, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
+
+    card_id = first((1, 3), now) or first((2,), now)
     if card_id is None:
         for deck_id in deck_ids:
-            limit = new_limit(session, deck_id=deck_id, default=new_per_day)
+            limit = new_limit(session, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
             if new_today(session, deck_id=deck_id, now=now, tz=tz) < limit:
-                card_id = _first(session, [deck_id], (0,), None, now, skip)
+                card_id = first((0,), None, [deck_id])
                 if card_id is not None:
                     break
     if card_id is None:  # nothing else to do: bring learning steps forward a little, as Anki does
-        card_id = _first(session, deck_ids, (1, 3), now + LEARN_AHEAD, now, skip)
+        card_id = first((1, 3), now + LEARN_AHEAD)
     return None if card_id is None else load_card(session, card_id=card_id)
 
 
 def load_card(session: Session, *, card_id: int) -> StudyCard:
-    card = session.get(CardRow, card_id)
-    question = session.get(QuestionRow, card_id)
-    if card is None or question is None:
+    found = cardstore.load(session, card_id=card_id)
+    if found is None:
         raise CertdrillError(f"card {card_id} does not exist")
-    return StudyCard(card.id, card.deck_id, question_from_row(question), card_state(card),
-                     card.flagged, card.suspended)
+    deck_id, question, state, flagged, suspended = found
+    return StudyCard(card_id, deck_id, question, state, flagged, suspended)
 
 
 def answer(
     session: Session, *, card_id: int, chosen: Sequence[int] = (), rating: int | None = None,
     now: datetime, duration_ms: int = 0, mode: Mode = "review", scheduler_settings: SchedulerSettings,
 ) -> AnswerResult:
-    """Grade, update the memory state (review mode only) and store the review: one transaction."""
+    """Grade, update the memory state (review mode only) and store the review: one transaction.
+
+    When this returns, the answer is committed.
+    """
     begin_write(session)
-    card = session.get(CardRow, card_id)
-    question_row = session.get(QuestionRow, card_id)
-    if card is None or question_row is None:
+    try:
+        found = cardstore.load(session, card_id=card_id)
+        if found is None:
+            raise CertdrillError(f"card {card_id} does not exist")
+        deck_id, question, before, _flagged, _suspended = found
+        correct: bool | None = None
+        if question.kind == "flashcard":
+            if rating is None:
+                raise CertdrillError("a flashcard needs a rating (1 Again, 2 Hard, 3 Good, 4 Easy)")
+        else:
+            bad = [i for i in chosen if not 0 <= i < len(question.choices)]
+            if bad:
+                raise CertdrillError(f"choice {bad[0] + 1} does not exist; the question has {len(question.choices)}")
+            correct = grading.is_correct(question, chosen)
+            if rating is None:
+                rating = grading.default_rating(correct)
+        if rating not in (1, 2, 3, 4):
+            raise CertdrillError(f"rating must be 1-4, not {rating}")
+        scheduler = scheduling.make_scheduler(scheduler_settings)
+        after = before
+        if mode == "review":
+            after = scheduling.review(before, rating, now, scheduler)
+            after = plan_review(session, deck_id=deck_id, after=after, now=now, scheduler=scheduler)
+        review_id = cardstore.save_answer(
+            session, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
+            rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
+            was_new=before.state == scheduling.NEW and mode == "review",
+            state_before=before.to_json() if mode == "review" else None,
+        )
+        session.commit()
+    except BaseException:
         session.rollback()
-        raise CertdrillError(f"card {card_id} does not exist")
-    question = question_from_row(question_row)
-    correct: bool | None = None
-    if question.kind == "flashcard":
-        if rating is None:
-            session.rollback()
-            raise CertdrillError("a flashcard needs a rating (1 Again, 2 Hard, 3 Good, 4 Easy)")
-    else:
-        bad = [i for i in chosen if not 0 <= i < len(question.choices)]
-        if bad:
-            session.rollback()
-            raise CertdrillError(f"choice {bad[0] + 1} does not exist; the question has {len(question.choices)}")
-        correct = grading.is_correct(question, chosen)
-        if rating is None:
-            rating = grading.default_rating(correct)
-    if rating not in (1, 2, 3, 4):
-        session.rollback()
-        raise CertdrillError(f"rating must be 1-4, not {rating}")
-    before = card_state(card)
-    scheduler = scheduling.make_scheduler(scheduler_settings)
-    after = before
-    if mode == "review":
-        after = scheduling.review(before, rating, now, scheduler)
-        apply_card_state(card, after)
-        card.buried_until = None
-        session.add(card)
-    row = ReviewRow(
-        card_id=card_id, deck_id=card.deck_id, reviewed_at=now, rating=rating, correct=correct,
-        chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
-        was_new=before.state == scheduling.NEW and mode == "review",
-        state_before=before.to_json() if mode == "review" else None,
-    )
-    session.add(row)
-    session.commit()
-    assert row.id is not None
-    intervals = scheduling.preview(before, now, scheduler) if mode == "review" else {}
-    return AnswerResult(row.id, correct, rating, before, after, intervals)
+        raise
+    return AnswerResult(review_id, correct, rating, before, after, scheduler_settings)
 
 
 def rerate(
@@ -185,13 +169,13 @@ def rerate(
     after = before
     if row.mode == "review":
         after = scheduling.review(before, rating, row.reviewed_at, scheduler)
+        after = plan_review(session, deck_id=card.deck_id, after=after, now=row.reviewed_at, scheduler=scheduler)
         apply_card_state(card, after)
         session.add(card)
     row.rating = rating
     session.add(row)
     session.commit()
-    intervals = scheduling.preview(before, row.reviewed_at, scheduler) if row.mode == "review" else {}
-    return AnswerResult(review_id, row.correct, rating, before, after, intervals)
+    return AnswerResult(review_id, row.correct, rating, before, after, scheduler_settings, row.reviewed_at)
 
 
 def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None) -> int | None:

@@ -1,0 +1,87 @@
+"""Command line: plain `certdrill` opens the TUI; subcommands serve scripts."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sqlite3
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from certdrill import __version__
+from certdrill.errors import CertdrillError
+
+if TYPE_CHECKING:
+    from certdrill.study.workspace import Workspace
+
+
+# Each module adds its subcommands with `register(subparsers)` and sets `func` on them. They keep
+# heavy imports inside the command functions, so `certdrill --help` stays fast.
+COMMAND_MODULES = ["basic", "importing", "readiness"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="certdrill",
+        description="Drill ML certification questions with spaced repetition. "
+        "Without a command, opens the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"certdrill {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="keep the database in DIR (default: $CERTDRILL_HOME or the user data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"certdrill.cli.{module}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_tui(args)
+        return int(args.func(args) or 0)
+    except CertdrillError as exc:
+        print(f"certdrill: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as exc:
+        return _database_error(exc)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # SQLAlchemy wraps sqlite3 errors
+        orig = getattr(exc, "orig", None)
+        if isinstance(orig, sqlite3.OperationalError):
+            return _database_error(orig)
+        raise
+
+
+def _database_error(exc: sqlite3.OperationalError) -> int:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        msg = "the database is busy in another certdrill window; nothing was saved by this command, try again"
+    elif "readonly" in text or "read-only" in text:
+        msg = "the database is read-only; nothing could be saved (check the permissions of the data folder)"
+    elif "disk" in text and ("full" in text or "I/O" in text):
+        msg = "the disk is full; nothing was saved by this command (earlier answers are safe)"
+    else:
+        msg = f"database error: {text}"
+    print(f"certdrill: {msg}", file=sys.stderr)
+    return 1
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    """The learner's workspace for a command, printing warnings about skipped bundled decks."""
+    from certdrill.study.workspace import Workspace
+
+    ws = Workspace.open(args.data_dir)
+    for warning in ws.warnings:
+        print(f"certdrill: warning: {warning}", file=sys.stderr)
+    return ws
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    from certdrill.tui.app import make_app
+
+    make_app(ws).run()
+    return 0

@@ -1,0 +1,129 @@
+"""Commands `readiness` (per-domain readiness, predicted score, P(pass)) and `exam-date`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from certdrill.cli import open_workspace
+from certdrill.errors import CertdrillError
+
+if TYPE_CHECKING:
+    from certdrill.core.exam_readiness import Readiness
+    from certdrill.core.readiness import DomainReadiness
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("readiness", help="per-domain readiness for the exam, predicted score and P(pass)")
+    p.add_argument("deck", nargs="?", metavar="DECK", help="a deck id (default: every deck you have studied)")
+    p.add_argument("--exam-date", metavar="YYYY-MM-DD", help="judge readiness for this date (default: the deck's exam date, else today)")
+    p.add_argument("--json", action="store_true", help="print JSON (shape in docs/readiness.md)")
+    p.set_defaults(func=cmd_readiness)
+
+    p = sub.add_parser("exam-date", help="set a deck's exam date: pace new questions and time reviews for exam day")
+    p.add_argument("deck", metavar="DECK", help="a deck id")
+    p.add_argument("date", nargs="?", metavar="YYYY-MM-DD", help="the exam date")
+    p.add_argument("--minutes-per-day", type=int, metavar="N", help="minutes you can study each day (default 30)")
+    p.add_argument("--clear", action="store_true", help="remove the exam date: normal scheduling resumes")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON (shape in docs/readiness.md)")
+    p.set_defaults(func=cmd_exam_date)
+
+
+def _parse_date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CertdrillError(f"{what} must be a date like 2026-12-15, not '{text}'") from None
+
+
+def cmd_readiness(args: argparse.Namespace) -> int:
+    from certdrill.study.readiness import readiness_report, studied_deck_ids
+
+    exam_date = _parse_date(args.exam_date, "--exam-date") if args.exam_date else None
+    ws = open_workspace(args)
+    with ws.session() as session:
+        deck_ids = [args.deck] if args.deck else studied_deck_ids(session)
+        reports = [readiness_report(session, deck_id=d, now=ws.now(), tz=ws.tz, exam_date=exam_date,
+                                    scheduler_settings=ws.scheduler_settings()) for d in deck_ids]
+    if args.json:
+        print(json.dumps({"decks": [r.to_json() for r in reports]}, indent=2, ensure_ascii=False))
+        return 0
+    if not reports:
+        print("No decks yet. Import one with: certdrill import PATH")
+    for i, report in enumerate(reports):
+        if i:
+            print()
+        print("\n".join(render(report)))
+    return 0
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _domain_line(d: DomainReadiness, width: int) -> str:
+    flag = "?" if d.too_little_evidence else " "
+    interval = f"{d.low:.0%}-{d.high:.0%}"
+    weakest = ", ".join(t.id for t in d.weakest_tasks)
+    return (f"  {d.name:<{width}}  {d.weight:>4.0%}  {d.estimate:>4.0%}{flag} {interval:>9}  {d.seen:>4}/{d.questions:<4}"
+            f"  {_pct(d.first_try_accuracy):>5}  {_pct(d.recall_at_exam):>6}  {d.tasks_covered:>2}/{d.tasks_total:<2}"
+            f"  {d.due:>4}  {weakest}")
+
+
+def render(r: Readiness) -> list[str]:
+    """The readiness report as text lines."""
+    head = f"{r.deck_id}  {r.title}"
+    if r.exam_code:
+        head += f"  [{r.exam_code}, {r.exam_status}" + (f"; successor {r.successor}" if r.successor else "") + "]"
+    lines = [head]
+    if r.exam_status == "retired":
+        lines.append(f"  note: this exam is retired; its successor is {r.successor or 'not named'}")
+    when = f"exam on {r.exam_at.date().isoformat()}" if r.exam_at and r.exam_at > r.now else "if the exam were today"
+    lines.append(f"  readiness {when}: chance of answering a new question right, per domain")
+    width = max([len(d.name) for d in r.domains] + [6])
+    lines.append(f"  {'domain':<{width}}  {'wt':>4}  {'est':>4}  {'80% int':>9}  {'seen':>9}  {'first':>5}  "
+                 f"{'recall':>6}  {'tasks':>5}  {'due':>4}  weakest tasks")
+    lines += [_domain_line(d, width) for d in r.domains]
+    if any(d.too_little_evidence for d in r.domains):
+        lines.append("  ? too little evidence: answer more questions (or take a mock exam) before trusting this figure")
+    s = r.score
+    if s.scale is not None:
+        lines.append(f"  predicted score: {s.scale.convert(s.raw):.0f} (80%: {s.scale.convert(s.raw_low):.0f}-"
+                     f"{s.scale.convert(s.raw_high):.0f}); {s.scale.describe()}")
+    else:
+        lines.append(f"  predicted score: {s.raw:.0%} (80%: {s.raw_low:.0%}-{s.raw_high:.0%}); no pass mark known")
+    if s.p_pass is not None:
+        lines.append(f"  P(pass): {s.p_pass:.0%}" + (" (against an estimated pass mark)" if s.scale and s.scale.estimated else ""))
+    if r.actions:
+        lines.append("  what would raise it most:")
+        lines += [f"    {i}. {a.text} (+{100 * a.gain:.1f} points of the raw score)" for i, a in enumerate(r.actions, 1)]
+    return lines
+
+
+def cmd_exam_date(args: argparse.Namespace) -> int:
+    from certdrill.core.clock import study_date
+    from certdrill.study.exam_date import exam_plan, set_exam_date
+
+    if args.clear == (args.date is not None):
+        raise CertdrillError("give either an exam date (YYYY-MM-DD) or --clear")
+    exam_date = None if args.clear else _parse_date(args.date, "the exam date")
+    ws = open_workspace(args)
+    now = ws.now()
+    with ws.session() as session:
+        set_exam_date(session, deck_id=args.deck, exam_date=exam_date, minutes_per_day=args.minutes_per_day,
+                      today=date.fromisoformat(study_date(now, ws.tz)))
+        plan = exam_plan(session, deck_id=args.deck, now=now, tz=ws.tz)
+    if args.json:
+        print(json.dumps({"deck": args.deck, "plan": None if plan is None else plan.to_json()}, indent=2))
+        return 0
+    if plan is None:
+        print(f"{args.deck}: exam date cleared; normal scheduling")
+        return 0
+    print(f"{args.deck}: exam on {plan.exam_date} ({plan.days_left} days); {plan.unseen} unseen questions, "
+          f"{plan.new_per_day} new a day so that all are met a week before; {plan.minutes_per_day} minutes a day")
+    if plan.over_cap:
+        print(f"certdrill: warning: {plan.new_per_day} new questions a day likely take more than "
+              f"{plan.minutes_per_day} minutes; allow more time or choose a later date")
+    return 0

@@ -1,0 +1,89 @@
+"""Map Anki notes to certdrill questions: basic/reversed and cloze to flashcards, MCQ notes to choices."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from certdrill.decks.anki import AnkiNote
+from certdrill.decks.community import Candidate
+from certdrill.decks.html_text import html_to_text
+from certdrill.decks.notes import (
+    EXPLANATION_FIELD,
+    REFERENCE_FIELD,
+    URL,
+    cloze_card,
+    cloze_ordinals,
+    flashcard,
+    multiple_choice,
+)
+
+_SAFE_GUID = re.compile(r"^[A-Za-z0-9._:-]+$")
+_FIELD_REF = re.compile(r"\{\{([^#/^!{}][^{}]*)\}\}")
+_CLOZE_REF = re.compile(r"\{\{(?:[^{}]*:)?cloze:([^{}]+)\}\}")
+_SPECIAL = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "Type", "CardFlag", "CardID"}
+
+
+def question_id(guid: str, ord_: int) -> str:
+    """Stable id of the card `ord_` of a note; Anki guids may hold characters ids may not."""
+    base = guid if _SAFE_GUID.match(guid) else "h" + guid.encode().hex()
+    return f"anki-{base}" if ord_ == 0 else f"anki-{base}-{ord_ + 1}"
+
+
+def _referenced(fmt: str, names: tuple[str, ...]) -> list[int]:
+    found: list[int] = []
+    for ref in _FIELD_REF.findall(fmt):
+        name = ref.split(":")[-1].strip()
+        if name in _SPECIAL or name not in names:
+            continue
+        index = names.index(name)
+        if index not in found:
+            found.append(index)
+    return found
+
+
+def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
+    """The questions one note makes (one per card it has), or one refusal."""
+    origin, nt = f"note {note.id}", note.notetype
+    if nt is None:
+        yield Candidate(question_id(note.guid, 0), origin, note.deck, problem="its note type is missing from the package")
+        return
+    raw = list(note.fields[: len(nt.fields)]) + [""] * (len(nt.fields) - len(note.fields))
+    texts = [html_to_text(v) for v in raw]
+    tags = [t for t in note.tags if t]
+    references: list[str] = []
+    for i, name in enumerate(nt.fields):
+        if REFERENCE_FIELD.match(name.strip()):
+            references += URL.findall(texts[i])
+            texts[i] = URL.sub("", texts[i]).strip()
+    if nt.cloze:
+        refs = [m for t in nt.templates for m in _CLOZE_REF.findall(t[0])]
+        index = nt.fields.index(refs[0].strip()) if refs and refs[0].strip() in nt.fields else 0
+        ordinals = cloze_ordinals(raw[index]) if raw else []
+        if not ordinals:
+            yield Candidate(question_id(note.guid, 0), origin, note.deck, problem="a cloze note without any {{c1::...}} deletion")
+            return
+        extras = [(name, texts[i]) for i, name in enumerate(nt.fields) if i != index]
+        for n in ordinals:
+            prompt, answer = cloze_card(raw[index], n, html_to_text)
+            yield Candidate(question_id(note.guid, n - 1), origin, note.deck,
+                            {**flashcard(prompt, answer, extras), "tags": tags, "references": references})
+        return
+    mc = multiple_choice(list(zip(nt.fields, texts, strict=True)))
+    if isinstance(mc, str):
+        yield Candidate(question_id(note.guid, 0), origin, note.deck, problem=mc)
+        return
+    if mc is not None:
+        yield Candidate(question_id(note.guid, 0), origin, note.deck, {**mc, "tags": tags, "references": references})
+        return
+    for ord_ in note.card_ords:
+        qfmt, afmt = nt.templates[ord_] if ord_ < len(nt.templates) else ("", "")
+        front = _referenced(qfmt, nt.fields) or [0]
+        back = [i for i in _referenced(afmt, nt.fields) if i not in front and not EXPLANATION_FIELD.match(nt.fields[i])]
+        back = back or ([1] if len(texts) > 1 and front == [0] else [])
+        rest = [(nt.fields[i], texts[i]) for i in range(len(texts)) if i not in front and i not in back]
+        yield Candidate(question_id(note.guid, ord_), origin, note.deck, {
+            **flashcard("\n\n".join(texts[i] for i in front if texts[i]),
+                        "\n\n".join(texts[i] for i in back if texts[i]), rest),
+            "tags": tags, "references": references,
+        })

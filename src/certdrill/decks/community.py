@@ -1,0 +1,149 @@
+"""Build a checked format-v1 Deck from questions converted out of Anki packages or CSV files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from certdrill.core.model import Deck, Domain, Question
+from certdrill.core.text import clean_text
+from certdrill.decks.safe_yaml import Located
+from certdrill.decks.schema import Findings, read_question
+from certdrill.errors import CertdrillError
+
+GENERAL = "General"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One would-be question: its stable id, where it came from, and its v1 fields."""
+
+    qid: str
+    origin: str  # "note 1234", "row 7": names it in refusals
+    group: str  # Anki deck path ("Parent::Child") or the CSV domain column; "" when none
+    data: Mapping[str, Any] | None = None  # v1 question keys other than id and domain
+    problem: str = ""  # why it cannot be converted at all
+
+
+@dataclass(frozen=True, slots=True)
+class DomainRule:
+    """Where --domain-map sends a group of questions."""
+
+    id: str
+    name: str
+    weight: float | None = None
+
+
+@dataclass
+class Converted:
+    """A deck converted from a community source, and the items refused on the way."""
+
+    deck: Deck
+    refused: list[str] = field(default_factory=list)
+    media: int = 0  # media files in the package (not imported; prompts name them)
+
+
+def slug(text: str, fallback: str = "deck") -> str:
+    """An id in [a-z0-9-] from a human name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return out or fallback
+
+
+def common_root(groups: Iterable[str]) -> str | None:
+    """The top deck every group shares (`Root` of `Root::A`, `Root::B`), if any."""
+    firsts = {clean_text(g.split("::")[0]).strip() for g in groups}
+    return firsts.pop() if len(firsts) == 1 else None
+
+
+def _domain_of(group: str, root: str | None, rules: Mapping[str, DomainRule]) -> DomainRule:
+    parts = [clean_text(p).strip() for p in group.split("::")]
+    key = parts[1] if root is not None and len(parts) > 1 else parts[0]
+    for candidate in (group, key):
+        if candidate in rules:
+            return rules[candidate]
+    name = key or GENERAL
+    return DomainRule(slug(name, "general"), name)
+
+
+def _located(data: Mapping[str, Any]) -> Located:
+    out = Located(0)
+    for key, value in data.items():
+        if isinstance(value, list):
+            value = [_located(v) if isinstance(v, Mapping) else v for v in value]
+        out[key] = value
+    return out
+
+
+def assemble_deck(
+    candidates: list[Candidate], *, deck_id: str, title: str, origin: str,
+    rules: Mapping[str, DomainRule] | None = None, edited: datetime | None = None,
+) -> Converted:
+    """Check every candidate against format v1; keep the good ones, name the refused ones."""
+    rules = rules or {}
+    title = clean_text(title).strip() or deck_id
+    root = common_root(c.group for c in candidates if c.data is not None) if candidates else None
+    domain_rule = {g: _domain_of(g, root, rules) for g in {c.group for c in candidates}}
+    rule_by_id: dict[str, DomainRule] = {}
+    for rule in domain_rule.values():
+        rule_by_id.setdefault(rule.id, rule)
+    shell = Deck(
+        id=deck_id, title=title, version="",
+        domains=tuple(Domain(r.id, r.name, 1.0) for r in rule_by_id.values()),
+    )
+    refused: list[str] = []
+    questions: list[Question] = []
+    seen: dict[str, str] = {}
+    for c in candidates:
+        label = f"{c.origin} ({c.qid})"
+        if c.data is None:
+            refused.append(f"{label}: {c.problem or 'cannot be converted'}")
+            continue
+        if c.qid in seen:
+            refused.append(f"{label}: same id as {seen[c.qid]}")
+            continue
+        findings = Findings()
+        q = read_question(
+            _located({"id": c.qid, "domain": domain_rule[c.group].id, **c.data}), shell, findings, origin, 0
+        )
+        if q is None:
+            refused.append(f"{label}: {findings.errors[0].message if findings.errors else 'not a valid question'}")
+            continue
+        seen[c.qid] = c.origin
+        questions.append(q)
+    counts = Counter(q.domain for q in questions)
+    total = sum(counts.values()) or 1
+    domains = tuple(
+        Domain(r.id, r.name, r.weight if r.weight else max(round(100 * counts[r.id] / total, 1), 0.1))
+        for r in rule_by_id.values() if counts[r.id]
+    )
+    digest = hashlib.blake2b("".join(q.content_hash() for q in questions).encode(), digest_size=4).hexdigest()
+    version = f"{edited:%Y.%m.%d}-{digest}" if edited else digest
+    deck = Deck(id=deck_id, title=title, version=version, domains=domains, questions=tuple(questions),
+                description=f"Converted from {origin}")
+    return Converted(deck, refused)
+
+
+def read_domain_map(data: Any, name: str) -> dict[str, DomainRule]:
+    """Rules from a --domain-map YAML mapping: `"Deck::Sub": domain-id` or `{id, name, weight}`."""
+    if not isinstance(data, dict):
+        raise CertdrillError(f"{name}: a domain map must be a mapping from deck or domain names to domains")
+    rules: dict[str, DomainRule] = {}
+    for key, value in data.items():
+        if isinstance(value, str) and value.strip():
+            rules[str(key)] = DomainRule(slug(value, "general"), value.strip())
+        elif isinstance(value, dict) and isinstance(value.get("id") or value.get("name"), str):
+            name_ = str(value.get("name") or value.get("id"))
+            weight = value.get("weight")
+            if weight is not None and (isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0):
+                raise CertdrillError(f"{name}: '{key}': weight must be a positive number")
+            rules[str(key)] = DomainRule(slug(str(value.get("id") or name_), "general"), name_, weight)
+        else:
+            raise CertdrillError(f"{name}: '{key}': map it to a domain name or to {{id, name, weight}}")
+    return rules

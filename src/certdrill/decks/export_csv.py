@@ -1,0 +1,29 @@
+"""Write a Deck as a headed CSV table (id, question, A..E, answer, explanation, domain, tags)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from certdrill.core.model import Deck
+
+LETTERS = "ABCDEFGHIJ"
+
+
+def write_csv(deck: Deck, path: Path) -> None:
+    """One row per question; choices in letter columns, the answer as letters ('A, C').
+
+    The per-choice 'why' notes have no column in this form and are left out.
+    """
+    width = max([5, *(len(q.choices) for q in deck.questions)])
+    if width > len(LETTERS):
+        width = len(LETTERS)
+    names = {d.id: d.name for d in deck.domains}
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["id", "question", *LETTERS[:width], "answer", "explanation", "domain", "tags", "references"])
+        for q in deck.questions:
+            choices = [c.text for c in q.choices[:width]] + [""] * (width - len(q.choices))
+            answer = ", ".join(LETTERS[i] for i in q.correct_indices) if q.choices else q.answer
+            out.writerow([q.id, q.prompt, *choices, answer, q.explanation, names.get(q.domain, q.domain),
+                          " ".join(q.tags), " ".join(q.references)])

@@ -1,0 +1,126 @@
+"""Turn the HTML of Anki fields into clean plain text: lists, line breaks and code kept."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from certdrill.core.text import clean_text
+
+_BLOCKS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "header",
+    "footer", "table", "tr", "ul", "ol", "dl", "dt", "dd", "figure", "hr", "details", "summary",
+}
+_SKIPPED = {"script", "style", "head", "title", "template", "noscript", "iframe", "object", "svg", "math"}
+_MEDIA = {"img": "image", "audio": "audio", "video": "video", "source": "media", "embed": "media"}
+_SOUND = re.compile(r"\[sound:([^\]]*)\]")
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_LOOKS_LIKE_HTML = re.compile(
+    r"</?(?:br|div|p|b|i|u|em|strong|span|img|ul|ol|li|code|pre|sub|sup|font|table)\b[^>]*>"
+    r"|&(?:nbsp|amp|lt|gt|quot|#\d+|#x[0-9a-f]+);",
+    re.IGNORECASE,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a plain-text export seems to carry HTML (when its header does not say)."""
+    return bool(_LOOKS_LIKE_HTML.search(text))
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0  # depth inside script/style/...
+        self.pre = 0
+        self.lists: list[list[int]] = []  # one [counter] per open list; counter < 0 for bullets
+
+    def _newline(self, count: int = 1) -> None:
+        if not self.out:  # no blank lines before the first text
+            return
+        tail = "".join(self.out[-4:])
+        have = len(tail) - len(tail.rstrip("\n"))
+        if have < count:
+            self.out.append("\n" * (count - have))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skip += 1
+            return
+        if self.skip:
+            return
+        attr = dict(attrs)
+        if tag == "br":
+            self.out.append("\n")
+        elif tag == "pre":
+            self._newline()
+            self.out.append("```\n")
+            self.pre += 1
+        elif tag == "code" and not self.pre:
+            self.out.append("`")
+        elif tag in ("ul", "ol"):
+            self._newline()
+            self.lists.append([0 if tag == "ol" else -1])
+        elif tag == "li":
+            self._newline()
+            depth = max(len(self.lists) - 1, 0)
+            counter = self.lists[-1] if self.lists else [-1]
+            if counter[0] >= 0:
+                counter[0] += 1
+                self.out.append("  " * depth + f"{counter[0]}. ")
+            else:
+                self.out.append("  " * depth + "- ")
+        elif tag in _MEDIA:
+            name = (attr.get("src") or "").strip()
+            if name:
+                self.out.append(f"[{_MEDIA[tag]}: {name}]")
+        elif tag in _BLOCKS:
+            self._newline()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIPPED:
+            self.skip -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skip = max(self.skip - 1, 0)
+            return
+        if self.skip:
+            return
+        if tag == "pre" and self.pre:
+            self.pre -= 1
+            self._newline()
+            self.out.append("```\n")
+        elif tag == "code" and not self.pre:
+            self.out.append("`")
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            self._newline()
+        elif tag in _BLOCKS or tag == "li":
+            self._newline(2 if tag == "p" else 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        data = data.replace("\xa0", " ")
+        if not self.pre:
+            data = _SPACES.sub(" ", data)
+            if self.out and self.out[-1].endswith((" ", "\n")):
+                data = data.lstrip(" ")
+        if data:
+            self.out.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment; media become notes like `[image: x.png]`."""
+    if "<" not in html and "&" not in html and "[sound:" not in html:
+        return clean_text(_SPACES.sub(" ", html).strip())
+    parser = _TextParser()
+    parser.feed(_SOUND.sub(lambda m: f"[audio: {m.group(1).strip()}]", html))
+    parser.close()
+    text = "".join(parser.out)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return clean_text(_MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip("\n").strip())

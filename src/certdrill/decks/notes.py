@@ -1,0 +1,112 @@
+"""Read one note (named fields of plain text) as a question: multiple choice, cloze or flashcard."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+QUESTION_FIELD = re.compile(r"^(?:question|front|prompt|stem|text)$", re.IGNORECASE)
+OPTION_FIELD = re.compile(r"^(?:option|choice|answer|opt|q|alternative)?[\s_-]*([a-j]|[1-9])$", re.IGNORECASE)
+ANSWER_FIELD = re.compile(r"^(?:answers?|correct(?:[\s_-]*(?:answers?|options?|choices?))?|key|solution)$", re.IGNORECASE)
+EXPLANATION_FIELD = re.compile(r"^(?:explanation|extra|back[\s_-]*extra|rationale|notes?|why|comments?)$", re.IGNORECASE)
+
+_BITS = re.compile(r"^[01](?:[\s,]+[01])+$")
+_LETTERS = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|;|/|&|\band\b|\s)\s*\(?[A-J]\)?)*$", re.IGNORECASE)
+_NUMBERS = re.compile(r"^[1-9](?:\s*(?:,|;|/|&|\band\b|\s)\s*[1-9])*$", re.IGNORECASE)
+_LEADING_LETTER = re.compile(r"^(?:(?:correct\s+)?(?:answer|option)\s*:?\s*)?\(?([A-J])\)?\s*[.):\-–]\s*(.*)$", re.IGNORECASE | re.DOTALL)
+REFERENCE_FIELD = re.compile(r"^(?:references?|sources?|links?)$", re.IGNORECASE)
+URL = re.compile(r"https?://[^\s<>\"']+")
+CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+BLANK = "[...]"
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def resolve_answer(answer: str, options: Sequence[str]) -> tuple[list[int], str] | None:
+    """Which options an answer names ('B', 'A, C', '2', '1 0 0 1' or an option's text),
+    and any text after a leading letter ('B. because ...'); None when it names none."""
+    text = answer.strip()
+    n = len(options)
+    if _BITS.match(text):
+        bits = re.findall(r"[01]", text)
+        if len(bits) == n:
+            return [i for i, b in enumerate(bits) if b == "1"], ""
+    wanted = _norm(text)
+    exact = [i for i, o in enumerate(options) if _norm(o) == wanted]
+    if len(exact) == 1:
+        return exact, ""
+    if (_LETTERS.match(text) or re.fullmatch(r"[A-J]{2,10}", text)) and len(text) <= 3 * n + 8:
+        letters = re.findall(r"[A-J]", re.sub(r"\band\b", " ", text, flags=re.IGNORECASE).upper())
+        picked = sorted({ord(c) - ord("A") for c in letters})
+        if picked and all(i < n for i in picked):
+            return picked, ""
+    if _NUMBERS.match(text):
+        picked = sorted({int(d) - 1 for d in re.findall(r"[1-9]", text)})
+        if all(i < n for i in picked):
+            return picked, ""
+    lead = _LEADING_LETTER.match(text)
+    if lead and ord(lead.group(1).upper()) - ord("A") < n:
+        return [ord(lead.group(1).upper()) - ord("A")], lead.group(2).strip()
+    return None
+
+
+def multiple_choice(fields: Sequence[tuple[str, str]]) -> dict[str, Any] | str | None:
+    """A single/multiple question from fields named like Question, Option A-E, Answer,
+    Explanation; a refusal message when they look like one but do not add up; None otherwise."""
+    question = next((v for k, v in fields if QUESTION_FIELD.match(k.strip())), None)
+    answer = next((v for k, v in fields if ANSWER_FIELD.match(k.strip())), None)
+    options = [(k, v) for k, v in fields if OPTION_FIELD.match(k.strip()) and not ANSWER_FIELD.match(k.strip())]
+    if question is None or answer is None or len([v for _, v in options if v.strip()]) < 2:
+        return None
+    texts = [v.strip() for _, v in options]
+    resolved = resolve_answer(answer, texts)
+    if resolved is None:
+        return f"the answer '{answer.strip()[:40]}' names none of the options"
+    correct, rest = resolved
+    if any(not texts[i] for i in correct):
+        return "the answer names an empty option"
+    if not correct:
+        return "no option is marked correct"
+    kept = [i for i, t in enumerate(texts) if t]
+    explanation = "\n\n".join(
+        part for part in [rest, *(v.strip() for k, v in fields if EXPLANATION_FIELD.match(k.strip()))] if part
+    )
+    data: dict[str, Any] = {
+        "kind": "single" if len(correct) == 1 else "multiple",
+        "prompt": question.strip(),
+        "choices": [{"text": texts[i], "correct": i in correct} for i in kept],
+        "explanation": explanation,
+    }
+    if len(correct) > 1:
+        data["pick"] = len(correct)
+    return data
+
+
+def cloze_ordinals(text: str) -> list[int]:
+    return sorted({int(m.group(1)) for m in CLOZE.finditer(text)})
+
+
+def cloze_card(text: str, ordinal: int, to_text: Callable[[str], str]) -> tuple[str, str]:
+    """(prompt, answer) of one cloze card: its deletions blanked, the others shown."""
+    answers: list[str] = []
+
+    def blank(m: re.Match[str]) -> str:
+        if int(m.group(1)) != ordinal:
+            return m.group(2)
+        answers.append(to_text(m.group(2)))
+        return f"[{m.group(3)}]" if m.group(3) else BLANK
+
+    prompt = to_text(CLOZE.sub(blank, text))
+    return prompt, "; ".join(a for a in answers if a)
+
+
+def flashcard(prompt: str, answer: str, extras: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """A flashcard; fields shown on neither side become the explanation, labelled by name."""
+    explanation = "\n\n".join(
+        value if not name or EXPLANATION_FIELD.match(name.strip()) else f"{name}: {value}"
+        for name, value in extras if value.strip()
+    )
+    return {"kind": "flashcard", "prompt": prompt.strip(), "answer": answer.strip(), "explanation": explanation}

@@ -1,0 +1,116 @@
+"""Recognise a deck source (YAML, Anki package, CSV/TSV) by its content and read it as a Deck."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from certdrill.core.model import Deck
+from certdrill.decks.anki import read_anki_package
+from certdrill.decks.anki_notes import note_candidates, question_id
+from certdrill.decks.community import Candidate, DomainRule, assemble_deck, common_root, slug
+from certdrill.decks.loader import load_valid_deck
+from certdrill.decks.package_zip import Limits
+from certdrill.decks.schema import DECK_ID
+from certdrill.decks.tabular import read_table
+from certdrill.errors import CertdrillError
+
+YAML_SUFFIXES = {".yaml", ".yml"}
+PACKAGE_SUFFIXES = {".apkg", ".colpkg", ".zip"}
+
+
+@dataclass(frozen=True, slots=True)
+class PastReview:
+    """A review from the source's own history (Anki's revlog), for --with-history."""
+
+    qid: str
+    at: datetime
+    rating: int
+    duration_ms: int
+
+
+@dataclass
+class SourceDeck:
+    """A deck read from any source, the items refused on the way, and its past reviews."""
+
+    deck: Deck
+    kind: str  # yaml | anki | table
+    refused: list[str] = field(default_factory=list)
+    history: list[PastReview] = field(default_factory=list)
+    media: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    deck_id: str | None = None
+    title: str | None = None
+    rules: dict[str, DomainRule] = field(default_factory=dict)
+    with_history: bool = False
+    limits: Limits = Limits()
+
+
+def source_kind(path: Path) -> str:
+    """yaml, anki or table: by the file's first bytes where they tell, else by its suffix."""
+    if path.is_dir():
+        return "yaml"
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError as exc:
+        raise CertdrillError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    suffix = path.suffix.lower()
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "anki"
+    if suffix in PACKAGE_SUFFIXES:
+        raise CertdrillError(f"{path}: not an Anki package (not a zip file)")
+    if suffix in YAML_SUFFIXES or b"format: certdrill/" in head:
+        return "yaml"
+    return "table"  # .csv, .tsv, .txt, or anything else that is text
+
+
+def read_source(path: Path, *, options: ReadOptions, name: str | None = None) -> SourceDeck:
+    """Read the deck at `path`; `name` (a URL, say) stands for it in the deck's description."""
+    if options.deck_id is not None and not DECK_ID.match(options.deck_id):
+        raise CertdrillError(f"--deck-id '{options.deck_id}' may use only a-z, 0-9 and '-'")
+    kind = source_kind(path)
+    if kind == "yaml":
+        deck = load_valid_deck(path)
+        if options.deck_id or options.title:
+            deck = dataclasses.replace(deck, id=options.deck_id or deck.id, title=options.title or deck.title)
+        return SourceDeck(deck, kind)
+    origin = name or path.name
+    if kind == "table":
+        candidates = read_table(path)
+        stem = Path(origin).stem or "deck"
+        return _assembled(candidates, options, origin, stem, None, kind)
+    collection = read_anki_package(path, limits=options.limits, with_history=options.with_history)
+    candidates = [c for note in collection.notes for c in note_candidates(note)]
+    root = common_root(n.deck for n in collection.notes) if collection.notes else None
+    edited = datetime.fromtimestamp(max(n.mod for n in collection.notes), UTC) if collection.notes else None
+    source = _assembled(candidates, options, origin, root or Path(origin).stem, edited, kind)
+    source.media = len(collection.media)
+    if options.with_history:
+        guids = {n.id: n.guid for n in collection.notes}
+        known = {q.id for q in source.deck.questions}
+        for r in collection.reviews:
+            qid = question_id(guids.get(r.note_id, ""), r.ord)
+            # ease 0 marks manual reschedules; types 4-5 are manual and bulk reschedules, not answers
+            if qid in known and 1 <= r.ease <= 4 and r.kind <= 3:
+                at = datetime.fromtimestamp(r.at_ms / 1000, UTC)
+                source.history.append(PastReview(qid, at, r.ease, max(r.duration_ms, 0)))
+    return source
+
+
+def _assembled(candidates: list[Candidate], options: ReadOptions, origin: str, title: str,
+               edited: datetime | None, kind: str) -> SourceDeck:
+    title = options.title or title
+    converted = assemble_deck(
+        candidates, deck_id=options.deck_id or slug(title), title=title, origin=origin,
+        rules=options.rules, edited=edited,
+    )
+    if not converted.deck.questions:
+        first = f"; first: {converted.refused[0]}" if converted.refused else ""
+        raise CertdrillError(f"{origin}: no question could be converted ({len(converted.refused)} refused{first})")
+    return SourceDeck(converted.deck, kind, converted.refused)

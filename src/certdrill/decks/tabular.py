@@ -1,0 +1,149 @@
+"""Read CSV/TSV decks: Anki's plain-text export (front, back, tags) and a headed question table."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from certdrill.core.text import clean_text
+from certdrill.decks.anki_notes import question_id
+from certdrill.decks.community import Candidate
+from certdrill.decks.html_text import html_to_text, looks_like_html
+from certdrill.decks.notes import OPTION_FIELD, cloze_card, cloze_ordinals, flashcard, multiple_choice
+from certdrill.errors import CertdrillError
+
+MAX_TABLE_BYTES = 32 * 1024 * 1024
+SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
+_HEADER_LINE = re.compile(r"^#([a-z ]+):(.*)$")
+_CHOICE_SPLIT = re.compile(r"\n| \| ")
+_TAG_SPLIT = re.compile(r"[,\s]+")
+HEADED_COLUMNS = ("id", "question", "answer", "explanation", "domain", "tags", "references", "choices")
+
+
+def row_id(question: str) -> str:
+    """Stable id of a CSV row without an id column: a hash of its question text."""
+    norm = " ".join(question.split()).casefold()
+    return "csv-" + hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
+
+
+def read_table(path: Path) -> list[Candidate]:
+    """Every row of a CSV/TSV file as a candidate question (refusals included)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            raise CertdrillError(f"{path}: file is {size / 1048576:.1f} MiB, over the {MAX_TABLE_BYTES // 1048576} MiB limit")
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CertdrillError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise CertdrillError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    lines = text.replace("\r\n", "\n").split("\n")
+    header: dict[str, str] = {}
+    while lines and (m := _HEADER_LINE.match(lines[0])):
+        header[m.group(1).strip()] = m.group(2).strip()
+        lines.pop(0)
+    skipped = len(text.replace("\r\n", "\n").split("\n")) - len(lines)
+    body = "\n".join(lines)
+    sep = _separator(header.get("separator"), path, lines[0] if lines else "")
+    html = header["html"].lower() == "true" if "html" in header else looks_like_html(body)
+    to_text: Callable[[str], str] = html_to_text if html else (lambda s: clean_text(s).strip())
+    reader = csv.reader(io.StringIO(body), delimiter=sep)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num + skipped, row))
+    except csv.Error as exc:
+        raise CertdrillError(f"{path}:{reader.line_num + skipped}: {exc}") from None
+    if rows and "question" in {c.strip().casefold() for c in rows[0][1]}:
+        return list(_headed(rows, to_text))
+    return list(_anki_text(rows, header, to_text))
+
+
+def _separator(named: str | None, path: Path, first: str) -> str:
+    if named:
+        sep = SEPARATORS.get(named.lower(), named)
+        if len(sep) != 1:
+            raise CertdrillError(f"{path}: unknown #separator '{named[:20]}'")
+        return sep
+    if path.suffix.lower() in (".tsv", ".tab") or "\t" in first:
+        return "\t"
+    if path.suffix.lower() != ".csv" and ";" in first and "," not in first:
+        return ";"
+    return ","
+
+
+def _headed(rows: list[tuple[int, list[str]]], to_text: Callable[[str], str]) -> Iterator[Candidate]:
+    names = [c.strip() for c in rows[0][1]]
+    keys = [n.casefold() for n in names]
+    for line, row in rows[1:]:
+        cells = {keys[i]: to_text(v) for i, v in enumerate(row) if i < len(keys)}
+        question = cells.get("question", "")
+        qid = cells.get("id") or row_id(question)
+        origin, group = f"line {line}", cells.get("domain", "")
+        if len(row) > len(keys):
+            yield Candidate(qid, origin, group, problem=f"{len(row)} cells but only {len(keys)} columns")
+            continue
+        fields = [(names[i], cells[k]) for i, k in enumerate(keys) if k not in ("id", "domain", "tags", "references", "choices")]
+        options = [f for f in fields if OPTION_FIELD.match(f[0])]
+        for n, choice in enumerate(c for c in _CHOICE_SPLIT.split(cells.get("choices", "")) if c.strip()):
+            options.append((f"Option {chr(ord('A') + n)}" if n < 10 else str(n), choice.strip()))
+        mc = multiple_choice([f for f in fields if not OPTION_FIELD.match(f[0])] + options)
+        if isinstance(mc, str):
+            yield Candidate(qid, origin, group, problem=mc)
+            continue
+        data = mc or flashcard(question, cells.get("answer", ""), [("", cells.get("explanation", ""))])
+        yield Candidate(qid, origin, group, {
+            **data, "tags": [t for t in _TAG_SPLIT.split(cells.get("tags", "")) if t],
+            "references": cells.get("references", "").split(),
+        })
+
+
+def _column(header: dict[str, str], key: str) -> int | None:
+    value = header.get(key, "")
+    return int(value) - 1 if value.isdigit() and int(value) > 0 else None
+
+
+def _anki_text(rows: list[tuple[int, list[str]]], header: dict[str, str], to_text: Callable[[str], str]) -> Iterator[Candidate]:
+    guid_col, type_col = _column(header, "guid column"), _column(header, "notetype column")
+    deck_col, tags_col = _column(header, "deck column"), _column(header, "tags column")
+    specials = {c for c in (guid_col, type_col, deck_col, tags_col) if c is not None}
+    named = [c.strip() for c in re.split(r"[\t,;|]", header["columns"])] if "columns" in header else None
+    for line, row in rows:
+        if tags_col is None and named is None and len(row) == 3:
+            tags_col = 2  # the plain "front, back, tags" shape
+            specials.add(2)
+
+        def cell(i: int | None, row: list[str] = row) -> str:
+            return row[i] if i is not None and i < len(row) else ""
+
+        raw = [v for i, v in enumerate(row) if i not in specials]
+        names = [n for i, n in enumerate(named) if i not in specials] if named else []
+        names += [""] * (len(raw) - len(names))
+        guid, group = cell(guid_col).strip(), clean_text(cell(deck_col)).strip()
+        tags = [t for t in clean_text(cell(tags_col)).split() if t]
+        origin = f"line {line}"
+        first = raw[0] if raw else ""
+        if "cloze" in cell(type_col).casefold() or cloze_ordinals(first):
+            ordinals = cloze_ordinals(first)
+            extras = [(names[i], to_text(v)) for i, v in enumerate(raw[1:], start=1)]
+            if not ordinals:
+                yield Candidate(question_id(guid, 0) if guid else row_id(first), origin, group, problem="a cloze without any {{c1::...}} deletion")
+            for n in ordinals:
+                prompt, answer = cloze_card(first, n, to_text)
+                qid = question_id(guid, n - 1) if guid else row_id(first) + (f"-{n}" if n > 1 else "")
+                yield Candidate(qid, origin, group, {**flashcard(prompt, answer, extras), "tags": tags})
+            continue
+        texts = [to_text(v) for v in raw]
+        qid = question_id(guid, 0) if guid else row_id(texts[0] if texts else "")
+        mc = multiple_choice(list(zip(names, texts, strict=True))) if named else None
+        if isinstance(mc, str):
+            yield Candidate(qid, origin, group, problem=mc)
+            continue
+        data = mc or flashcard(texts[0] if texts else "", texts[1] if len(texts) > 1 else "",
+                               list(zip(names[2:], texts[2:], strict=True)))
+        yield Candidate(qid, origin, group, {**data, "tags": tags})

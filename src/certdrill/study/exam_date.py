@@ -1,0 +1,150 @@
+"""Exam-date mode: set or clear a deck's exam date, pace its new questions and place reviews for exam day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+import fsrs
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from certdrill.core import planner
+from certdrill.core.clock import day_start, study_date
+from certdrill.core.scheduling import NEW, CardState
+from certdrill.errors import CertdrillError
+from certdrill.storage.engine import begin_write
+from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow, SettingRow
+from certdrill.study.readiness import exam_moment
+
+DEFAULT_MINUTES = 30
+REVIEW_SECONDS = 30  # assumed time per review when the learner has too few timed answers
+MINUTES_KEY = "exam_minutes_per_day:"
+
+
+@dataclass(frozen=True, slots=True)
+class ExamPlan:
+    """A deck's exam date and what it asks of each day."""
+
+    deck_id: str
+    exam_date: date
+    minutes_per_day: int
+    days_left: int
+    unseen: int
+    new_per_day: int
+    seconds_per_review: float
+
+    @property
+    def over_cap(self) -> bool:
+        """Would meeting the new questions alone (about three answers each) take more than the daily minutes?"""
+        return self.new_per_day * 3 * self.seconds_per_review > self.minutes_per_day * 60
+
+    def to_json(self) -> dict[str, Any]:
+        return {"deck": self.deck_id, "exam_date": self.exam_date.isoformat(), "minutes_per_day": self.minutes_per_day,
+                "days_left": self.days_left, "unseen": self.unseen, "new_per_day": self.new_per_day,
+                "over_cap": self.over_cap}
+
+
+def _deck(session: Session, deck_id: str) -> DeckRow:
+    deck = session.get(DeckRow, deck_id)
+    if deck is None:
+        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
+    return deck
+
+
+def set_exam_date(session: Session, *, deck_id: str, exam_date: date | None, minutes_per_day: int | None,
+                  today: date) -> None:
+    """Store (or with None clear) the deck's exam date and the daily minutes available until then."""
+    deck = _deck(session, deck_id)
+    if exam_date is not None and exam_date <= today:
+        raise CertdrillError(f"the exam date {exam_date} is not in the future (today is {today})")
+    if minutes_per_day is not None and not 1 <= minutes_per_day <= 1440:
+        raise CertdrillError(f"--minutes-per-day must be between 1 and 1440, not {minutes_per_day}")
+    begin_write(session)
+    deck.exam_date = exam_date.isoformat() if exam_date else None
+    session.add(deck)
+    key = MINUTES_KEY + deck_id
+    if exam_date is None:
+        row = session.get(SettingRow, key)
+        if row is not None:
+            session.delete(row)
+    elif minutes_per_day is not None:
+        session.merge(SettingRow(key=key, value=minutes_per_day))
+    session.commit()
+
+
+def _seconds_per_review(session: Session, deck_id: str) -> float:
+    durations = sorted(
+        d for (d,) in session.execute(
+            select(col(ReviewRow.duration_ms)).where(col(ReviewRow.deck_id) == deck_id, col(ReviewRow.mode) == "review",
+                                                     col(ReviewRow.duration_ms) > 0)
+            .order_by(col(ReviewRow.id).desc()).limit(200)
+        )
+    )
+    if len(durations) < 20:
+        return float(REVIEW_SECONDS)
+    return durations[len(durations) // 2] / 1000
+
+
+def exam_plan(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> ExamPlan | None:
+    """The deck's plan while its exam date is in the future; None without a date or after it."""
+    deck = _deck(session, deck_id)
+    if not deck.exam_date:
+        return None
+    exam_date = date.fromisoformat(deck.exam_date)
+    today = date.fromisoformat(study_date(now, tz))
+    if exam_date <= today:
+        return None
+    unseen: int = session.execute(
+        select(func.count()).select_from(CardRow).join(QuestionRow, col(QuestionRow.pk) == col(CardRow.id)).where(
+            col(CardRow.deck_id) == deck_id, col(CardRow.state) == NEW, col(CardRow.suspended).is_(False),
+            col(QuestionRow.retired).is_(False),
+        )
+    ).scalar_one()
+    started: int = session.execute(
+        select(func.count()).select_from(ReviewRow).where(
+            col(ReviewRow.deck_id) == deck_id, col(ReviewRow.reviewed_at) >= day_start(now, tz),
+            col(ReviewRow.was_new).is_(True), col(ReviewRow.mode) == "review",
+        )
+    ).scalar_one()
+    # Count today's starts as still unseen, so the day's figure does not shrink while working through it.
+    total = unseen + started
+    setting = session.get(SettingRow, MINUTES_KEY + deck_id)
+    return ExamPlan(
+        deck_id, exam_date, int(setting.value) if setting is not None else DEFAULT_MINUTES,
+        (exam_date - today).days, unseen, planner.new_per_day(unseen=total, today=today, exam_date=exam_date),
+        _seconds_per_review(session, deck_id),
+    )
+
+
+def paced_new_limit(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
+    """New questions a day that exam-date mode asks for (0 without an exam date)."""
+    plan = exam_plan(session, deck_id=deck_id, now=now, tz=tz)
+    return 0 if plan is None else plan.new_per_day
+
+
+def _load(session: Session, deck_id: str, plan: ExamPlan, now: datetime, tz: tzinfo) -> planner.Load:
+    start = day_start(now, tz)
+    end = exam_moment(plan.exam_date, tz)
+    counts: dict[int, int] = {}
+    for (due,) in session.execute(
+        select(col(CardRow.due)).where(col(CardRow.deck_id) == deck_id, col(CardRow.state) > 0,
+                                       col(CardRow.suspended).is_(False), col(CardRow.due) >= start,
+                                       col(CardRow.due) < end + timedelta(days=1))
+    ):
+        index = (due - start).days
+        counts[index] = counts.get(index, 0) + 1
+    capacity = max(1.0, plan.minutes_per_day * 60 / plan.seconds_per_review)
+    return lambda moment: counts.get((moment - start).days, 0) / capacity
+
+
+def plan_review(session: Session, *, deck_id: str, after: CardState, now: datetime, scheduler: fsrs.Scheduler,
+                tz: tzinfo = UTC) -> CardState:
+    """`after` with its due moved by the exam-date planner, when the deck's exam date is in the future."""
+    plan = exam_plan(session, deck_id=deck_id, now=now, tz=tz)
+    if plan is None or after.due is None:
+        return after
+    due = planner.exam_due(after, now=now, exam_at=exam_moment(plan.exam_date, tz), scheduler=scheduler,
+                           load=_load(session, deck_id, plan, now, tz))
+    return after if due is None or due == after.due else replace(after, due=due)

@@ -1,0 +1,114 @@
+"""Import a community deck from a file, folder or URL: the one service behind CLI and TUI."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session, col
+
+from certdrill.core import scheduling
+from certdrill.core.scheduling import NEW, CardState, SchedulerSettings
+from certdrill.decks import remote
+from certdrill.decks.community import DomainRule, read_domain_map
+from certdrill.decks.package_zip import Limits
+from certdrill.decks.remote import DownloadLimits
+from certdrill.decks.safe_yaml import read_yaml
+from certdrill.decks.sources import PastReview, ReadOptions, read_source
+from certdrill.storage.tables import CardRow, QuestionRow, ReviewRow
+from certdrill.study.library import ImportReport, import_deck
+
+Fetch = Callable[..., Path]  # fetch(url, *, into: Path, limits: DownloadLimits) -> saved file
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What the learner chose for one import (CLI flags, TUI form)."""
+
+    deck_id: str | None = None
+    title: str | None = None
+    domain_map: Path | None = None
+    dry_run: bool = False
+    with_history: bool = False
+    limits: Limits = field(default_factory=Limits)
+    download: DownloadLimits = field(default_factory=DownloadLimits)
+
+
+def import_source(
+    session: Session, *, source: str, options: ImportOptions, now: datetime, fetch: Fetch = remote.fetch,
+) -> ImportReport:
+    """Read `source` (YAML file or folder, .apkg/.colpkg, CSV/TSV, or an http(s) URL to one),
+    then add or update its deck in one transaction. Anything refused leaves the database as it was.
+    """
+    rules: dict[str, DomainRule] = {}
+    if options.domain_map is not None:
+        rules = read_domain_map(read_yaml(options.domain_map), str(options.domain_map))
+    read = ReadOptions(deck_id=options.deck_id, title=options.title, rules=rules,
+                       with_history=options.with_history, limits=options.limits)
+    with tempfile.TemporaryDirectory(prefix="certdrill-import-") as tmp:
+        if remote.is_url(source):
+            path = fetch(source, into=Path(tmp), limits=options.download)
+            found = read_source(path, options=read, name=source)
+            origin = source
+        else:
+            path = Path(source).expanduser()
+            found = read_source(path, options=read)
+            origin = str(path.resolve())
+    history = found.history
+
+    def add_history(s: Session, report: ImportReport) -> None:
+        report.history = _add_history(s, deck_id=found.deck.id, reviews=history)
+
+    report = import_deck(session, deck=found.deck, source=origin, now=now, dry_run=options.dry_run,
+                         after=add_history if history else None)
+    report.refused = found.refused
+    return report
+
+
+def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -> int:
+    """Insert the past reviews not stored yet, then replay each touched card's reviews through
+    the scheduler, so its memory state reflects the history (rather than leaving it new)."""
+    pks = dict(session.execute(
+        select(col(QuestionRow.qid), col(QuestionRow.pk)).where(col(QuestionRow.deck_id) == deck_id)
+    ).tuples().all())
+    stored: dict[int, list[tuple[datetime, int]]] = {}
+    for card_id, at, rating in session.execute(
+        select(col(ReviewRow.card_id), col(ReviewRow.reviewed_at), col(ReviewRow.rating))
+        .where(col(ReviewRow.deck_id) == deck_id, col(ReviewRow.mode) == "review")
+    ):
+        stored.setdefault(card_id, []).append((at, rating))
+    fresh: dict[int, list[PastReview]] = {}
+    for r in reviews:
+        pk = pks.get(r.qid)
+        if pk is not None and (r.at, r.rating) not in stored.get(pk, ()):
+            fresh.setdefault(pk, []).append(r)
+    kinds = dict(session.execute(
+        select(col(QuestionRow.pk), col(QuestionRow.kind)).where(col(QuestionRow.pk).in_(list(fresh)))
+    ).tuples().all())
+    # Fuzz would make the replay differ between imports; the history itself is what matters.
+    scheduler = scheduling.make_scheduler(SchedulerSettings(fuzz=False))
+    rows: list[dict[str, object]] = []
+    for pk, new in fresh.items():
+        events = sorted([(at, rating, None) for at, rating in stored.get(pk, [])]
+                        + [(r.at, r.rating, r) for r in new], key=lambda e: e[0])
+        state = CardState()
+        for at, rating, past in events:
+            before, state = state, scheduling.review(state, rating, at, scheduler)
+            if past is not None:
+                rows.append({
+                    "card_id": pk, "deck_id": deck_id, "reviewed_at": at, "rating": rating,
+                    "correct": None if kinds.get(pk) == "flashcard" else rating > 1, "chosen": [],
+                    "duration_ms": past.duration_ms, "mode": "review", "was_new": before.state == NEW,
+                    "state_before": before.to_json(),
+                })
+        session.execute(update(CardRow).where(col(CardRow.id) == pk).values(
+            state=state.state, step=state.step, stability=state.stability, difficulty=state.difficulty,
+            due=state.due, last_review=state.last_review, reps=state.reps, lapses=state.lapses,
+        ))
+    if rows:
+        session.execute(insert(ReviewRow), rows)
+    return len(rows)
