@@ -7,7 +7,7 @@ import sys
 
 from benchmarks.report import Figure, render
 
-BENCHMARKS = ["bench_core"]
+BENCHMARKS = ["bench_core", "bench_apkg_import"]
 
 
 def main(argv: list[str]) -> int:

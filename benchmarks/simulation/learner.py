@@ -62,7 +62,8 @@ class Learner:
     deck: Deck
     true_scheduler: fsrs.Scheduler
     prior: dict[str, float]  # P(knowing the material of an unstudied question), per domain
-    exam_shift: dict[str, float]  # how much harder (-) or easier (+) real exam questions are than the deck's
+    exam_shift: dict[str, float]  # logit shift: how much harder (-) or easier (+) exam questions are
+    exam_coverage: dict[str, float]  # share of the exam's material that the deck's questions teach
     cards: list[Card]
     reviews: list[tuple[datetime, ReviewAnswer]] = field(default_factory=list)
 
@@ -71,9 +72,10 @@ class Learner:
         rng = random.Random(seed)
         true = fsrs.Scheduler(parameters=perturbed_parameters(rng), enable_fuzzing=False)
         prior = {d.id: rng.betavariate(1.5, 4.0) for d in deck.domains}
-        shift = {d.id: rng.gauss(0, 0.04) for d in deck.domains}
+        shift = {d.id: rng.gauss(0, 0.25) for d in deck.domains}
+        coverage = {d.id: rng.uniform(0.75, 1.0) for d in deck.domains}
         cards = [Card(q, guess_rate(q)) for q in deck.questions]
-        return cls(rng, deck, true, prior, shift, cards)
+        return cls(rng, deck, true, prior, shift, coverage, cards)
 
     def knows(self, card: Card, at: datetime) -> float:
         """P(the learner knows what the question tests at `at`): its memory, or prior knowledge."""
@@ -99,11 +101,16 @@ class Learner:
 
     def true_domain_rate(self, domain: str, at: datetime) -> float:
         """True P(right) on a new exam question of the domain at `at`: it tests the material of a random
-        deck question, plus the exam's own difficulty shift (which no model can know)."""
+        deck question when the deck covers it (75-100% of the exam's material, by learner), else only
+        prior knowledge; then the exam's own difficulty shift. Neither is known to the model."""
         cards = [c for c in self.cards if c.question.domain == domain]
-        known = sum(self.knows(c, at) for c in cards) / len(cards)
+        studied = sum(self.knows(c, at) for c in cards) / len(cards)
+        k0 = self.prior[domain]
+        covered = self.exam_coverage[domain]
+        known = min(max(covered * studied + (1 - covered) * k0, 1e-9), 1 - 1e-9)
+        known = 1 / (1 + math.exp(-(math.log(known / (1 - known)) + self.exam_shift[domain])))
         guess = sum(c.guess for c in cards) / len(cards)
-        return guess + (1 - guess) * min(1.0, max(0.0, known + self.exam_shift[domain]))
+        return guess + (1 - guess) * known
 
     def true_recall(self, card: Card, at: datetime) -> float:
         if card.true.state == scheduling.NEW:

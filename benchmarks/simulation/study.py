@@ -38,11 +38,12 @@ class StudyLog:
     new: int = 0
 
 
-def _pick(cards: list[Card], now: datetime, new_left: int) -> Card | None:
+def _pick(cards: list[Card], now: datetime, new_left: int, day_end: datetime) -> Card | None:
     learning = [c for c in cards if c.model.state in (1, 3) and c.model.due is not None and c.model.due <= now]
     if learning:
         return min(learning, key=lambda c: c.model.due)  # type: ignore[arg-type, return-value]
-    due = [c for c in cards if c.model.state == 2 and c.model.due is not None and c.model.due <= now]
+    # Reviews count by day, as in a real session: one due later today is shown today.
+    due = [c for c in cards if c.model.state == 2 and c.model.due is not None and c.model.due <= day_end]
     if due:
         return min(due, key=lambda c: c.model.due)  # type: ignore[arg-type, return-value]
     if new_left > 0:
@@ -60,7 +61,7 @@ def study(learner: Learner, plan: StudyPlan, scheduler: fsrs.Scheduler,
           on_day_end: Callable[[int, datetime], None] | None = None) -> StudyLog:
     """Run the study days; each day works through the queue until the minutes are spent."""
     log = StudyLog()
-    capacity = plan.minutes * 60 / RIGHT_SECONDS
+    capacity = planner.CAPACITY_SHARE * plan.minutes * 60 / RIGHT_SECONDS
     for day in range(plan.days):
         start = plan.start + day * DAY
         if plan.stop_after is not None and day >= plan.stop_after:
@@ -73,7 +74,7 @@ def study(learner: Learner, plan: StudyPlan, scheduler: fsrs.Scheduler,
         now, spent, new_today = start, 0, 0
         day_end = start + timedelta(hours=14)
         while now < day_end:
-            card = _pick(learner.cards, now, plan.new_per_day - new_today)
+            card = _pick(learner.cards, now, plan.new_per_day - new_today, day_end)
             if card is None:
                 later = _next_learning(learner.cards, day_end)
                 if later is None:
@@ -89,7 +90,7 @@ def study(learner: Learner, plan: StudyPlan, scheduler: fsrs.Scheduler,
             spent += seconds
             if plan.exam_mode:
                 due = planner.exam_due(card.model, now=now, exam_at=plan.exam_at, scheduler=scheduler,
-                                       load=lambda m: load[(m - plan.start).days] / capacity)
+                                       load=lambda m, load=load: load[(m - plan.start).days] / capacity)
                 if due is not None and due != card.model.due:
                     card.model = _with_due(card.model, due)
             if old_due is not None and old_state == 2:

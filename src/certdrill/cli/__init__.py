@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Each module adds its subcommands with `register(subparsers)` and sets `func` on them. They keep
 # heavy imports inside the command functions, so `certdrill --help` stays fast.
-COMMAND_MODULES = ["basic", "importing", "readiness"]
+COMMAND_MODULES = ["basic", "importing", "readiness", "exporting", "maintenance"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,28 +44,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CertdrillError as exc:
         print(f"certdrill: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.OperationalError as exc:
-        return _database_error(exc)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # SQLAlchemy wraps sqlite3 errors
-        orig = getattr(exc, "orig", None)
-        if isinstance(orig, sqlite3.OperationalError):
-            return _database_error(orig)
+    except Exception as exc:  # sqlite3 errors, raw or wrapped by SQLAlchemy: one line, no traceback
+        if isinstance(exc, sqlite3.Error) or isinstance(getattr(exc, "orig", None), sqlite3.Error):
+            return _database_error(exc)
         raise
 
 
-def _database_error(exc: sqlite3.OperationalError) -> int:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        msg = "the database is busy in another certdrill window; nothing was saved by this command, try again"
-    elif "readonly" in text or "read-only" in text:
-        msg = "the database is read-only; nothing could be saved (check the permissions of the data folder)"
-    elif "disk" in text and ("full" in text or "I/O" in text):
-        msg = "the disk is full; nothing was saved by this command (earlier answers are safe)"
-    else:
-        msg = f"database error: {text}"
-    print(f"certdrill: {msg}", file=sys.stderr)
+def _database_error(exc: Exception) -> int:
+    from certdrill.storage.engine import explain_database_error
+
+    print(f"certdrill: {explain_database_error(exc)}", file=sys.stderr)
     return 1
 
 

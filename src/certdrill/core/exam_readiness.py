@@ -98,7 +98,7 @@ def assess(
     exam = deck.exam
     score = predict_score(domains, pass_mark=exam.pass_mark if exam else None,
                           scored=(exam.scored or exam.questions) if exam else None)
-    actions = _actions(domains, evidence, now=now, at=at, scheduler=scheduler)[:action_count]
+    actions = tuple(_actions(domains, evidence, now=now, at=at, scheduler=scheduler)[:action_count])
     return Readiness(
         deck.id, deck.title, exam.code if exam else None, exam.status if exam else None,
         exam.successor if exam else None, now, exam_at, domains, score, actions,

@@ -20,6 +20,10 @@ FLOOR = 0.8
 lapse too likely, and a lapse so close to the exam is costly."""
 LEAD_DAYS = 7
 """New questions are all met at least this many days before the exam."""
+MARGIN_DAYS = 1
+"""Deferred reviews end this many days before the exam, leaving a day to relearn a lapse and to catch up."""
+CAPACITY_SHARE = 0.7
+"""Share of the daily minutes that planned reviews may fill; the rest is for new questions and relearning."""
 DAY = timedelta(days=1)
 
 Load = Callable[[datetime], float]
@@ -102,7 +106,7 @@ def exam_due(
         return due
     if recall_on(after, exam_at, scheduler) >= target:
         return due
-    last = exam_at - DAY
+    last = exam_at - MARGIN_DAYS * DAY
     start = (after.last_review or now) + DAY
     if last < start:
         return due

@@ -27,6 +27,9 @@ MOCK_HALF_LIFE_DAYS = 30.0
 MIN_EVIDENCE = 10
 """First tries plus mock-exam answers below which a domain is flagged as too little evidence."""
 CALIBRATION_WEIGHT = 10.0
+DECK_COVERAGE = 0.9
+"""Share of the exam's material assumed to be taught by the deck's questions: exam questions are never
+copies of practice questions, so some of what they test is met only with prior knowledge."""
 INTERVAL = (0.1, 0.9)  # an 80% interval
 
 
@@ -46,7 +49,7 @@ class QuestionEvidence:
     domain: str
     task: str | None
     guess: float
-    card: CardState = CardState()
+    card: CardState = field(default_factory=CardState)
     first_correct: bool | None = None  # None: never answered (or a flashcard never rated)
     due: bool = False  # due for review now
 
@@ -201,7 +204,9 @@ def model_estimate(evidence: DomainEvidence) -> float:
     qs = evidence.questions
     if not qs:
         return 0.25  # a domain without questions: a four-option guess
-    return sum(q.guess + (1 - q.guess) * k for q, k in zip(qs, known(evidence), strict=True)) / len(qs)
+    k0 = prior_knowledge(qs)
+    return sum(q.guess + (1 - q.guess) * (DECK_COVERAGE * k + (1 - DECK_COVERAGE) * k0)
+               for q, k in zip(qs, known(evidence), strict=True)) / len(qs)
 
 
 def _mock_counts(mock: Sequence[MockAnswer], at: datetime) -> tuple[float, float]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,11 +27,12 @@ class CardState:
     lapses: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("due", "last_review"):
-            if data[key] is not None:
-                data[key] = data[key].isoformat()
-        return data
+        return {
+            "state": self.state, "step": self.step, "stability": self.stability, "difficulty": self.difficulty,
+            "due": self.due.isoformat() if self.due else None,
+            "last_review": self.last_review.isoformat() if self.last_review else None,
+            "reps": self.reps, "lapses": self.lapses,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CardState:

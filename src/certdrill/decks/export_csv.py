@@ -20,6 +20,8 @@ def write_csv(deck: Deck, path: Path) -> None:
         width = len(LETTERS)
     names = {d.id: d.name for d in deck.domains}
     with path.open("w", encoding="utf-8", newline="") as f:
+        # Anki-style header lines: prompts about HTML must stay literal text on the way back in.
+        f.write("#separator:comma\n#html:false\n")
         out = csv.writer(f)
         out.writerow(["id", "question", *LETTERS[:width], "answer", "explanation", "domain", "tags", "references"])
         for q in deck.questions:

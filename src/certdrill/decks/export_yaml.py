@@ -22,7 +22,7 @@ class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
     pass
 
 
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _text(dumper: _Dumper, value: str) -> yaml.ScalarNode:
     # Block style reads best for prompts; PyYAML falls back to quoting when a block would not
     # keep the text exactly (trailing spaces, leading blank lines), so the round trip holds.
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from email.message import Message
+from http.client import HTTPMessage
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 from urllib.parse import unquote, urljoin, urlparse
@@ -31,7 +32,7 @@ class DownloadLimits:
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     def http_error_302(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                       headers: Message) -> Any:
+                       headers: HTTPMessage) -> Any:
         target = urljoin(req.full_url, headers.get("location") or headers.get("uri") or "")
         if urlparse(target).scheme.lower() not in _SCHEMES:
             raise CertdrillError(f"{req.full_url}: refused: redirects to a non-http(s) URL ({target[:80]})")
@@ -74,7 +75,7 @@ def fetch(url: str, *, into: Path, limits: DownloadLimits = DownloadLimits()) ->
         if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
             raise CertdrillError(f"{url}: timed out after {limits.timeout:g} s") from None
         raise CertdrillError(f"{url}: cannot download ({reason})") from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         raise CertdrillError(f"{url}: cannot download ({exc})") from None
     target = into / _file_name(final_url)
     target.write_bytes(bytes(data))

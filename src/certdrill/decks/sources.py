@@ -48,7 +48,7 @@ class ReadOptions:
     title: str | None = None
     rules: dict[str, DomainRule] = field(default_factory=dict)
     with_history: bool = False
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
 
 
 def source_kind(path: Path) -> str:

@@ -88,7 +88,7 @@ def _headed(rows: list[tuple[int, list[str]]], to_text: Callable[[str], str]) ->
         if len(row) > len(keys):
             yield Candidate(qid, origin, group, problem=f"{len(row)} cells but only {len(keys)} columns")
             continue
-        fields = [(names[i], cells[k]) for i, k in enumerate(keys) if k not in ("id", "domain", "tags", "references", "choices")]
+        fields = [(names[i], cells.get(k, "")) for i, k in enumerate(keys) if k not in ("id", "domain", "tags", "references", "choices")]
         options = [f for f in fields if OPTION_FIELD.match(f[0])]
         for n, choice in enumerate(c for c in _CHOICE_SPLIT.split(cells.get("choices", "")) if c.strip()):
             options.append((f"Option {chr(ord('A') + n)}" if n < 10 else str(n), choice.strip()))

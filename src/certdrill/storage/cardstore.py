@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -95,20 +96,31 @@ def save_answer(
     return cursor.lastrowid
 
 
-def load(session: Session, *, card_id: int) -> tuple[str, Question, CardState, bool, bool] | None:
-    """Deck id, question, memory state, flagged and suspended of one card."""
+@dataclass(frozen=True, slots=True)
+class LoadedCard:
+    deck_id: str
+    question: Question
+    state: CardState
+    flagged: bool
+    suspended: bool
+    exam_date: str | None  # the deck's exam date, if the learner set one
+
+
+def load(session: Session, *, card_id: int) -> LoadedCard | None:
+    """One card with its question, memory state, flags and its deck's exam date: one query."""
     row = raw(session).execute(
         f"SELECT card.deck_id, {', '.join('card.' + c for c in CARD_COLUMNS.split(', '))}, card.flagged, "
         "card.suspended, q.qid, q.domain_id, q.task_id, q.kind, q.prompt, q.choices, q.pick, q.answer, "
-        'q.explanation, q."references", q.tags FROM card JOIN question AS q ON q.pk = card.id WHERE card.id = ?',
+        'q.explanation, q."references", q.tags, deck.exam_date FROM card JOIN question AS q ON q.pk = card.id '
+        "JOIN deck ON deck.id = card.deck_id WHERE card.id = ?",
         (card_id,),
     ).fetchone()
     if row is None:
         return None
-    qid, domain, task, kind, prompt, choices, pick, answer, explanation, references, tags = row[11:]
+    qid, domain, task, kind, prompt, choices, pick, answer, explanation, references, tags, exam_date = row[11:]
     question = Question(
         id=qid, domain=domain, kind=kind, prompt=prompt, task=task,
         choices=tuple(Choice(t, bool(c), w) for t, c, w in json.loads(choices)), pick=pick, answer=answer,
         explanation=explanation, references=tuple(json.loads(references)), tags=tuple(json.loads(tags)),
     )
-    return row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10])
+    return LoadedCard(row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10]), exam_date)

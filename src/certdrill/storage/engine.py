@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,63 @@ from certdrill.errors import CertdrillError
 from certdrill.storage import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 SCHEMA_VERSION = 1
+FIRST_SCHEMA_VERSION = 1  # the schema of the first release; every later one has a step below
 WRITE_OPTION = "certdrill_write"
 BUSY_TIMEOUT_MS = 5000
 
-# from-version -> step that upgrades the database to from-version + 1, in one transaction.
+# from-version -> step that upgrades the database to from-version + 1. Each step runs inside
+# its own BEGIN IMMEDIATE transaction with foreign keys off (SQLite's table-rebuild recipe), and
+# user_version is bumped in the same transaction: a crash mid-upgrade leaves the old version.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+
+class DatabaseUnavailable(CertdrillError):
+    """The database cannot be read or written right now (busy, read-only, full, damaged).
+
+    Raised by `database_errors()`; the TUI and the CLI show `str(error)` as one line.
+    """
+
+
+def explain_database_error(exc: BaseException) -> str | None:
+    """One line for the learner about an sqlite3 error (raw, or wrapped by SQLAlchemy); None if not one."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, sqlite3.Error):
+        exc = orig
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return ("the database is busy: another certdrill is writing to it; nothing was saved by this "
+                "command, try again")
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only; nothing could be saved (check the permissions of the data folder)"
+    if "full" in text:
+        return "the disk is full; nothing was saved by this command (earlier answers are safe)"
+    if "disk I/O" in text:
+        return "the disk failed to read or write (disk I/O error); nothing was saved by this command"
+    if "unable to open" in text:
+        return "cannot open the database file (does the data folder exist, and may certdrill write to it?)"
+    if "not a database" in text or "malformed" in text:
+        return ("the database file is damaged or not a certdrill database; run `certdrill doctor`, "
+                "or `certdrill restore` one of its backups")
+    return f"database error: {text}"
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Turn SQLite failures (busy, read-only, disk full, damaged) into `DatabaseUnavailable`.
+
+    For callers that show errors to the learner: `with database_errors(): review.answer(...)`.
+    """
+    try:
+        yield
+    except CertdrillError:
+        raise
+    except Exception as exc:
+        message = explain_database_error(exc)
+        if message is None:
+            raise
+        raise DatabaseUnavailable(message) from exc
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -29,6 +82,8 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode: a commit survives a crash or kill of certdrill (tests/test_crash_safety.py);
+    # only a power loss may roll back the last few commits, never corrupt. See docs/storage.md.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
@@ -48,7 +103,12 @@ def make_engine(db_path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{db_path}")
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
-    prepare_schema(engine, db_path)
+    try:
+        with database_errors():
+            prepare_schema(engine, db_path)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
@@ -57,46 +117,84 @@ def schema_version(engine: Engine) -> int:
         return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
 
 
+def newer_schema_message(db_path: Path, version: int) -> str:
+    return (f"{db_path}: made by a newer certdrill (schema {version}, this one knows {SCHEMA_VERSION}); "
+            "upgrade certdrill")
+
+
 def prepare_schema(engine: Engine, db_path: Path) -> None:
     """Create a new database, or back up and upgrade an older one step by step."""
     version = schema_version(engine)
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
-        raise CertdrillError(
-            f"{db_path}: made by a newer certdrill (schema {version}, this one knows {SCHEMA_VERSION}); upgrade certdrill"
-        )
+        raise CertdrillError(newer_schema_message(db_path, version))
     if version == 0:
-        with engine.begin() as conn:
-            existing = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").scalar_one()
-            if existing:
-                raise CertdrillError(f"{db_path}: not a certdrill database (it has tables but no schema version)")
-            SQLModel.metadata.create_all(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        _create(engine, db_path)
         return
     backup_database(db_path, reason=f"schema{version}")
-    raw = sqlite3.connect(db_path, isolation_level=None)
+    migrate(db_path)
+
+
+def _create(engine: Engine, db_path: Path) -> None:
+    # Under the write lock, and checked again inside it: two certdrill windows started at once
+    # on a new data folder must not both create the tables.
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+        if version:
+            return
+        existing = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").scalar_one()
+        if existing:
+            raise CertdrillError(f"{db_path}: not a certdrill database (it has tables but no schema version)")
+        SQLModel.metadata.create_all(conn)
+        conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def migrate(db_path: Path) -> int:
+    """Run the missing migration steps, one transaction each; returns the version reached.
+
+    Safe to race: the version is read again under the write lock, so a step another process
+    has just applied is not applied twice.
+    """
+    raw = sqlite3.connect(db_path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        for step in range(version, SCHEMA_VERSION):
+        while True:
             raw.execute("BEGIN IMMEDIATE")
             try:
-                MIGRATIONS[step](raw)
-                raw.execute(f"PRAGMA user_version={step + 1}")
+                version = int(raw.execute("PRAGMA user_version").fetchone()[0])
+                if version >= SCHEMA_VERSION:
+                    raw.execute("ROLLBACK")
+                    return version
+                if version not in MIGRATIONS:
+                    raise CertdrillError(f"{db_path}: no upgrade known from schema {version}")
+                MIGRATIONS[version](raw)
+                broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise CertdrillError(f"{db_path}: upgrade from schema {version} broke {len(broken)} references")
+                raw.execute(f"PRAGMA user_version={version + 1}")
                 raw.execute("COMMIT")
-            except Exception:
+            except BaseException:
                 raw.execute("ROLLBACK")
                 raise
     finally:
         raw.close()
 
 
-def backup_database(db_path: Path, *, reason: str, now: datetime | None = None) -> Path:
-    """Copy the database (consistently, via SQLite's backup API) next to it under backups/."""
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    folder = db_path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"certdrill-{stamp}-{reason}.db"
-    source = sqlite3.connect(db_path)
+def backup_database(db_path: Path, *, reason: str, now: datetime | None = None, target: Path | None = None) -> Path:
+    """Copy the database consistently (SQLite's backup API, safe while others use it).
+
+    By default into backups/ next to it, named by time and reason; never over an earlier backup.
+    """
+    if target is None:
+        stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+        folder = db_path.parent / "backups"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"certdrill-{stamp}-{reason}.db"
+        n = 1
+        while target.exists():
+            target = folder / f"certdrill-{stamp}-{reason}-{n}.db"
+            n += 1
+    source = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         dest = sqlite3.connect(target)
         try:

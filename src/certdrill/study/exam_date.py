@@ -84,7 +84,7 @@ def _seconds_per_review(session: Session, deck_id: str) -> float:
     )
     if len(durations) < 20:
         return float(REVIEW_SECONDS)
-    return durations[len(durations) // 2] / 1000
+    return float(durations[len(durations) // 2]) / 1000
 
 
 def exam_plan(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> ExamPlan | None:
@@ -135,7 +135,7 @@ def _load(session: Session, deck_id: str, plan: ExamPlan, now: datetime, tz: tzi
     ):
         index = (due - start).days
         counts[index] = counts.get(index, 0) + 1
-    capacity = max(1.0, plan.minutes_per_day * 60 / plan.seconds_per_review)
+    capacity = max(1.0, planner.CAPACITY_SHARE * plan.minutes_per_day * 60 / plan.seconds_per_review)
     return lambda moment: counts.get((moment - start).days, 0) / capacity
 
 

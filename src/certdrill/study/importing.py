@@ -72,9 +72,11 @@ def import_source(
 def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -> int:
     """Insert the past reviews not stored yet, then replay each touched card's reviews through
     the scheduler, so its memory state reflects the history (rather than leaving it new)."""
-    pks = dict(session.execute(
-        select(col(QuestionRow.qid), col(QuestionRow.pk)).where(col(QuestionRow.deck_id) == deck_id)
-    ).tuples().all())
+    pks: dict[str, int] = {
+        qid: pk for qid, pk in session.execute(
+            select(col(QuestionRow.qid), col(QuestionRow.pk)).where(col(QuestionRow.deck_id) == deck_id)
+        )
+    }
     stored: dict[int, list[tuple[datetime, int]]] = {}
     for card_id, at, rating in session.execute(
         select(col(ReviewRow.card_id), col(ReviewRow.reviewed_at), col(ReviewRow.rating))
@@ -86,9 +88,11 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -
         pk = pks.get(r.qid)
         if pk is not None and (r.at, r.rating) not in stored.get(pk, ()):
             fresh.setdefault(pk, []).append(r)
-    kinds = dict(session.execute(
-        select(col(QuestionRow.pk), col(QuestionRow.kind)).where(col(QuestionRow.pk).in_(list(fresh)))
-    ).tuples().all())
+    kinds: dict[int, str] = {
+        pk: kind for pk, kind in session.execute(
+            select(col(QuestionRow.pk), col(QuestionRow.kind)).where(col(QuestionRow.pk).in_(list(fresh)))
+        )
+    }
     # Fuzz would make the replay differ between imports; the history itself is what matters.
     scheduler = scheduling.make_scheduler(SchedulerSettings(fuzz=False))
     rows: list[dict[str, object]] = []

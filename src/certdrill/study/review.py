@@ -98,8 +98,7 @@ def load_card(session: Session, *, card_id: int) -> StudyCard:
     found = cardstore.load(session, card_id=card_id)
     if found is None:
         raise CertdrillError(f"card {card_id} does not exist")
-    deck_id, question, state, flagged, suspended = found
-    return StudyCard(card_id, deck_id, question, state, flagged, suspended)
+    return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended)
 
 
 def answer(
@@ -115,7 +114,7 @@ def answer(
         found = cardstore.load(session, card_id=card_id)
         if found is None:
             raise CertdrillError(f"card {card_id} does not exist")
-        deck_id, question, before, _flagged, _suspended = found
+        deck_id, question, before = found.deck_id, found.question, found.state
         correct: bool | None = None
         if question.kind == "flashcard":
             if rating is None:
@@ -133,7 +132,8 @@ def answer(
         after = before
         if mode == "review":
             after = scheduling.review(before, rating, now, scheduler)
-            after = plan_review(session, deck_id=deck_id, after=after, now=now, scheduler=scheduler)
+            if found.exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
+                after = plan_review(session, deck_id=deck_id, after=after, now=now, scheduler=scheduler)
         review_id = cardstore.save_answer(
             session, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
             rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,

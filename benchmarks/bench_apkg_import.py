@@ -1,0 +1,93 @@
+"""Importing a 10,000-note .apkg (genanki): certdrill against the official Anki engine, if installed."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import genanki
+
+from benchmarks.report import Figure, render
+from certdrill.study.importing import ImportOptions, import_source
+from certdrill.study.workspace import Workspace
+
+NOTES = 10_000
+RUNS = 5
+MCQ = genanki.Model(
+    1607392319, "MCQ",
+    fields=[{"name": n} for n in ("Question", "Option A", "Option B", "Option C", "Option D", "Answer", "Explanation")],
+    templates=[{"name": "Card 1", "qfmt": "{{Question}}", "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}"}],
+)
+
+
+def build_package(path: Path) -> Path:
+    """Half multiple choice, a quarter basic, a quarter cloze, spread over four subdecks."""
+    decks = [genanki.Deck(2059400110 + i, f"Bench::Domain {i}") for i in range(4)]
+    for n in range(NOTES):
+        deck = decks[n % 4]
+        if n % 2 == 0:
+            note = genanki.Note(model=MCQ, guid=f"mcq{n}", tags=["bench", f"t{n % 7}"], fields=[
+                f"Question <b>{n}</b>: which option is right?", f"first {n}", f"second {n}", f"third {n}",
+                f"fourth {n}", "ABCD"[n % 4], f"Because <i>{n}</i> &amp; reasons."])
+        elif n % 4 == 1:
+            note = genanki.Note(model=genanki.BASIC_MODEL, guid=f"bas{n}", fields=[f"Front {n}<br>line", f"Back {n}"])
+        else:
+            note = genanki.Note(model=genanki.CLOZE_MODEL, guid=f"clz{n}", fields=[f"{{{{c1::Word {n}}}}} is a cloze", ""])
+        deck.add_note(note)
+    genanki.Package(decks).write_to_file(str(path))
+    return path
+
+
+def time_certdrill(package: Path, root: Path) -> list[float]:
+    times = []
+    for run in range(RUNS):
+        ws = Workspace.open(root / f"cd{run}", clock=lambda: datetime(2026, 11, 2, tzinfo=UTC), tz=UTC,
+                            sync_bundled=False)
+        with ws.session() as s:
+            t0 = time.perf_counter()
+            report = import_source(s, source=str(package), options=ImportOptions(), now=ws.now())
+            times.append(time.perf_counter() - t0)
+        assert len(report.added) == NOTES, len(report.added)
+        ws.close()
+    return times
+
+
+def time_anki(package: Path, root: Path) -> list[float] | None:
+    try:
+        from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    except ImportError:
+        return None
+    times = []
+    for run in range(RUNS):
+        folder = root / f"anki{run}"
+        folder.mkdir()
+        col = Collection(str(folder / "collection.anki2"))
+        t0 = time.perf_counter()
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions()))
+        times.append(time.perf_counter() - t0)
+        assert col.note_count() == NOTES
+        col.close()
+    return times
+
+
+def run() -> list[Figure]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        package = build_package(root / "bench.apkg")
+        ours = statistics.median(time_certdrill(package, root))
+        theirs = time_anki(package, root)
+    if theirs is None:
+        print("  reference skipped: the official `anki` package is not importable here")
+        reference, name = None, "anki not installed (skipped)"
+    else:
+        reference, name = statistics.median(theirs), "official Anki engine"
+    return [Figure(f"import {NOTES:,}-note .apkg", ours, "s", reference, name, 1.0)]
+
+
+if __name__ == "__main__":
+    print(render(run()))
+    sys.exit(0)

@@ -1,0 +1,1 @@
+"""Simulation study of the readiness model and exam-date mode: `python -m benchmarks.simulation`."""

@@ -1,0 +1,241 @@
+"""The learner's desk: every use case the TUI needs, each in its own short transaction.
+
+Screens talk to this object only; they never open a database session themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlmodel import col
+
+from certdrill.core.clock import day_start, next_day_start, study_date
+from certdrill.core.exam_readiness import Readiness
+from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow
+from certdrill.study import browse as browsing
+from certdrill.study import exam, practice, readiness, review
+from certdrill.study.library import ImportReport
+from certdrill.study.reports import DeckSummary, Stats, daily_counts, deck_summaries, stats
+from certdrill.study.settings import Settings, save_setting
+from certdrill.study.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class DomainProgress:
+    """Per domain, before any readiness model: how much was seen and how often right first time."""
+
+    id: str
+    name: str
+    weight: float
+    questions: int
+    seen: int
+    first_try_right: int
+
+    @property
+    def coverage(self) -> float:
+        return self.seen / self.questions if self.questions else 0.0
+
+    @property
+    def first_try_accuracy(self) -> float | None:
+        return self.first_try_right / self.seen if self.seen else None
+
+
+class StudyDesk:
+    """Use cases over one workspace, with the workspace's clock and timezone."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
+
+    # -- time and settings -------------------------------------------------
+    def now(self) -> datetime:
+        return self.ws.now()
+
+    def today(self) -> date:
+        return date.fromisoformat(study_date(self.now(), self.ws.tz))
+
+    def settings(self) -> Settings:
+        return self.ws.settings()
+
+    def save_setting(self, name: str, value: Any) -> None:
+        with self.ws.session() as s:
+            save_setting(s, name=name, value=value)
+
+    def set_exam_date(self, deck_id: str, when: date | None, minutes_per_day: int | None = None) -> None:
+        from certdrill.study.exam_date import set_exam_date
+
+        with self.ws.session() as s:
+            set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today())
+
+    def set_deck_new_limit(self, deck_id: str, limit: int | None) -> None:
+        from certdrill.storage.engine import begin_write
+
+        with self.ws.session() as s:
+            begin_write(s)
+            deck = s.get(DeckRow, deck_id)
+            if deck is not None:
+                deck.new_per_day = limit
+                s.add(deck)
+            s.commit()
+
+    # -- overview ----------------------------------------------------------
+    def decks(self) -> list[DeckSummary]:
+        settings = self.settings()
+        with self.ws.session() as s:
+            return deck_summaries(s, now=self.now(), tz=self.ws.tz, new_per_day=settings.new_per_day)
+
+    def stats(self) -> Stats:
+        with self.ws.session() as s:
+            return stats(s, now=self.now(), tz=self.ws.tz)
+
+    def daily_counts(self, days: int, deck_id: str | None = None) -> dict[str, int]:
+        with self.ws.session() as s:
+            return daily_counts(s, now=self.now(), tz=self.ws.tz, days=days, deck_id=deck_id)
+
+    def domain_progress(self, deck_id: str) -> list[DomainProgress]:
+        """Coverage and first-try accuracy per domain (review and practice answers)."""
+        sql = text(
+            "SELECT q.domain_id, count(DISTINCT r.card_id), "
+            "sum(CASE WHEN r.id = (SELECT min(r2.id) FROM review r2 WHERE r2.card_id = r.card_id "
+            "AND r2.correct IS NOT NULL) AND r.correct = 1 THEN 1 ELSE 0 END) "
+            "FROM review r JOIN question q ON q.pk = r.card_id WHERE r.deck_id = :deck AND r.correct IS NOT NULL "
+            "GROUP BY q.domain_id"
+        )
+        with self.ws.session() as s:
+            seen = {d: (n, right) for d, n, right in s.execute(sql, {"deck": deck_id})}
+            totals: dict[str, int] = {
+                d: n for d, n in s.execute(
+                    select(col(QuestionRow.domain_id), func.count()).where(
+                        col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False)
+                    ).group_by(col(QuestionRow.domain_id))
+                )
+            }
+        summary = next((d for d in self.decks() if d.id == deck_id), None)
+        domains = summary.domains if summary else []
+        return [
+            DomainProgress(d.id, d.name, d.weight, totals.get(d.id, 0), seen.get(d.id, (0, 0))[0],
+                           int(seen.get(d.id, (0, 0))[1] or 0))
+            for d in domains
+        ]
+
+    def readiness(self, deck_id: str) -> Readiness | None:
+        """The readiness model's view of the deck (None for decks without an exam)."""
+        with self.ws.session() as s:
+            deck = s.get(DeckRow, deck_id)
+            if deck is None or deck.exam is None:
+                return None
+            return readiness.readiness_report(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
+                                              scheduler_settings=self.ws.scheduler_settings())
+
+    def readiness_trend(self, deck_id: str, days: int = 60) -> list[readiness.ReadinessPoint]:
+        with self.ws.session() as s:
+            return readiness.readiness_history(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
+                                               scheduler_settings=self.ws.scheduler_settings())
+
+    def due_tomorrow(self, deck_ids: Sequence[str]) -> int:
+        now = self.now()
+        end = next_day_start(now, self.ws.tz) + timedelta(days=1)
+        with self.ws.session() as s:
+            count: int = s.execute(
+                select(func.count()).select_from(CardRow).where(
+                    col(CardRow.deck_id).in_(deck_ids), col(CardRow.state) > 0, col(CardRow.suspended).is_(False),
+                    col(CardRow.due) < end, col(CardRow.due) >= next_day_start(now, self.ws.tz),
+                )
+            ).scalar_one()
+        return count
+
+    def reviewed_today(self, deck_ids: Sequence[str]) -> int:
+        with self.ws.session() as s:
+            count: int = s.execute(
+                select(func.count()).select_from(ReviewRow).where(
+                    col(ReviewRow.deck_id).in_(deck_ids), col(ReviewRow.mode) == "review",
+                    col(ReviewRow.reviewed_at) >= day_start(self.now(), self.ws.tz),
+                )
+            ).scalar_one()
+        return count
+
+    # -- reviewing ---------------------------------------------------------
+    def next_card(self, deck_ids: Sequence[str], exclude: Sequence[int] = ()) -> review.StudyCard | None:
+        settings = self.settings()
+        with self.ws.session() as s:
+            return review.next_card(s, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz,
+                                    new_per_day=settings.new_per_day, exclude=exclude)
+
+    def card(self, card_id: int) -> review.StudyCard:
+        with self.ws.session() as s:
+            return review.load_card(s, card_id=card_id)
+
+    def answer(self, card_id: int, chosen: Sequence[int] = (), *, rating: int | None = None,
+               duration_ms: int = 0, mode: review.Mode = "review") -> review.AnswerResult:
+        with self.ws.session() as s:
+            return review.answer(s, card_id=card_id, chosen=chosen, rating=rating, now=self.now(),
+                                 duration_ms=duration_ms, mode=mode, scheduler_settings=self.ws.scheduler_settings())
+
+    def rerate(self, review_id: int, rating: int) -> review.AnswerResult:
+        with self.ws.session() as s:
+            return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.ws.scheduler_settings())
+
+    def undo(self, deck_ids: Sequence[str] | None = None) -> int | None:
+        with self.ws.session() as s:
+            return review.undo_last(s, deck_ids=deck_ids)
+
+    def set_flagged(self, card_id: int, flagged: bool) -> None:
+        with self.ws.session() as s:
+            review.set_flagged(s, card_id=card_id, flagged=flagged)
+
+    def set_suspended(self, card_id: int, suspended: bool) -> None:
+        with self.ws.session() as s:
+            review.set_suspended(s, card_id=card_id, suspended=suspended)
+
+    def bury(self, card_id: int) -> None:
+        with self.ws.session() as s:
+            review.bury(s, card_id=card_id, now=self.now(), tz=self.ws.tz)
+
+    def reset(self, card_id: int) -> None:
+        with self.ws.session() as s:
+            review.reset_card(s, card_id=card_id)
+
+    def practice_cards(self, slice: practice.Slice, seed: int) -> list[int]:
+        with self.ws.session() as s:
+            return practice.practice_cards(s, slice=slice, seed=seed)
+
+    # -- mock exams --------------------------------------------------------
+    def start_exam(self, deck_id: str, *, seed: int, size: int | None = None, minutes: int | None = None) -> exam.ExamPaper:
+        with self.ws.session() as s:
+            return exam.start_exam(s, deck_id=deck_id, now=self.now(), seed=seed, size=size, minutes=minutes)
+
+    def exam_paper(self, attempt_id: int) -> exam.ExamPaper:
+        with self.ws.session() as s:
+            return exam.load_paper(s, attempt_id=attempt_id)
+
+    def save_exam_answer(self, attempt_id: int, position: int, chosen: Sequence[int], flagged: bool,
+                         duration_ms: int = 0) -> None:
+        with self.ws.session() as s:
+            exam.save_exam_answer(s, attempt_id=attempt_id, position=position, chosen=list(chosen), flagged=flagged,
+                                  duration_ms=duration_ms)
+
+    def submit_exam(self, attempt_id: int) -> exam.ExamResult:
+        with self.ws.session() as s:
+            return exam.submit_exam(s, attempt_id=attempt_id, now=self.now())
+
+    def exam_result(self, attempt_id: int) -> exam.ExamResult:
+        with self.ws.session() as s:
+            return exam.exam_result(s, attempt_id=attempt_id)
+
+    def exam_attempts(self, deck_id: str | None = None) -> list[exam.AttemptSummary]:
+        with self.ws.session() as s:
+            return exam.exam_attempts(s, deck_id=deck_id)
+
+    # -- browsing and importing -------------------------------------------
+    def browse(self, where: browsing.BrowseFilter) -> list[browsing.BrowseRow]:
+        with self.ws.session() as s:
+            return browsing.browse(s, where=where)
+
+    def import_source(self, source: str, *, dry_run: bool) -> ImportReport:
+        from certdrill.study.importing import ImportOptions, import_source
+
+        with self.ws.session() as s:
+            return import_source(s, source=source, options=ImportOptions(dry_run=dry_run), now=self.now())

@@ -1,0 +1,284 @@
+"""Timed mock exams: draw a paper by domain weight, keep every answer as it is given, grade on submit."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from certdrill.core import grading, sampling
+from certdrill.core.exam_score import score_scale
+from certdrill.core.model import ExamInfo, Question
+from certdrill.errors import CertdrillError
+from certdrill.storage.convert import exam_from_json, question_from_row
+from certdrill.storage.engine import begin_write
+from certdrill.storage.tables import (
+    CardRow,
+    DeckRow,
+    DomainRow,
+    ExamAnswerRow,
+    ExamAttemptRow,
+    QuestionRow,
+    ReviewRow,
+)
+
+DEFAULT_SIZE = 20
+DEFAULT_MINUTES_PER_QUESTION = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class PaperItem:
+    position: int
+    card_id: int
+    question: Question
+    chosen: tuple[int, ...] = ()
+    flagged: bool = False
+
+
+@dataclass
+class ExamPaper:
+    """A mock exam in progress (or finished): its questions and the answers so far."""
+
+    attempt_id: int
+    deck_id: str
+    title: str
+    started_at: datetime
+    minutes: int
+    items: list[PaperItem]
+    finished: bool = False
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.started_at + timedelta(minutes=self.minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainScore:
+    id: str
+    name: str
+    weight: float  # percent, normalised
+    correct: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+@dataclass
+class ExamResult:
+    attempt_id: int
+    deck_id: str
+    correct: int
+    total: int
+    domains: list[DomainScore]
+    score: float | None  # on the exam's scale (scaled score or percent), None without a pass mark
+    score_unit: str | None
+    pass_score: float | None
+    passed: bool | None
+    estimated: bool
+    conversion: str
+    started_at: datetime
+    finished_at: datetime | None
+    review: list[PaperItem] = field(default_factory=list)  # wrong, unanswered or flagged items
+
+    @property
+    def raw(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attempt": self.attempt_id, "deck": self.deck_id, "correct": self.correct, "total": self.total,
+            "raw": round(self.raw, 4), "score": self.score, "unit": self.score_unit, "pass": self.pass_score,
+            "passed": self.passed, "estimated": self.estimated,
+            "domains": [{"id": d.id, "weight": d.weight, "correct": d.correct, "total": d.total} for d in self.domains],
+        }
+
+
+def exam_shape(info: ExamInfo | None, size: int | None, minutes: int | None) -> tuple[int, int]:
+    """Question count and minutes: the real exam's unless the learner asked for a shorter one."""
+    real_size = (info.questions if info and info.questions else None) or DEFAULT_SIZE
+    n = size or real_size
+    if minutes is None:
+        if info and info.minutes and info.questions:
+            minutes = max(1, round(info.minutes * n / info.questions))
+        else:
+            minutes = max(1, round(n * DEFAULT_MINUTES_PER_QUESTION))
+    return n, minutes
+
+
+def start_exam(
+    session: Session, *, deck_id: str, now: datetime, seed: int, size: int | None = None, minutes: int | None = None,
+) -> ExamPaper:
+    """Draw a paper by domain weight (questions not yet studied first) and store the attempt."""
+    deck = session.get(DeckRow, deck_id)
+    if deck is None:
+        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
+    n, minutes = exam_shape(exam_from_json(deck.exam), size, minutes)
+    weights = {d.id: d.weight for d in session.exec(select(DomainRow).where(col(DomainRow.deck_id) == deck_id)).scalars()}  # type: ignore[call-overload]
+    pools: dict[str, list[int]] = {d: [] for d in weights}
+    studied = set()
+    for pk, domain, kind, reps in session.execute(
+        select(col(QuestionRow.pk), col(QuestionRow.domain_id), col(QuestionRow.kind), col(CardRow.reps))
+        .join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
+        .where(col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False), col(CardRow.suspended).is_(False))
+    ):
+        if kind == "flashcard" or domain not in pools:
+            continue  # exams have no flashcards
+        pools[domain].append(pk)
+        if reps:
+            studied.add(pk)
+    fresh = {pk for pool in pools.values() for pk in pool} - studied
+    chosen = sampling.draw(n, pools, weights, random.Random(seed), fresh=fresh)
+    if not chosen:
+        raise CertdrillError(f"deck '{deck_id}' has no multiple-choice questions for an exam")
+    begin_write(session)
+    attempt = ExamAttemptRow(deck_id=deck_id, started_at=now, minutes=minutes, size=len(chosen), seed=seed)
+    session.add(attempt)
+    session.flush()
+    assert attempt.id is not None
+    for position, card_id in enumerate(chosen):
+        session.add(ExamAnswerRow(attempt_id=attempt.id, position=position, card_id=card_id))
+    session.commit()
+    return load_paper(session, attempt_id=attempt.id)
+
+
+def load_paper(session: Session, *, attempt_id: int) -> ExamPaper:
+    attempt = session.get(ExamAttemptRow, attempt_id)
+    if attempt is None:
+        raise CertdrillError(f"no exam attempt {attempt_id}")
+    deck = session.get(DeckRow, attempt.deck_id)
+    rows = session.exec(  # type: ignore[call-overload]
+        select(ExamAnswerRow, QuestionRow).join(QuestionRow, col(QuestionRow.pk) == col(ExamAnswerRow.card_id))
+        .where(col(ExamAnswerRow.attempt_id) == attempt_id).order_by(col(ExamAnswerRow.position))
+    ).all()
+    items = [PaperItem(a.position, a.card_id, question_from_row(q), tuple(a.chosen), a.flagged) for a, q in rows]
+    return ExamPaper(attempt_id, attempt.deck_id, deck.title if deck else attempt.deck_id, attempt.started_at,
+                     attempt.minutes, items, attempt.finished_at is not None)
+
+
+def save_exam_answer(
+    session: Session, *, attempt_id: int, position: int, chosen: list[int], flagged: bool, duration_ms: int = 0,
+) -> None:
+    """Keep one answer of a running exam (committed at once: a crash loses nothing)."""
+    begin_write(session)
+    row = session.get(ExamAnswerRow, (attempt_id, position))
+    attempt = session.get(ExamAttemptRow, attempt_id)
+    if row is None or attempt is None:
+        session.rollback()
+        raise CertdrillError(f"exam attempt {attempt_id} has no question {position + 1}")
+    if attempt.finished_at is not None:
+        session.rollback()
+        raise CertdrillError("this exam was already submitted")
+    row.chosen, row.flagged = sorted(chosen), flagged
+    row.duration_ms += max(0, duration_ms)
+    session.add(row)
+    session.commit()
+
+
+def submit_exam(session: Session, *, attempt_id: int, now: datetime) -> ExamResult:
+    """Grade the attempt (unanswered = wrong), store the result and an exam-mode review per answer."""
+    begin_write(session)
+    attempt = session.get(ExamAttemptRow, attempt_id)
+    if attempt is None:
+        session.rollback()
+        raise CertdrillError(f"no exam attempt {attempt_id}")
+    if attempt.finished_at is None:
+        answers = session.exec(select(ExamAnswerRow).where(col(ExamAnswerRow.attempt_id) == attempt_id)).scalars().all()  # type: ignore[call-overload]
+        for answer in answers:
+            question = session.get(QuestionRow, answer.card_id)
+            assert question is not None
+            answer.correct = grading.is_correct(question_from_row(question), answer.chosen)
+            session.add(answer)
+            if answer.chosen:  # the answer history shows what was answered in exams, without scheduling
+                session.add(ReviewRow(
+                    card_id=answer.card_id, deck_id=attempt.deck_id, reviewed_at=now,
+                    rating=grading.default_rating(answer.correct), correct=answer.correct,
+                    chosen=list(answer.chosen), duration_ms=answer.duration_ms, mode="exam",
+                ))
+        attempt.finished_at = min(now, attempt.started_at + timedelta(minutes=attempt.minutes, seconds=30))
+        result = _grade(session, attempt)
+        attempt.score, attempt.passed = result.score if result.score is not None else result.raw, result.passed
+        session.add(attempt)
+        session.commit()
+    return exam_result(session, attempt_id=attempt_id)
+
+
+def _grade(session: Session, attempt: ExamAttemptRow) -> ExamResult:
+    assert attempt.id is not None
+    deck = session.get(DeckRow, attempt.deck_id)
+    info = exam_from_json(deck.exam) if deck else None
+    paper = load_paper(session, attempt_id=attempt.id)
+    answers = {
+        a.position: a for a in session.exec(select(ExamAnswerRow).where(col(ExamAnswerRow.attempt_id) == attempt.id)).scalars()  # type: ignore[call-overload]
+    }
+    domains = list(session.exec(select(DomainRow).where(col(DomainRow.deck_id) == attempt.deck_id)  # type: ignore[call-overload]
+                                .order_by(col(DomainRow.position))).scalars())
+    total_weight = sum(d.weight for d in domains) or 1.0
+    right: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
+    review = []
+    for item in paper.items:
+        ok = bool(answers[item.position].correct)
+        asked[item.question.domain] += 1
+        right[item.question.domain] += ok
+        if not ok or item.flagged:
+            review.append(item)
+    correct, total = sum(right.values()), len(paper.items)
+    raw = correct / total if total else 0.0
+    scale = score_scale(info.pass_mark if info else None)
+    score = round(scale.convert(raw), 1) if scale else None
+    passed = None if scale is None or score is None else score >= scale.pass_score
+    return ExamResult(
+        attempt_id=attempt.id, deck_id=attempt.deck_id, correct=correct, total=total,
+        domains=[DomainScore(d.id, d.name, 100 * d.weight / total_weight, right[d.id], asked[d.id]) for d in domains],
+        score=score, score_unit=scale.unit if scale else None, pass_score=scale.pass_score if scale else None,
+        passed=passed, estimated=bool(scale and scale.estimated), conversion=scale.describe() if scale else "",
+        started_at=attempt.started_at, finished_at=attempt.finished_at, review=review,
+    )
+
+
+def exam_result(session: Session, *, attempt_id: int) -> ExamResult:
+    attempt = session.get(ExamAttemptRow, attempt_id)
+    if attempt is None:
+        raise CertdrillError(f"no exam attempt {attempt_id}")
+    if attempt.finished_at is None:
+        raise CertdrillError("this exam is still running; submit it first")
+    return _grade(session, attempt)
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptSummary:
+    attempt_id: int
+    deck_id: str
+    started_at: datetime
+    size: int
+    minutes: int
+    finished: bool
+    score: float | None
+    passed: bool | None
+
+
+def exam_attempts(session: Session, *, deck_id: str | None = None) -> list[AttemptSummary]:
+    """Every stored attempt, newest first."""
+    stmt = select(ExamAttemptRow).order_by(col(ExamAttemptRow.id).desc())
+    if deck_id is not None:
+        stmt = stmt.where(col(ExamAttemptRow.deck_id) == deck_id)
+    return [
+        AttemptSummary(a.id or 0, a.deck_id, a.started_at, a.size, a.minutes, a.finished_at is not None, a.score, a.passed)
+        for a in session.exec(stmt).scalars()  # type: ignore[call-overload]
+    ]
+
+
+def unfinished_attempt(session: Session, *, deck_id: str) -> int | None:
+    found: int | None = session.execute(
+        select(func.max(col(ExamAttemptRow.id))).where(
+            col(ExamAttemptRow.deck_id) == deck_id, col(ExamAttemptRow.finished_at).is_(None)
+        )
+    ).scalar()
+    return found

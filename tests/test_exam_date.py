@@ -1,0 +1,88 @@
+"""Exam-date mode through the services and the CLI: pacing, review placement, clearing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, timedelta
+
+import pytest
+
+from certdrill.cli import main
+from certdrill.core.scheduling import REVIEW
+from certdrill.errors import CertdrillError
+from certdrill.storage.tables import CardRow, DeckRow
+from certdrill.study import review
+from certdrill.study.exam_date import exam_plan, set_exam_date
+from certdrill.study.workspace import Workspace
+from conftest import Clock
+
+
+def set_date(ws: Workspace, days: int | None, minutes: int | None = 20) -> None:
+    with ws.session() as s:
+        set_exam_date(s, deck_id="sample", exam_date=None if days is None else date(2026, 11, 2) + timedelta(days=days),
+                      minutes_per_day=minutes, today=date(2026, 11, 2))
+
+
+def test_new_limit_rises_so_every_question_is_met_a_week_before(workspace: Workspace, clock: Clock) -> None:
+    with workspace.session() as s:
+        s.get(DeckRow, "sample").new_per_day = 0  # type: ignore[union-attr]
+        s.commit()
+    set_date(workspace, 9)  # two days before the lead week: 4 questions, 2 a day
+    met: list[date] = []
+    for _ in range(9):
+        while (card := review.next_card(workspace.session(), deck_ids=["sample"], now=clock.now, tz=UTC, new_per_day=0)) is not None:
+            if card.state.state == 0:
+                met.append(clock.now.date())
+            with workspace.session() as s:
+                review.answer(s, card_id=card.card_id, rating=3, now=clock.now, scheduler_settings=workspace.scheduler_settings())
+            clock.advance(minutes=11)
+        clock.now = clock.now.replace(hour=9, minute=0) + timedelta(days=1)
+    assert len(met) == 4
+    assert max(met) <= date(2026, 11, 11) - timedelta(days=7)
+
+
+def test_without_an_exam_date_the_new_limit_is_the_decks_own(workspace: Workspace, clock: Clock) -> None:
+    with workspace.session() as s:
+        assert review.new_limit(s, deck_id="sample", default=1, now=clock.now, tz=UTC) == 1
+
+
+def test_a_review_before_the_exam_keeps_the_card_at_target_on_exam_day(workspace: Workspace, clock: Clock) -> None:
+    set_date(workspace, 30)
+    with workspace.session() as s:
+        card = review.next_card(s, deck_ids=["sample"], now=clock.now, tz=UTC, new_per_day=20)
+    assert card is not None
+    for minutes in (0, 11):
+        clock.advance(minutes=minutes)
+        with workspace.session() as s:
+            result = review.answer(s, card_id=card.card_id, chosen=list(card.question.correct_indices), now=clock.now,
+                                   scheduler_settings=workspace.scheduler_settings())
+    assert result.after.state == REVIEW and result.after.due is not None
+    assert result.after.due < clock.now + timedelta(days=30)
+    with workspace.session() as s:
+        stored = s.get(CardRow, card.card_id)
+        assert stored is not None and stored.due == result.after.due
+
+
+def test_clearing_the_date_ends_the_plan(workspace: Workspace, clock: Clock) -> None:
+    set_date(workspace, 30)
+    with workspace.session() as s:
+        plan = exam_plan(s, deck_id="sample", now=clock.now, tz=UTC)
+    assert plan is not None and plan.minutes_per_day == 20 and plan.days_left == 30
+    set_date(workspace, None)
+    with workspace.session() as s:
+        assert exam_plan(s, deck_id="sample", now=clock.now, tz=UTC) is None
+
+
+def test_a_date_in_the_past_is_refused(workspace: Workspace) -> None:
+    with pytest.raises(CertdrillError, match="not in the future"):
+        set_date(workspace, -1)
+
+
+def test_cli_sets_and_clears_the_exam_date(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+    assert main(["exam-date", "aws-mls-c01", "2099-01-01", "--minutes-per-day", "25", "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)["plan"]
+    assert plan["exam_date"] == "2099-01-01" and plan["minutes_per_day"] == 25 and plan["new_per_day"] >= 1
+    assert main(["exam-date", "aws-mls-c01", "--clear"]) == 0
+    assert "cleared" in capsys.readouterr().out
+    assert main(["exam-date", "aws-mls-c01", "soon"]) == 1
+    assert "must be a date" in capsys.readouterr().err

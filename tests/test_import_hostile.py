@@ -1,0 +1,232 @@
+"""Hostile input is refused with one clear line, and the learner's database stays exactly as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import sqlite3
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from anki_packages import mcq, write_package
+from certdrill.cli import main
+from certdrill.decks.package_zip import Limits
+from certdrill.decks.remote import DownloadLimits
+from certdrill.errors import CertdrillError
+from certdrill.study.importing import ImportOptions, import_source
+from certdrill.study.workspace import Workspace
+from conftest import sql_dump
+
+
+def refused(ws: Workspace, source: Path | str, **options: object) -> str:
+    before = sql_dump(ws)
+    with ws.session() as s, pytest.raises(CertdrillError) as caught:
+        import_source(s, source=str(source), options=ImportOptions(**options), now=ws.now())  # type: ignore[arg-type]
+    assert sql_dump(ws) == before
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def zip_with(path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def package_with_collection(tmp_path: Path, mutate: str | None = None, raw: bytes | None = None) -> Path:
+    good = write_package(tmp_path / "good.apkg", {"Deck": [mcq("Q?", ["a", "b"], "A", guid="g")]})
+    with zipfile.ZipFile(good) as z:
+        data = z.read("collection.anki2")
+    if mutate is not None:
+        db = tmp_path / "mutated.anki2"
+        db.write_bytes(data)
+        con = sqlite3.connect(db)
+        con.executescript(mutate)
+        con.commit()
+        con.close()
+        data = db.read_bytes()
+    return zip_with(tmp_path / "evil.apkg", {"collection.anki2": raw if raw is not None else data, "media": b"{}"})
+
+
+@pytest.mark.parametrize("member", ["../escape.txt", "/etc/evil", "media/../../up", "C:\\windows\\evil", "a\\..\\..\\b"])
+def test_member_paths_that_leave_the_package_are_refused(workspace: Workspace, tmp_path: Path, member: str) -> None:
+    source = zip_with(tmp_path / "slip.apkg", {"collection.anki2": b"x", member: b"boom"})
+    assert "outside the package folder" in refused(workspace, source)
+
+
+def test_zip_bomb_by_compression_ratio_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    source = zip_with(tmp_path / "bomb.apkg", {"collection.anki2": b"\0" * (16 * 1024 * 1024)})
+    assert "zip bomb" in refused(workspace, source)
+
+
+def test_member_over_the_size_cap_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    source = zip_with(tmp_path / "big.apkg", {"collection.anki2": b"x" * 3000}, zipfile.ZIP_STORED)
+    assert "over the" in refused(workspace, source, limits=Limits(member_bytes=2048, total_bytes=10**9))
+
+
+def test_total_over_the_cap_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    source = zip_with(tmp_path / "many.apkg", {f"{i}": b"x" * 1000 for i in range(10)}, zipfile.ZIP_STORED)
+    assert "in all" in refused(workspace, source, limits=Limits(total_bytes=5000))
+
+
+def test_zstd_bomb_in_a_modern_package_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    import zstandard
+
+    bomb = zstandard.ZstdCompressor().compress(b"\0" * (8 * 1024 * 1024))
+    source = zip_with(tmp_path / "zbomb.apkg", {"meta": b"\x08\x03", "collection.anki21b": bomb})
+    assert "zip bomb" in refused(workspace, source, limits=Limits(ratio_floor=1024 * 1024))
+
+
+@pytest.mark.parametrize(("what", "mutate", "expected"), [
+    ("trigger", "CREATE TRIGGER t AFTER INSERT ON notes BEGIN DELETE FROM cards; END;", "contains a trigger"),
+    ("view", "CREATE VIEW v AS SELECT * FROM notes;", "contains a view"),
+    ("wrong schema", "DROP TABLE notes;", "no 'notes' table"),
+    ("missing column", "ALTER TABLE cards DROP COLUMN ord;", "'cards' lacks ord"),
+])
+def test_collections_with_a_bad_schema_are_refused(
+    workspace: Workspace, tmp_path: Path, what: str, mutate: str, expected: str
+) -> None:
+    assert expected in refused(workspace, package_with_collection(tmp_path, mutate))
+
+
+def test_corrupt_and_truncated_collections_are_refused(workspace: Workspace, tmp_path: Path) -> None:
+    assert "not a usable SQLite database" in refused(workspace, package_with_collection(tmp_path, raw=b"garbage" * 500))
+    good = package_with_collection(tmp_path)
+    with zipfile.ZipFile(good) as z:
+        data = z.read("collection.anki2")
+    truncated = package_with_collection(tmp_path, raw=data[: len(data) // 3])
+    message = refused(workspace, truncated)
+    assert "corrupt" in message or "not a usable SQLite database" in message
+
+
+def test_not_a_zip_with_an_apkg_name_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    source = tmp_path / "fake.apkg"
+    source.write_text("hello")
+    assert "not a zip file" in refused(workspace, source)
+
+
+def test_yaml_with_python_tags_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    source = tmp_path / "evil.yaml"
+    source.write_text("format: certdrill/1\nid: !!python/object/apply:os.system ['echo pwned']\n")
+    assert "tag not allowed" in refused(workspace, source)
+
+
+def test_yaml_billion_laughs_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    lol = "a: &a [lol, lol, lol]\nb: &b [*a, *a, *a]\nc: &c [*b, *b, *b]\nd: [*c, *c, *c]\n"
+    source = tmp_path / "lol.yaml"
+    source.write_text(lol)
+    assert "aliases are not allowed" in refused(workspace, source)
+
+
+def test_yaml_over_the_size_cap_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    source = tmp_path / "huge.yaml"
+    with source.open("wb") as f:
+        f.truncate(33 * 1024 * 1024)
+    assert "over the 32 MiB limit" in refused(workspace, source)
+
+
+def test_control_characters_escapes_and_markup_are_stored_as_literal_text(workspace: Workspace, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from certdrill.storage.tables import QuestionRow
+
+    source = tmp_path / "evil.csv"
+    source.write_text(
+        "question,A,B,answer\n"
+        '"[bold red]Pick\x1b[31m one\x1b]0;owned\x07\x00[/]","[link=file:///etc]x[/link]",y\x07,A\n'
+    )
+    with workspace.session() as s:
+        import_source(s, source=str(source), options=ImportOptions(deck_id="evil"), now=workspace.now())
+        row = s.execute(select(QuestionRow).where(QuestionRow.deck_id == "evil")).scalar_one()
+    assert row.prompt == "[bold red]Pick one[/]"
+    assert row.choices == [["[link=file:///etc]x[/link]", True, ""], ["y", False, ""]]
+
+
+# --- URLs: served by a local http.server on 127.0.0.1 only ---
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: ClassVar[dict[str, tuple[int, dict[str, str], bytes, float]]] = {}
+
+    def do_GET(self) -> None:
+        status, headers, body, delay = self.routes.get(self.path, (404, {}, b"", 0.0))
+        time.sleep(delay)
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, dict[str, tuple[int, dict[str, str], bytes, float]]]]:
+    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    routes: ClassVar[dict[str, tuple[int, dict[str, str], bytes, float]]] = {}
+    handler = type("Handler", (_Handler,), {"routes": routes})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", routes
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_deck_imports_from_an_http_url(workspace: Workspace, tmp_path: Path, server: tuple[str, dict]) -> None:  # type: ignore[type-arg]
+    base, routes = server
+    package = write_package(tmp_path / "net.apkg", {"Net": [mcq("Q?", ["a", "b"], "A", guid="n1")]})
+    routes["/decks/net.apkg"] = (200, {}, package.read_bytes(), 0.0)
+    with workspace.session() as s:
+        report = import_source(s, source=f"{base}/decks/net.apkg", options=ImportOptions(), now=workspace.now())
+    assert report.deck_id == "net" and report.added == ["anki-n1"]
+
+
+def test_urls_that_are_not_http_are_refused(workspace: Workspace, tmp_path: Path) -> None:
+    assert "only http and https" in refused(workspace, f"file://{tmp_path}/deck.yaml")
+    assert "only http and https" in refused(workspace, "ftp://127.0.0.1/deck.apkg")
+
+
+def test_redirect_to_a_non_http_url_is_refused(workspace: Workspace, server: tuple[str, dict]) -> None:  # type: ignore[type-arg]
+    base, routes = server
+    routes["/r"] = (302, {"Location": "file:///etc/passwd"}, b"", 0.0)
+    assert "redirects to a non-http(s) URL" in refused(workspace, f"{base}/r")
+
+
+def test_slow_server_times_out(workspace: Workspace, server: tuple[str, dict]) -> None:  # type: ignore[type-arg]
+    base, routes = server
+    routes["/slow.csv"] = (200, {}, b"question,answer\nq,a\n", 1.5)
+    assert "timed out" in refused(workspace, f"{base}/slow.csv", download=DownloadLimits(timeout=0.3))
+
+
+def test_download_over_the_size_cap_is_refused(workspace: Workspace, server: tuple[str, dict]) -> None:  # type: ignore[type-arg]
+    base, routes = server
+    routes["/big.csv"] = (200, {}, b"q,a\n" * 5000, 0.0)
+    assert "download limit" in refused(workspace, f"{base}/big.csv", download=DownloadLimits(max_bytes=1000))
+
+
+def test_cli_refusal_is_one_line_and_exit_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "cli"
+    assert main(["--data-dir", str(data), "decks"]) == 0
+    capsys.readouterr()
+    con = sqlite3.connect(data / "certdrill.db")
+    before = list(con.iterdump())
+    con.close()
+    source = zip_with(tmp_path / "slip.apkg", {"collection.anki2": b"x", "../../evil": b"boom"})
+    assert main(["--data-dir", str(data), "import", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("certdrill: ") and "outside the package folder" in err
+    con = sqlite3.connect(data / "certdrill.db")
+    assert list(con.iterdump()) == before
+    con.close()

@@ -1,0 +1,94 @@
+"""The readiness model: more right answers never lower it, time without reviews never raises it, unseen is unknown."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from certdrill.core import scheduling
+from certdrill.core.exam_readiness import assess
+from certdrill.core.model import Deck, Domain, ExamInfo, PassMark, Task
+from certdrill.core.readiness import MockAnswer, QuestionEvidence
+
+NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)
+SCHEDULER = scheduling.make_scheduler(scheduling.SchedulerSettings(fuzz=False))
+DECK = Deck("d", "D", "1", (Domain("a", "Alpha", 60, (Task("1.1", "t"),)), Domain("b", "Beta", 40)),
+            exam=ExamInfo("X", scored=50, pass_mark=PassMark(scaled=750, min=100, max=1000)))
+
+
+def studied(correct: bool, days_ago: int) -> QuestionEvidence:
+    card = scheduling.review(scheduling.CardState(), 3 if correct else 1, NOW - timedelta(days=days_ago), SCHEDULER)
+    card = scheduling.review(card, 3, NOW - timedelta(days=days_ago) + timedelta(minutes=10), SCHEDULER)
+    return QuestionEvidence("a", "1.1", 0.25, card, correct)
+
+
+answers = st.lists(st.tuples(st.booleans(), st.integers(0, 30)), min_size=1, max_size=25)
+
+
+def domain_a(questions: list[QuestionEvidence], **kw: object) -> float:
+    unseen = [QuestionEvidence("a", "1.1", 0.25)] * 10
+    r = assess(DECK, questions=questions + unseen, now=NOW, scheduler=SCHEDULER, **kw)  # type: ignore[arg-type]
+    return r.domains[0].estimate
+
+
+@settings(max_examples=40, deadline=None)
+@given(answers, st.data())
+def test_a_right_first_try_instead_of_a_wrong_one_never_lowers_the_estimate(history: list[tuple[bool, int]], data: st.DataObject) -> None:
+    questions = [studied(c, d) for c, d in history]
+    wrong = [i for i, (c, _) in enumerate(history) if not c]
+    if not wrong:
+        return
+    i = data.draw(st.sampled_from(wrong))
+    better = list(questions)
+    better[i] = replace(questions[i], first_correct=True)
+    exam = NOW + timedelta(days=20)
+    assert domain_a(better, exam_at=exam) >= domain_a(questions, exam_at=exam) - 1e-12
+
+
+@settings(max_examples=40, deadline=None)
+@given(answers, st.integers(1, 200), st.integers(0, 200))
+def test_an_exam_further_away_without_reviews_never_raises_the_estimate(history: list[tuple[bool, int]], near: int, extra: int) -> None:
+    questions = [studied(c, d) for c, d in history]
+    soon = domain_a(questions, exam_at=NOW + timedelta(days=near))
+    later = domain_a(questions, exam_at=NOW + timedelta(days=near + extra))
+    assert later <= soon + 1e-12
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.booleans(), max_size=30), st.data())
+def test_a_right_mock_exam_answer_never_lowers_the_estimate(mock: list[bool], data: st.DataObject) -> None:
+    before = [MockAnswer("a", c, NOW - timedelta(days=2)) for c in mock]
+    after = [*before, MockAnswer("a", True, NOW - timedelta(days=data.draw(st.integers(0, 60))))]
+    assert domain_a([studied(True, 3)], exam_at=None, mock=after) >= domain_a([studied(True, 3)], exam_at=None, mock=before) - 1e-12
+
+
+def test_an_unseen_domain_is_a_guess_with_a_wide_interval_and_says_so() -> None:
+    r = assess(DECK, questions=[QuestionEvidence("b", None, 0.25)] * 20 + [studied(True, 1)] * 40,
+               now=NOW, exam_at=None, scheduler=SCHEDULER)
+    beta = r.domains[1]
+    assert beta.too_little_evidence
+    assert abs(beta.estimate - 0.25) < 1e-9
+    assert beta.high - beta.low > 0.4
+    alpha = r.domains[0]
+    assert not alpha.too_little_evidence and alpha.high - alpha.low < beta.high - beta.low
+
+
+def test_studying_only_part_of_a_domain_does_not_count_the_rest_as_known() -> None:
+    # First tries were wrong (learnt from the explanations), so nothing suggests the rest is known.
+    part = [studied(False, 1)] * 10 + [QuestionEvidence("a", "1.1", 0.25)] * 90
+    everything = [studied(False, 1)] * 100
+    exam = NOW + timedelta(days=3)
+    assert domain_a(part, exam_at=exam) < 0.4 < domain_a(part, exam_at=exam) + 0.25 < domain_a(everything, exam_at=exam)
+
+
+def test_scaled_score_and_pass_chance_follow_the_domains() -> None:
+    weak = assess(DECK, questions=[QuestionEvidence("a", "1.1", 0.25)] * 10, now=NOW, exam_at=None, scheduler=SCHEDULER)
+    strong = assess(DECK, questions=[studied(True, 0)] * 40 + [replace(studied(True, 0), domain="b")] * 40,
+                    now=NOW, exam_at=None, scheduler=SCHEDULER)
+    assert weak.score.p_pass is not None and strong.score.p_pass is not None
+    assert weak.score.p_pass < 0.05 < 0.9 < strong.score.p_pass
+    data = strong.score.to_json()
+    assert data["scale"]["estimated"] is True and 100 <= data["score"] <= 1000

@@ -1,0 +1,72 @@
+"""The readiness service and `certdrill readiness --json`: the documented shape, history and actions."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, timedelta
+
+import pytest
+
+from certdrill.cli import main
+from certdrill.study import review
+from certdrill.study.readiness import readiness_history, readiness_report
+from certdrill.study.workspace import Workspace
+from conftest import Clock
+
+DOMAIN_KEYS = {"id", "name", "weight", "estimate", "interval", "too_little_evidence", "evidence", "weakest_tasks"}
+EVIDENCE_KEYS = {"questions", "seen", "unseen", "due", "first_tries", "first_try_correct", "first_try_accuracy",
+                 "recent_accuracy", "recall_at_exam", "tasks_covered", "tasks_total", "guess_rate",
+                 "mock_answers", "mock_correct"}
+
+
+def study_all(ws: Workspace, clock: Clock) -> None:
+    while True:
+        with ws.session() as s:
+            card = review.next_card(s, deck_ids=["sample"], now=clock.now, tz=UTC, new_per_day=20)
+        if card is None:
+            return
+        with ws.session() as s:
+            review.answer(s, card_id=card.card_id, chosen=list(card.question.correct_indices), rating=3,
+                          now=clock.now, scheduler_settings=ws.scheduler_settings())
+        clock.advance(minutes=11)
+
+
+def test_report_has_the_documented_json_shape(workspace: Workspace, clock: Clock) -> None:
+    study_all(workspace, clock)
+    with workspace.session() as s:
+        data = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC, exam_date=date(2026, 11, 20)).to_json()
+    assert set(data) == {"deck", "title", "exam", "as_of", "exam_at", "domains", "score", "actions"}
+    assert [d["id"] for d in data["domains"]] == ["alpha", "beta"]
+    for d in data["domains"]:
+        assert set(d) == DOMAIN_KEYS and set(d["evidence"]) == EVIDENCE_KEYS
+        assert 0 <= d["interval"][0] <= d["estimate"] <= d["interval"][1] <= 1
+    assert set(data["score"]) == {"raw", "raw_interval", "score", "score_interval", "scale", "p_pass"}
+    assert data["score"]["scale"]["estimated"] is True  # the sample deck's raw mark is an estimate
+    assert data["exam_at"].startswith("2026-11-20")
+
+
+def test_studying_raises_readiness_and_fills_the_history(workspace: Workspace, clock: Clock) -> None:
+    with workspace.session() as s:
+        before = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
+    assert all(d.too_little_evidence and d.seen == 0 for d in before.domains)
+    assert before.actions and before.actions[0].text.startswith("start the")
+    study_all(workspace, clock)
+    clock.advance(days=1)
+    with workspace.session() as s:
+        after = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
+        history = readiness_history(s, deck_id="sample", now=clock.now, tz=UTC)
+    assert after.score.raw > before.score.raw
+    assert [p.day for p in history] == [(clock.now - timedelta(days=1)).date().isoformat(), clock.now.date().isoformat()]
+    assert history[0].raw > before.score.raw
+
+
+def test_cli_readiness_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["readiness", "aws-mls-c01", "--json", "--exam-date", "2099-01-01"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["deck"] for d in data["decks"]] == ["aws-mls-c01"]
+    assert data["decks"][0]["exam"]["status"] == "retired"
+    assert main(["readiness", "aws-mls-c01"]) == 0
+    out = capsys.readouterr().out
+    assert "P(pass)" in out and "too little evidence" in out and "successor" in out
+    assert main(["readiness", "no-such-deck"]) == 1
+    assert main(["readiness", "aws-mls-c01", "--exam-date", "tomorrow"]) == 1
