@@ -1,24 +1,41 @@
-"""Run every benchmark of the project and print one table: `python -m benchmarks [NAME ...]`."""
+"""Run every benchmark of the project and print one table: `python -m benchmarks [--quick] [NAME ...]`."""
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import inspect
 import sys
 
 from benchmarks.report import Figure, render
 
-BENCHMARKS = ["bench_core", "bench_apkg_import"]
+# Each module has `run(quick: bool = False) -> list[Figure]` (quick: small sizes, a smoke check).
+BENCHMARKS = ["bench_core", "bench_apkg_import", "bench_reliability"]
+
+
+def run_one(name: str, *, quick: bool) -> list[Figure]:
+    run = importlib.import_module(f"benchmarks.{name}").run
+    if "quick" in inspect.signature(run).parameters:
+        figures: list[Figure] = run(quick=quick)
+    else:  # a module without a quick mode runs at its full size
+        figures = run()
+    return figures
 
 
 def main(argv: list[str]) -> int:
-    chosen = argv or BENCHMARKS
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes: checks the benchmarks run, not speed")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benchmark modules (default: {' '.join(BENCHMARKS)})")
+    args = parser.parse_args(argv)
     figures: list[Figure] = []
-    for name in chosen:
-        print(f"running {name} ...", flush=True)
-        figures += importlib.import_module(f"benchmarks.{name}").run()
+    for name in args.names or BENCHMARKS:
+        print(f"running {name}{' (quick)' if args.quick else ''} ...", flush=True)
+        figures += run_one(name, quick=args.quick)
     print()
     print(render(figures))
-    return 0 if all(f.passed is not False for f in figures) else 1
+    if args.quick:
+        print("\n--quick: small sizes; ratios are not comparable with the targets")
+    return 0 if args.quick or all(f.passed is not False for f in figures) else 1
 
 
 if __name__ == "__main__":

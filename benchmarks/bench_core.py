@@ -67,12 +67,13 @@ def bench_answer(ws: Workspace, runs: int = 300) -> list[Figure]:
                    "Anki engine get-card + answer (quoted)", 1.0)]
 
 
-def run() -> list[Figure]:
+def run(quick: bool = False) -> list[Figure]:
+    questions, reviews = (2_000, 20_000) if quick else (100_000, 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t0 = time.perf_counter()
-        ws = build_collection(root)
-        print(f"  built 100,000 questions and 1,000,000 reviews in {time.perf_counter() - t0:.1f} s")
-        figures = bench_answer(ws) + bench_import(ws, root)
+        ws = build_collection(root, questions=questions, reviews=reviews)
+        print(f"  built {questions:,} questions and {reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
+        figures = bench_answer(ws, runs=30 if quick else 300) + bench_import(ws, root, runs=1 if quick else 5)
         ws.close()
     return figures

@@ -1,6 +1,6 @@
 """An answer loop in its own process, for the crash and concurrency tests.
 
-    python tests/answer_loop.py DATA_DIR BUNDLED_ROOT --epoch T [--seed N] [--count N] [--serve]
+    python tests/answer_loop.py DATA_DIR BUNDLED_ROOT --epoch T [--seed N] [--count N] [--serve] [--start-at T]
 
 Opens a Workspace, prints `ready PID`, then loops next card + answer and prints `ack REVIEW_ID`
 (flushed) after each `answer()` has returned, i.e. after its commit. The clock runs an hour per
@@ -31,7 +31,8 @@ T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 SIMULATED_SECONDS_PER_SECOND = 3600
 
 
-def answer_loop(data_dir: Path, bundled_root: Path, *, epoch: float, seed: int, count: int | None) -> None:
+def answer_loop(data_dir: Path, bundled_root: Path, *, epoch: float, seed: int, count: int | None,
+                start_at: float | None = None) -> None:
     rng = random.Random(seed)
 
     def clock() -> datetime:
@@ -42,6 +43,9 @@ def answer_loop(data_dir: Path, bundled_root: Path, *, epoch: float, seed: int, 
     with ws.session() as session:
         card_ids = list(session.execute(select(col(CardRow.id))).scalars())
     print("ready", os.getpid(), flush=True)
+    if start_at is not None:  # several loops start answering at the same moment (benchmarks)
+        time.sleep(max(0.0, start_at - time.time()))
+    started = time.time()
     done = 0
     while count is None or done < count:
         now = ws.now()
@@ -65,6 +69,7 @@ def answer_loop(data_dir: Path, bundled_root: Path, *, epoch: float, seed: int, 
             )
         print("ack", result.review_id, flush=True)
         done += 1
+    print("done", started, time.time(), flush=True)
     ws.close()
 
 
@@ -93,11 +98,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--count", type=int)
     parser.add_argument("--serve", action="store_true")
+    parser.add_argument("--start-at", type=float, help="wall-clock time to start answering at")
     args = parser.parse_args()
     if args.serve:
         serve(args.data_dir, args.bundled_root, epoch=args.epoch)
     else:
-        answer_loop(args.data_dir, args.bundled_root, epoch=args.epoch, seed=args.seed, count=args.count)
+        answer_loop(args.data_dir, args.bundled_root, epoch=args.epoch, seed=args.seed, count=args.count,
+                    start_at=args.start_at)
 
 
 if __name__ == "__main__":

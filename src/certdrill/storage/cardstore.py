@@ -20,7 +20,6 @@ from certdrill.core.scheduling import CardState
 from certdrill.storage.types import from_db_time, to_db_time
 
 
-
 def raw(session: Session) -> sqlite3.Connection:
     """The session's own SQLite connection, inside the session's transaction."""
     driver = session.connection().connection.driver_connection

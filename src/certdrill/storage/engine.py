@@ -50,9 +50,11 @@ def explain_database_error(exc: BaseException) -> str | None:
     if "full" in text:
         return "the disk is full; nothing was saved by this command (earlier answers are safe)"
     if "disk I/O" in text:
-        return "the disk failed to read or write (disk I/O error); nothing was saved by this command"
+        # What SQLite reports when a full disk fails a write to the WAL or its index (tests/test_disk.py).
+        return ("the disk could not be written (disk I/O error: is it full?); nothing was saved by this "
+                "command (earlier answers are safe)")
     if "unable to open" in text:
-        return "cannot open the database file (does the data folder exist, and may certdrill write to it?)"
+        return "cannot open the database file: its folder is missing, read-only or not ours to write"
     if "not a database" in text or "malformed" in text:
         return ("the database file is damaged or not a certdrill database; run `certdrill doctor`, "
                 "or `certdrill restore` one of its backups")

@@ -17,7 +17,8 @@ from certdrill.core.clock import day_start, next_day_start, study_date
 from certdrill.core.exam_readiness import Readiness
 from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow
 from certdrill.study import browse as browsing
-from certdrill.study import exam, practice, readiness, review
+from certdrill.study import exam, practice, review
+from certdrill.study import readiness as readiness_service
 from certdrill.study.library import ImportReport
 from certdrill.study.reports import DeckSummary, Stats, daily_counts, deck_summaries, stats
 from certdrill.study.settings import Settings, save_setting
@@ -127,12 +128,12 @@ class StudyDesk:
             deck = s.get(DeckRow, deck_id)
             if deck is None or deck.exam is None:
                 return None
-            return readiness.readiness_report(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
+            return readiness_service.readiness_report(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
                                               scheduler_settings=self.ws.scheduler_settings())
 
-    def readiness_trend(self, deck_id: str, days: int = 60) -> list[readiness.ReadinessPoint]:
+    def readiness_trend(self, deck_id: str, days: int = 60) -> list[readiness_service.ReadinessPoint]:
         with self.ws.session() as s:
-            return readiness.readiness_history(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
+            return readiness_service.readiness_history(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
                                                scheduler_settings=self.ws.scheduler_settings())
 
     def due_tomorrow(self, deck_ids: Sequence[str]) -> int:
@@ -173,6 +174,12 @@ class StudyDesk:
         with self.ws.session() as s:
             return review.answer(s, card_id=card_id, chosen=chosen, rating=rating, now=self.now(),
                                  duration_ms=duration_ms, mode=mode, scheduler_settings=self.ws.scheduler_settings())
+
+    def intervals(self, card: review.StudyCard) -> dict[int, timedelta]:
+        """Time until the card would return under each rating, if answered now."""
+        from certdrill.core import scheduling
+
+        return scheduling.preview(card.state, self.now(), scheduling.make_scheduler(self.ws.scheduler_settings()))
 
     def rerate(self, review_id: int, rating: int) -> review.AnswerResult:
         with self.ws.session() as s:
@@ -239,3 +246,65 @@ class StudyDesk:
 
         with self.ws.session() as s:
             return import_source(s, source=source, options=ImportOptions(dry_run=dry_run), now=self.now())
+
+    # -- trends for the stats screen -----------------------------------------
+    def weekly_retention(self, weeks: int) -> list[tuple[date, int, int]]:
+        """Per week (oldest first): review answers and right answers."""
+        today = self.today()
+        monday = today - timedelta(days=today.weekday())
+        start = monday - timedelta(weeks=weeks - 1)
+        rows: dict[date, list[int]] = {start + timedelta(weeks=i): [0, 0] for i in range(weeks)}
+        since = day_start(self.now(), self.ws.tz) - timedelta(days=(today - start).days)
+        with self.ws.session() as s:
+            for at, correct in s.execute(
+                select(col(ReviewRow.reviewed_at), col(ReviewRow.correct)).where(
+                    col(ReviewRow.reviewed_at) >= since, col(ReviewRow.mode) == "review",
+                    col(ReviewRow.correct).is_not(None),
+                )
+            ):
+                day = date.fromisoformat(study_date(at, self.ws.tz))
+                week = day - timedelta(days=day.weekday())
+                if week in rows:
+                    rows[week][0] += 1
+                    rows[week][1] += bool(correct)
+        return [(week, n, right) for week, (n, right) in sorted(rows.items())]
+
+    def domain_accuracy_trend(self) -> list[tuple[str, str, str, float | None, float | None]]:
+        """(deck, domain id, domain name, accuracy last 28 days, accuracy the 28 days before)."""
+        now = self.now()
+        names = {(deck.id, d.id): d.name for deck in self.decks() for d in deck.domains}
+        counts: dict[tuple[str, str], list[int]] = {}
+        with self.ws.session() as s:
+            for deck_id, domain, at, correct in s.execute(
+                select(col(ReviewRow.deck_id), col(QuestionRow.domain_id), col(ReviewRow.reviewed_at),
+                       col(ReviewRow.correct))
+                .join(QuestionRow, col(QuestionRow.pk) == col(ReviewRow.card_id))
+                .where(col(ReviewRow.reviewed_at) >= now - timedelta(days=56), col(ReviewRow.correct).is_not(None))
+            ):
+                slot = 0 if at >= now - timedelta(days=28) else 2
+                c = counts.setdefault((deck_id, domain), [0, 0, 0, 0])
+                c[slot] += 1
+                c[slot + 1] += bool(correct)
+        return [
+            (deck_id, domain, names.get((deck_id, domain), domain),
+             c[1] / c[0] if c[0] else None, c[3] / c[2] if c[2] else None)
+            for (deck_id, domain), c in sorted(counts.items())
+        ]
+
+    def tasks(self, deck_id: str, domain_id: str) -> list[tuple[str, str]]:
+        from certdrill.storage.tables import DomainRow
+
+        with self.ws.session() as s:
+            row = s.get(DomainRow, (deck_id, domain_id))
+            return [(t, n) for t, n in row.tasks] if row else []
+
+    def tags(self, deck_id: str) -> list[str]:
+        """The deck's tags, most used first."""
+        from collections import Counter
+
+        counts: Counter[str] = Counter()
+        with self.ws.session() as s:
+            for (tags,) in s.execute(select(col(QuestionRow.tags)).where(
+                    col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False))):
+                counts.update(tags)
+        return [tag for tag, _ in counts.most_common()]

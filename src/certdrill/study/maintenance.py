@@ -230,8 +230,15 @@ def doctor(session: Session, *, db_path: Path, now: datetime, fix: bool, bundled
         return report  # never write into a damaged file; restore a backup instead
     with database_errors():
         report.backup = backup_database(db_path, reason="doctor", now=now)
-        report.fixed = _repair(session, fixable, now=now, bundled_root=bundled_root)
-    report.remaining = examine(session, bundled_root=bundled_root)
+    remaining = report.found
+    for _ in range(2):  # a question given back its card may then need its count set: a second pass
+        fixable = [f for f in remaining if f.fix]
+        if not fixable:
+            break
+        with database_errors():
+            report.fixed += _repair(session, fixable, now=now, bundled_root=bundled_root)
+        remaining = examine(session, bundled_root=bundled_root)
+    report.remaining = remaining
     return report
 
 

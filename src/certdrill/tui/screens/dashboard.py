@@ -1,0 +1,251 @@
+"""The dashboard: every deck with its due work, the selected deck's exam readiness, and a heatmap."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from certdrill.core.exam_readiness import Readiness
+from certdrill.study.desk import StudyDesk
+from certdrill.study.reports import DeckSummary, streak
+from certdrill.tui.messages import (
+    OpenBrowser,
+    OpenExamSetup,
+    OpenImport,
+    OpenPractice,
+    OpenSettings,
+    OpenStats,
+    StartReview,
+)
+from certdrill.tui.widgets.bars import Bar, Bars
+from certdrill.tui.widgets.heatmap import Heatmap
+
+
+def exam_line(deck: DeckSummary, today: date) -> Text:
+    """The deck's exam, its status (retired with successor), and the learner's date."""
+    exam = deck.exam
+    text = Text()
+    if exam is None:
+        text.append("Topic deck (no exam)", style="dim")
+        return text
+    text.append(f"{exam.code}", style="bold")
+    if exam.status == "retired":
+        text.append("  RETIRED", style="bold red")
+        if exam.retired_on:
+            text.append(f" on {exam.retired_on}", style="red")
+        if exam.successor:
+            text.append(f" · successor: {exam.successor}", style="yellow")
+    elif exam.status == "beta":
+        text.append("  beta", style="yellow")
+    if exam.questions and exam.minutes:
+        text.append(f" · {exam.questions} questions in {exam.minutes} min", style="dim")
+    if deck.exam_date:
+        when = date.fromisoformat(deck.exam_date)
+        days = (when - today).days
+        left = f"{days} days left" if days > 0 else ("today" if days == 0 else "passed")
+        text.append(f"\nExam date {when:%a %d %b %Y} · {left}", style="bold cyan")
+    else:
+        text.append("\nNo exam date set (settings: ,)", style="dim")
+    return text
+
+
+class DashboardScreen(Screen[None]):
+    """Plain `certdrill` opens here."""
+
+    BINDINGS = [
+        Binding("r", "review", "Review", id="dashboard.review"),
+        Binding("a", "review_all", "Review all", id="dashboard.review_all"),
+        Binding("p", "practice", "Practice", id="dashboard.practice"),
+        Binding("e", "exam", "Mock exam", id="dashboard.exam"),
+        Binding("b", "browse", "Browse", id="dashboard.browse"),
+        Binding("s", "stats", "Stats", id="dashboard.stats"),
+        Binding("i", "import", "Import", id="dashboard.import"),
+        Binding("comma", "settings", "Settings", id="dashboard.settings"),
+    ]
+
+    def __init__(self, desk: StudyDesk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.summaries: list[DeckSummary] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="deck-panel"):
+                yield Static(id="deck-title")
+                yield Static(id="deck-exam")
+                yield Static(id="readiness-title", classes="section")
+                yield Bars(id="domain-bars", width=20)
+                yield Static(id="readiness-score")
+                yield Static(id="readiness-actions")
+                yield Static("Readiness trend (predicted score, last 60 days)", id="trend-title", classes="section")
+                yield Sparkline([], id="trend")
+                yield Static("Answers per day", classes="section")
+                yield Heatmap(id="heatmap")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", key="deck")
+        table.add_column("Due", key="due")
+        table.add_column("New", key="new")
+        table.add_column("Today", key="today")
+        table.add_column("Streak", key="streak")
+        self.refresh_decks()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_decks()
+
+    def refresh_decks(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        selected = self.selected_deck_id()
+        self.summaries = self.desk.decks()
+        table.clear()
+        today = self.desk.today()
+        for deck in self.summaries:
+            days = streak(self.desk.daily_counts(400, deck.id), now=self.desk.now(), tz=self.desk.ws.tz)
+            name = Text(deck.title)
+            if deck.exam and deck.exam.status == "retired":
+                name.append(" (retired)", style="red")
+            table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
+                          f"{days}d" if days else "—", key=deck.id)
+        if selected:
+            ids = [d.id for d in self.summaries]
+            if selected in ids:
+                table.move_cursor(row=ids.index(selected))
+        self.sub_title = f"{sum(d.due_now for d in self.summaries)} due · {today:%a %d %b}"
+        self.show_deck()
+
+    def selected_deck_id(self) -> str | None:
+        table = self.query_one("#decks", DataTable)
+        if not self.summaries or table.cursor_row is None or table.cursor_row >= len(self.summaries):
+            return None
+        return self.summaries[table.cursor_row].id
+
+    def selected_deck(self) -> DeckSummary | None:
+        deck_id = self.selected_deck_id()
+        return next((d for d in self.summaries if d.id == deck_id), None)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.show_deck()
+
+    def show_deck(self) -> None:
+        deck = self.selected_deck()
+        if deck is None:
+            self.query_one("#deck-title", Static).update(Text("No decks yet: press i to import one.", style="bold"))
+            return
+        title = Text(deck.title, style="bold")
+        title.append(f"  v{deck.version}", style="dim")
+        title.append(f"\n{deck.questions} questions · {deck.due_now} due now · {deck.new_available} new today"
+                     f" · {deck.reviews_today} done today")
+        if deck.suspended or deck.flagged:
+            title.append(f" · {deck.suspended} suspended · {deck.flagged} flagged", style="dim")
+        self.query_one("#deck-title", Static).update(title)
+        self.query_one("#deck-exam", Static).update(exam_line(deck, self.desk.today()))
+        self.show_progress(deck)
+        self.query_one("#heatmap", Heatmap).show(self.desk.daily_counts(140, deck.id), today=self.desk.today())
+        if deck.exam is not None:
+            self.load_readiness(deck.id)
+        else:
+            for wid in ("#readiness-score", "#readiness-actions", "#trend-title", "#trend"):
+                self.query_one(wid).display = False
+
+    def show_progress(self, deck: DeckSummary) -> None:
+        """Until the readiness model answers: coverage and first-try accuracy, labelled as such."""
+        progress = self.desk.domain_progress(deck.id)
+        self.query_one("#readiness-title", Static).update(
+            Text("Per domain: first-try accuracy (coverage)", style="bold"))
+        self.query_one("#domain-bars", Bars).set_bars([
+            Bar(p.name, p.first_try_accuracy, note=f"{p.seen}/{p.questions} seen · weight {p.weight:g}%")
+            for p in progress
+        ])
+
+    @work(exclusive=True, thread=True, group="readiness")
+    def load_readiness(self, deck_id: str) -> None:
+        report = self.desk.readiness(deck_id)
+        trend = self.desk.readiness_trend(deck_id) if report is not None else []
+        self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
+
+    def show_readiness(self, deck_id: str, report: Readiness | None, trend: list[float]) -> None:
+        if report is None or self.selected_deck_id() != deck_id:
+            return
+        when = f"on {report.exam_at:%d %b %Y}" if report.exam_at else "if the exam were today"
+        self.query_one("#readiness-title", Static).update(
+            Text(f"Readiness {when}: P(right on a new question), 80% interval", style="bold"))
+        bars = []
+        for d in report.domains:
+            note = f"{d.low:.0%}–{d.high:.0%} · {d.seen}/{d.questions} seen · weight {d.weight:.0%}"
+            if d.too_little_evidence:
+                note = f"too little evidence ({d.seen}/{d.questions} seen) · weight {d.weight:.0%}"
+            bars.append(Bar(d.name, None if d.too_little_evidence else d.estimate, d.low, d.high, note,
+                            style="green" if d.estimate >= 0.72 else "yellow" if d.estimate >= 0.55 else "red"))
+        self.query_one("#domain-bars", Bars).set_bars(bars)
+        score = report.score
+        text = Text()
+        scale = score.scale
+        if scale is not None:
+            low, high = scale.convert(score.raw_low), scale.convert(score.raw_high)
+            text.append(f"Predicted score {scale.convert(score.raw):.0f} ({low:.0f}–{high:.0f})", style="bold")
+            text.append(f" · pass {scale.pass_score:g}")
+            if score.p_pass is not None:
+                style = "bold green" if score.p_pass >= 0.8 else "bold yellow" if score.p_pass >= 0.5 else "bold red"
+                text.append(" · P(pass) ")
+                text.append(f"{score.p_pass:.0%}", style=style)
+            if scale.estimated:
+                text.append("\n" + scale.describe(), style="dim italic")
+        else:
+            text.append(f"Predicted share right {score.raw:.0%} ({score.raw_low:.0%}–{score.raw_high:.0%})")
+        score_widget = self.query_one("#readiness-score", Static)
+        score_widget.display = True
+        score_widget.update(text)
+        actions = Text()
+        if report.actions:
+            actions.append("What would raise it most:", style="bold")
+            for action in report.actions:
+                actions.append(f"\n  • {action.text}")
+        widget = self.query_one("#readiness-actions", Static)
+        widget.display = bool(report.actions)
+        widget.update(actions)
+        spark = self.query_one("#trend", Sparkline)
+        self.query_one("#trend-title").display = spark.display = len(trend) > 1
+        spark.data = trend
+
+    # -- actions ---------------------------------------------------------------
+    def action_review(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            self.post_message(StartReview([deck.id]))
+
+    def action_review_all(self) -> None:
+        self.post_message(StartReview([d.id for d in self.summaries]))
+
+    def action_practice(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            self.post_message(OpenPractice(deck.id))
+
+    def action_exam(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            self.post_message(OpenExamSetup(deck.id))
+
+    def action_browse(self) -> None:
+        deck = self.selected_deck()
+        self.post_message(OpenBrowser(deck.id if deck else None))
+
+    def action_stats(self) -> None:
+        self.post_message(OpenStats())
+
+    def action_import(self) -> None:
+        self.post_message(OpenImport())
+
+    def action_settings(self) -> None:
+        self.post_message(OpenSettings())

@@ -1,0 +1,204 @@
+"""A timed mock exam: countdown, flag for review, a navigator grid, no feedback until submit."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Markdown, Static
+
+from certdrill.study.desk import StudyDesk
+from certdrill.study.exam import ExamPaper, PaperItem
+from certdrill.tui.screens.confirm import ConfirmScreen
+from certdrill.tui.text import safe_markdown
+from certdrill.tui.widgets.choices import ChoiceList, choice_key
+
+
+def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> Text:
+    """Numbered cells: answered, flagged (⚑), the current one highlighted."""
+    text = Text()
+    for i, item in enumerate(items):
+        if i and i % columns == 0:
+            text.append("\n")
+        label = f"{i + 1:>3}{'⚑' if item.flagged else ' '}"
+        style = "bold reverse" if i == current else ("green" if item.chosen else "dim")
+        if item.flagged and i != current:
+            style = "bold yellow"
+        text.append(label, style=style)
+    answered = sum(1 for it in items if it.chosen)
+    flagged = sum(1 for it in items if it.flagged)
+    text.append(f"\n\n{answered}/{len(items)} answered · {flagged} flagged", style="dim")
+    return text
+
+
+class ExamScreen(Screen[int]):
+    """Dismisses with the attempt id once submitted (or when time runs out)."""
+
+    BINDINGS = [
+        Binding("right,n", "move(1)", "Next", id="exam.next"),
+        Binding("left,p", "move(-1)", "Previous", id="exam.previous"),
+        Binding("space", "space", "Toggle", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("f", "flag", "Flag", id="exam.flag"),
+        Binding("g", "goto_flagged", "Next flagged", id="exam.goto_flagged"),
+        Binding("ctrl+s", "submit", "Submit", id="exam.submit"),
+        Binding("escape", "leave", "Pause", id="exam.leave"),
+    ]
+
+    def __init__(self, desk: StudyDesk, paper: ExamPaper) -> None:
+        super().__init__()
+        self.desk, self.paper = desk, paper
+        self.current = next((i for i, it in enumerate(paper.items) if not it.chosen), 0)
+        self.cursor = 0
+        self.shown_at = time.monotonic()
+        self.timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="exam-clock")
+        with Horizontal():
+            with VerticalScroll(id="exam-card"):
+                yield Static(id="exam-meta")
+                yield Markdown(id="exam-prompt")
+                yield ChoiceList(id="exam-choices")
+            with Vertical(id="navigator-box"):
+                yield Static(Text("Questions", style="bold"))
+                yield Static(id="navigator")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.render_item()
+        self.tick()
+        self.timer = self.set_interval(1, self.tick)
+
+    def remaining(self) -> timedelta:
+        return self.paper.ends_at - self.desk.now()
+
+    def tick(self) -> None:
+        left = self.remaining()
+        seconds = max(0, int(left.total_seconds()))
+        text = Text(f" Mock exam · {self.paper.title} ", style="bold reverse")
+        h, rem = divmod(seconds, 3600)
+        m, s = divmod(rem, 60)
+        clock = f"{h}:{m:02d}:{s:02d}"
+        text.append(f"   ⏱ {clock} left", style="bold red" if seconds < 300 else "bold")
+        text.append("   ctrl+s submits · unanswered questions count as wrong", style="dim")
+        self.query_one("#exam-clock", Static).update(text)
+        if seconds <= 0:
+            if self.timer is not None:
+                self.timer.stop()
+            self.notify("Time is up: the exam was submitted.", severity="warning")
+            self.finish()
+
+    def item(self) -> PaperItem:
+        return self.paper.items[self.current]
+
+    def render_item(self) -> None:
+        item = self.item()
+        q = item.question
+        meta = Text(f"Question {self.current + 1} of {len(self.paper.items)}", style="bold")
+        if item.flagged:
+            meta.append("  ⚑ flagged for review", style="yellow")
+        meta.append("\n" + ("Choose one." if q.kind == "single" else f"Choose {q.pick}."), style="italic")
+        self.query_one("#exam-meta", Static).update(meta)
+        self.query_one("#exam-prompt", Markdown).update(safe_markdown(q.prompt))
+        self.query_one("#exam-choices", ChoiceList).show(q, set(item.chosen), cursor=self.cursor)
+        self.query_one("#navigator", Static).update(navigator_text(self.paper.items, self.current))
+        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
+
+    def save(self, chosen: set[int], flagged: bool) -> None:
+        """Every change is stored at once, so a crash or a closed terminal loses nothing."""
+        item = self.item()
+        spent = int((time.monotonic() - self.shown_at) * 1000)
+        self.shown_at = time.monotonic()
+        self.desk.save_exam_answer(self.paper.attempt_id, item.position, sorted(chosen), flagged, spent)
+        self.paper.items[self.current] = PaperItem(item.position, item.card_id, item.question,
+                                                   tuple(sorted(chosen)), flagged)
+        self.render_item()
+
+    def on_key(self, event: events.Key) -> None:
+        index = choice_key(event.key)
+        if index is None or index >= len(self.item().question.choices):
+            return
+        event.stop()
+        self.cursor = index
+        self.pick(index)
+
+    def pick(self, index: int) -> None:
+        item = self.item()
+        chosen = set(item.chosen)
+        if item.question.kind == "multiple":
+            chosen ^= {index}
+        else:
+            chosen = {index}
+        self.save(chosen, item.flagged)
+
+    def action_space(self) -> None:
+        self.pick(self.cursor)
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor = (self.cursor + step) % len(self.item().question.choices)
+        self.render_item()
+
+    def action_move(self, step: int) -> None:
+        self.current = (self.current + step) % len(self.paper.items)
+        self.cursor = 0
+        self.shown_at = time.monotonic()
+        self.render_item()
+
+    def action_flag(self) -> None:
+        item = self.item()
+        self.save(set(item.chosen), not item.flagged)
+
+    def action_goto_flagged(self) -> None:
+        n = len(self.paper.items)
+        for step in range(1, n + 1):
+            i = (self.current + step) % n
+            if self.paper.items[i].flagged or not self.paper.items[i].chosen:
+                self.current, self.cursor = i, 0
+                self.render_item()
+                return
+        self.notify("Every question is answered and none is flagged.")
+
+    def action_submit(self) -> None:
+        unanswered = sum(1 for it in self.paper.items if not it.chosen)
+        flagged = sum(1 for it in self.paper.items if it.flagged)
+        warning = ""
+        if unanswered:
+            warning += f"{unanswered} unanswered (they count as wrong). "
+        if flagged:
+            warning += f"{flagged} flagged. "
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.finish()
+
+        self.app.push_screen(ConfirmScreen(f"Submit the exam? {warning}".strip(), yes="Submit"), done)
+
+    def finish(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+        self.desk.submit_exam(self.paper.attempt_id)
+        self.dismiss(self.paper.attempt_id)
+
+    def action_leave(self) -> None:
+        self.notify("Exam paused: the clock keeps running. Resume it from the mock-exam menu (e).")
+        if self.timer is not None:
+            self.timer.stop()
+        self.dismiss(-1)
+
+    def on_click(self, event: events.Click) -> None:  # the navigator grid is clickable too
+        widget = event.widget
+        if widget is not None and widget.id == "navigator":
+            row, col = event.y, event.x // 4
+            index = row * 10 + col
+            if 0 <= index < len(self.paper.items):
+                self.current, self.cursor = index, 0
+                self.render_item()

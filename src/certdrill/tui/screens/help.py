@@ -1,0 +1,44 @@
+"""Every key of every screen, gathered from the screens' own bindings."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_NAMES = {"comma": ",", "slash": "/", "minus": "-", "exclamation_mark": "!", "question_mark": "?",
+             "escape": "esc", "space": "space", "enter": "enter"}
+
+
+def key_label(keys: str) -> str:
+    return " / ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
+
+
+def key_table(title: str, bindings: list[BindingType]) -> Table:
+    table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 2))
+    table.add_column(style="bold cyan", min_width=14)
+    table.add_column()
+    for b in bindings:
+        if isinstance(b, Binding) and b.description:
+            table.add_row(key_label(b.key), b.description)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(Text("certdrill keys", style="bold"))
+            for title, bindings in self.sections:
+                yield Static(key_table(title, bindings))
+            yield Static(Text("In review and exams: a–e or 1–5 choose an answer. "
+                              "ctrl+p opens the command palette with every action.", style="dim"))

@@ -1,0 +1,50 @@
+"""Choose what to practise: a domain, a task, a tag, flagged or most-missed questions."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from certdrill.study.desk import StudyDesk
+from certdrill.study.practice import Slice
+
+
+class PracticeSetupScreen(ModalScreen[Slice | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="practice_setup.cancel")]
+
+    def __init__(self, desk: StudyDesk, deck_id: str) -> None:
+        super().__init__()
+        self.desk, self.deck_id = desk, deck_id
+        self.deck = next(d for d in desk.decks() if d.id == deck_id)
+        self.slices: list[Slice] = []
+
+    def compose(self) -> ComposeResult:
+        options: list[Option] = []
+
+        def add(label: str, slice: Slice) -> None:
+            options.append(Option(Text(label), id=str(len(self.slices))))
+            self.slices.append(slice)
+
+        add("Whole deck (shuffled)", Slice(self.deck_id))
+        add("Flagged questions", Slice(self.deck_id, flagged=True))
+        add("Most missed questions", Slice(self.deck_id, most_missed=True))
+        for domain in self.deck.domains:
+            add(f"Domain: {domain.name}", Slice(self.deck_id, domain=domain.id))
+        for domain in self.deck.domains:
+            for task_id, task_name in self.desk.tasks(self.deck_id, domain.id):
+                add(f"Task {task_id}: {task_name}", Slice(self.deck_id, domain=domain.id, task=task_id))
+        for tag in self.desk.tags(self.deck_id)[:40]:
+            add(f"Tag: {tag}", Slice(self.deck_id, tag=tag))
+        with Vertical(id="dialog"):
+            yield Static(Text(f"Practice · {self.deck.title}", style="bold"))
+            yield Static(Text("Practice records your answers but never changes when questions are due.",
+                              style="dim"))
+            yield OptionList(*options, id="slices")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.slices[int(event.option.id or 0)])

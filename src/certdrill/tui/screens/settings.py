@@ -1,0 +1,80 @@
+"""Settings: daily new questions, desired retention, theme, and an exam date per deck."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from certdrill.errors import CertdrillError
+from certdrill.study.desk import StudyDesk
+
+
+class SettingsScreen(Screen[None]):
+    """Each field saves when you press enter (or pick a value); esc goes back."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Back", id="settings.back")]
+
+    def __init__(self, desk: StudyDesk) -> None:
+        super().__init__()
+        self.desk = desk
+
+    def compose(self) -> ComposeResult:
+        s = self.desk.settings()
+        with VerticalScroll(id="settings"):
+            yield Static(Text("Settings (enter saves a field)", style="bold"))
+            with Horizontal(classes="field"):
+                yield Label("New questions per deck per day")
+                yield Input(str(s.new_per_day), id="new_per_day", type="integer")
+            with Horizontal(classes="field"):
+                yield Label("Desired retention (0.70–0.99)")
+                yield Input(f"{s.desired_retention:g}", id="desired_retention", type="number")
+            with Horizontal(classes="field"):
+                yield Label("Theme")
+                themes = sorted(self.app.available_themes)
+                yield Select([(t, t) for t in themes], value=s.theme if s.theme in themes else Select.BLANK,
+                             id="theme", allow_blank=False)
+            yield Static(Text("Exam dates (YYYY-MM-DD; empty clears) and minutes a day until then", style="bold"),
+                         classes="section")
+            for deck in self.desk.decks():
+                if deck.exam is None:
+                    continue
+                with Horizontal(classes="field"):
+                    yield Label(Text(deck.title))
+                    yield Input(deck.exam_date or "", placeholder="YYYY-MM-DD", id=f"exam-{deck.id}")
+                    yield Input("", placeholder="min/day", id=f"minutes-{deck.id}", type="integer", classes="minutes")
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        field = event.input.id or ""
+        value = event.value.strip()
+        try:
+            if field == "new_per_day":
+                self.desk.save_setting("new_per_day", int(value))
+            elif field == "desired_retention":
+                self.desk.save_setting("desired_retention", float(value))
+            elif field.startswith(("exam-", "minutes-")):
+                deck_id = field.split("-", 1)[1]
+                when = self.query_one(f"#exam-{deck_id}", Input).value.strip()
+                minutes = self.query_one(f"#minutes-{deck_id}", Input).value.strip()
+                day = date.fromisoformat(when) if when else None
+                self.desk.set_exam_date(deck_id, day, int(minutes) if minutes else None)
+            else:
+                return
+        except ValueError:
+            self.notify(f"Not a valid value: {value!r}", severity="error")
+            return
+        except CertdrillError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Saved.")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "theme" and event.value is not Select.BLANK:
+            self.app.theme = str(event.value)
+            self.desk.save_setting("theme", str(event.value))
