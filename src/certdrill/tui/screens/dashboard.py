@@ -112,9 +112,9 @@ class DashboardScreen(Screen[None]):
         today = self.desk.today()
         for deck in self.summaries:
             days = streak(self.desk.daily_counts(400, deck.id), now=self.desk.now(), tz=self.desk.ws.tz)
-            name = Text(deck.title)
+            name = Text(deck.id)
             if deck.exam and deck.exam.status == "retired":
-                name.append(" (retired)", style="red")
+                name.append(" retired", style="red")
             table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
                           f"{days}d" if days else "—", key=deck.id)
         if selected:

@@ -77,7 +77,7 @@ class ExamResultScreen(Screen[None]):
         status = "unanswered" if not item.chosen else "flagged" if item.question.correct_indices == item.chosen else "wrong"
         first_line = item.question.prompt.strip().splitlines()[0] if item.question.prompt.strip() else ""
         label = Text(f"{item.position + 1:>3}. {mark}[{status}] ")
-        label.append(first_line[:60])
+        label.append(first_line[:36] + ("…" if len(first_line) > 36 else ""))
         return Option(label, id=str(i))
 
     def on_mount(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -28,28 +29,30 @@ class ChoiceList(Static):
 
     def show(self, question: Question, selected: set[int], *, cursor: int | None = None,
              revealed: bool = False, chosen: set[int] | None = None) -> None:
-        text = Text()
+        # A grid keeps wrapped lines indented under their choice.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
         for i, choice in enumerate(question.choices):
-            if i:
-                text.append("\n")
             picked = i in selected
             mark = ("[x]" if picked else "[ ]") if question.kind == "multiple" else ("(•)" if picked else "( )")
-            pointer = "›" if cursor == i and not revealed else " "
             if not revealed:
+                pointer = "›" if cursor == i else " "
                 style = "bold reverse" if cursor == i else ("bold" if picked else "")
-                text.append(f"{pointer} {mark} {LETTERS[i]}  ", style=style)
-                text.append(choice.text, style=style)
+                grid.add_row(Text(f"{pointer} {mark} {LETTERS[i]}", style=style), Text(choice.text, style=style))
                 continue
             was_chosen = i in (chosen or set())
             if choice.correct:
-                verdict, style = ("✔ correct", "bold green")
+                verdict, style = "✔ correct", "bold green"
             elif was_chosen:
-                verdict, style = ("✘ your pick", "bold red")
+                verdict, style = "✘ your pick", "bold red"
             else:
-                verdict, style = ("  incorrect", "dim")
-            text.append(f"{mark} {LETTERS[i]}  ", style=style)
-            text.append(choice.text, style="bold" if choice.correct or was_chosen else "")
-            text.append(f"\n      {verdict}", style=style)
+                verdict, style = "incorrect", "dim"
+            body = Text(choice.text, style="bold" if choice.correct or was_chosen else "")
+            body.append(f"\n{verdict}", style=style)
             if choice.why:
-                text.append(f" — {choice.why}", style="italic" if choice.correct or was_chosen else "dim italic")
-        self.update(text)
+                body.append(f" — {choice.why}", style="italic" if choice.correct or was_chosen else "dim italic")
+            grid.add_row(Text(f"{mark} {LETTERS[i]}", style=style), body)
+            if i < len(question.choices) - 1:
+                grid.add_row("", "")
+        self.update(grid)

@@ -16,14 +16,18 @@ def heatmap_text(counts: dict[str, int], *, today: date, weeks: int) -> Text:
     start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
     top = max(counts.values(), default=0)
     text = Text()
-    months = Text("    ")
+    # Month names sit above the week they start in; a name may run over the next cells.
+    row = [" "] * (4 + 2 * weeks + 3)
     last_month = None
     for w in range(weeks):
         day = start + timedelta(weeks=w)
-        label = day.strftime("%b") if day.month != last_month else ""
-        if label:
+        if day.month != last_month:
             last_month = day.month
-        months.append((label + "  ")[:2])
+            label = day.strftime("%b")
+            at = 4 + 2 * w
+            if all(c == " " for c in row[max(0, at - 1): at + len(label)]):
+                row[at: at + len(label)] = list(label)
+    months = Text("".join(row).rstrip(), style="dim")
     text.append_text(months)
     for weekday, name in enumerate(["Mon", "", "Wed", "", "Fri", "", "Sun"]):
         text.append("\n" + name.ljust(4), style="dim")
