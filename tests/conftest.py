@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,3 +89,17 @@ def no_env_leak() -> Iterator[None]:
     before = dict(os.environ)
     yield
     assert dict(os.environ) == before
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until background workers (readiness on the dashboard) are done and the screen is drawn."""
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    for _ in range(50):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except (WorkerCancelled, WorkerFailed):
+            continue  # a newer request replaced it; wait for that one
+        if not any(w.is_running for w in pilot.app.workers):
+            break
+    await pilot.pause()

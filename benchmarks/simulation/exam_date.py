@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from statistics import mean
@@ -41,7 +40,3 @@ def compare(seeds: range, *, days: int, minutes: int) -> dict[str, ArmResult]:
         out[name] = ArmResult(mean(a.mean_recall for a in arms), mean(a.below_08 for a in arms),
                               mean(a.minutes for a in arms), sum(a.unseen for a in arms))
     return out
-
-
-def _pace_check(days: int) -> int:
-    return math.ceil(200 / (days - planner.LEAD_DAYS))

@@ -5,16 +5,18 @@ Screens talk to this object only; they never open a database session themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from certdrill.core.clock import day_start, next_day_start, study_date
 from certdrill.core.exam_readiness import Readiness
+from certdrill.storage.engine import database_errors
 from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow
 from certdrill.study import browse as browsing
 from certdrill.study import exam, practice, review
@@ -51,6 +53,12 @@ class StudyDesk:
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
 
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session whose SQLite failures (busy, read-only, disk full) become one clear CertdrillError."""
+        with database_errors(), self.ws.session() as session:
+            yield session
+
     # -- time and settings -------------------------------------------------
     def now(self) -> datetime:
         return self.ws.now()
@@ -62,19 +70,19 @@ class StudyDesk:
         return self.ws.settings()
 
     def save_setting(self, name: str, value: Any) -> None:
-        with self.ws.session() as s:
+        with self._session() as s:
             save_setting(s, name=name, value=value)
 
     def set_exam_date(self, deck_id: str, when: date | None, minutes_per_day: int | None = None) -> None:
         from certdrill.study.exam_date import set_exam_date
 
-        with self.ws.session() as s:
+        with self._session() as s:
             set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today())
 
     def set_deck_new_limit(self, deck_id: str, limit: int | None) -> None:
         from certdrill.storage.engine import begin_write
 
-        with self.ws.session() as s:
+        with self._session() as s:
             begin_write(s)
             deck = s.get(DeckRow, deck_id)
             if deck is not None:
@@ -85,15 +93,15 @@ class StudyDesk:
     # -- overview ----------------------------------------------------------
     def decks(self) -> list[DeckSummary]:
         settings = self.settings()
-        with self.ws.session() as s:
+        with self._session() as s:
             return deck_summaries(s, now=self.now(), tz=self.ws.tz, new_per_day=settings.new_per_day)
 
     def stats(self) -> Stats:
-        with self.ws.session() as s:
+        with self._session() as s:
             return stats(s, now=self.now(), tz=self.ws.tz)
 
     def daily_counts(self, days: int, deck_id: str | None = None) -> dict[str, int]:
-        with self.ws.session() as s:
+        with self._session() as s:
             return daily_counts(s, now=self.now(), tz=self.ws.tz, days=days, deck_id=deck_id)
 
     def domain_progress(self, deck_id: str) -> list[DomainProgress]:
@@ -105,7 +113,7 @@ class StudyDesk:
             "FROM review r JOIN question q ON q.pk = r.card_id WHERE r.deck_id = :deck AND r.correct IS NOT NULL "
             "GROUP BY q.domain_id"
         )
-        with self.ws.session() as s:
+        with self._session() as s:
             seen = {d: (n, right) for d, n, right in s.execute(sql, {"deck": deck_id})}
             totals: dict[str, int] = {
                 d: n for d, n in s.execute(
@@ -124,7 +132,7 @@ class StudyDesk:
 
     def readiness(self, deck_id: str) -> Readiness | None:
         """The readiness model's view of the deck (None for decks without an exam)."""
-        with self.ws.session() as s:
+        with self._session() as s:
             deck = s.get(DeckRow, deck_id)
             if deck is None or deck.exam is None:
                 return None
@@ -132,14 +140,14 @@ class StudyDesk:
                                               scheduler_settings=self.ws.scheduler_settings())
 
     def readiness_trend(self, deck_id: str, days: int = 60) -> list[readiness_service.ReadinessPoint]:
-        with self.ws.session() as s:
+        with self._session() as s:
             return readiness_service.readiness_history(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
                                                scheduler_settings=self.ws.scheduler_settings())
 
     def due_tomorrow(self, deck_ids: Sequence[str]) -> int:
         now = self.now()
         end = next_day_start(now, self.ws.tz) + timedelta(days=1)
-        with self.ws.session() as s:
+        with self._session() as s:
             count: int = s.execute(
                 select(func.count()).select_from(CardRow).where(
                     col(CardRow.deck_id).in_(deck_ids), col(CardRow.state) > 0, col(CardRow.suspended).is_(False),
@@ -149,7 +157,7 @@ class StudyDesk:
         return count
 
     def reviewed_today(self, deck_ids: Sequence[str]) -> int:
-        with self.ws.session() as s:
+        with self._session() as s:
             count: int = s.execute(
                 select(func.count()).select_from(ReviewRow).where(
                     col(ReviewRow.deck_id).in_(deck_ids), col(ReviewRow.mode) == "review",
@@ -161,17 +169,17 @@ class StudyDesk:
     # -- reviewing ---------------------------------------------------------
     def next_card(self, deck_ids: Sequence[str], exclude: Sequence[int] = ()) -> review.StudyCard | None:
         settings = self.settings()
-        with self.ws.session() as s:
+        with self._session() as s:
             return review.next_card(s, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz,
                                     new_per_day=settings.new_per_day, exclude=exclude)
 
     def card(self, card_id: int) -> review.StudyCard:
-        with self.ws.session() as s:
+        with self._session() as s:
             return review.load_card(s, card_id=card_id)
 
     def answer(self, card_id: int, chosen: Sequence[int] = (), *, rating: int | None = None,
                duration_ms: int = 0, mode: review.Mode = "review") -> review.AnswerResult:
-        with self.ws.session() as s:
+        with self._session() as s:
             return review.answer(s, card_id=card_id, chosen=chosen, rating=rating, now=self.now(),
                                  duration_ms=duration_ms, mode=mode, scheduler_settings=self.ws.scheduler_settings())
 
@@ -182,69 +190,69 @@ class StudyDesk:
         return scheduling.preview(card.state, self.now(), scheduling.make_scheduler(self.ws.scheduler_settings()))
 
     def rerate(self, review_id: int, rating: int) -> review.AnswerResult:
-        with self.ws.session() as s:
+        with self._session() as s:
             return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.ws.scheduler_settings())
 
     def undo(self, deck_ids: Sequence[str] | None = None) -> int | None:
-        with self.ws.session() as s:
+        with self._session() as s:
             return review.undo_last(s, deck_ids=deck_ids)
 
     def set_flagged(self, card_id: int, flagged: bool) -> None:
-        with self.ws.session() as s:
+        with self._session() as s:
             review.set_flagged(s, card_id=card_id, flagged=flagged)
 
     def set_suspended(self, card_id: int, suspended: bool) -> None:
-        with self.ws.session() as s:
+        with self._session() as s:
             review.set_suspended(s, card_id=card_id, suspended=suspended)
 
     def bury(self, card_id: int) -> None:
-        with self.ws.session() as s:
+        with self._session() as s:
             review.bury(s, card_id=card_id, now=self.now(), tz=self.ws.tz)
 
     def reset(self, card_id: int) -> None:
-        with self.ws.session() as s:
+        with self._session() as s:
             review.reset_card(s, card_id=card_id)
 
     def practice_cards(self, slice: practice.Slice, seed: int) -> list[int]:
-        with self.ws.session() as s:
+        with self._session() as s:
             return practice.practice_cards(s, slice=slice, seed=seed)
 
     # -- mock exams --------------------------------------------------------
     def start_exam(self, deck_id: str, *, seed: int, size: int | None = None, minutes: int | None = None) -> exam.ExamPaper:
-        with self.ws.session() as s:
+        with self._session() as s:
             return exam.start_exam(s, deck_id=deck_id, now=self.now(), seed=seed, size=size, minutes=minutes)
 
     def exam_paper(self, attempt_id: int) -> exam.ExamPaper:
-        with self.ws.session() as s:
+        with self._session() as s:
             return exam.load_paper(s, attempt_id=attempt_id)
 
     def save_exam_answer(self, attempt_id: int, position: int, chosen: Sequence[int], flagged: bool,
                          duration_ms: int = 0) -> None:
-        with self.ws.session() as s:
+        with self._session() as s:
             exam.save_exam_answer(s, attempt_id=attempt_id, position=position, chosen=list(chosen), flagged=flagged,
                                   duration_ms=duration_ms)
 
     def submit_exam(self, attempt_id: int) -> exam.ExamResult:
-        with self.ws.session() as s:
+        with self._session() as s:
             return exam.submit_exam(s, attempt_id=attempt_id, now=self.now())
 
     def exam_result(self, attempt_id: int) -> exam.ExamResult:
-        with self.ws.session() as s:
+        with self._session() as s:
             return exam.exam_result(s, attempt_id=attempt_id)
 
     def exam_attempts(self, deck_id: str | None = None) -> list[exam.AttemptSummary]:
-        with self.ws.session() as s:
+        with self._session() as s:
             return exam.exam_attempts(s, deck_id=deck_id)
 
     # -- browsing and importing -------------------------------------------
     def browse(self, where: browsing.BrowseFilter) -> list[browsing.BrowseRow]:
-        with self.ws.session() as s:
+        with self._session() as s:
             return browsing.browse(s, where=where)
 
     def import_source(self, source: str, *, dry_run: bool) -> ImportReport:
         from certdrill.study.importing import ImportOptions, import_source
 
-        with self.ws.session() as s:
+        with self._session() as s:
             return import_source(s, source=source, options=ImportOptions(dry_run=dry_run), now=self.now())
 
     # -- trends for the stats screen -----------------------------------------
@@ -255,7 +263,7 @@ class StudyDesk:
         start = monday - timedelta(weeks=weeks - 1)
         rows: dict[date, list[int]] = {start + timedelta(weeks=i): [0, 0] for i in range(weeks)}
         since = day_start(self.now(), self.ws.tz) - timedelta(days=(today - start).days)
-        with self.ws.session() as s:
+        with self._session() as s:
             for at, correct in s.execute(
                 select(col(ReviewRow.reviewed_at), col(ReviewRow.correct)).where(
                     col(ReviewRow.reviewed_at) >= since, col(ReviewRow.mode) == "review",
@@ -274,7 +282,7 @@ class StudyDesk:
         now = self.now()
         names = {(deck.id, d.id): d.name for deck in self.decks() for d in deck.domains}
         counts: dict[tuple[str, str], list[int]] = {}
-        with self.ws.session() as s:
+        with self._session() as s:
             for deck_id, domain, at, correct in s.execute(
                 select(col(ReviewRow.deck_id), col(QuestionRow.domain_id), col(ReviewRow.reviewed_at),
                        col(ReviewRow.correct))
@@ -294,7 +302,7 @@ class StudyDesk:
     def tasks(self, deck_id: str, domain_id: str) -> list[tuple[str, str]]:
         from certdrill.storage.tables import DomainRow
 
-        with self.ws.session() as s:
+        with self._session() as s:
             row = s.get(DomainRow, (deck_id, domain_id))
             return [(t, n) for t, n in row.tasks] if row else []
 
@@ -303,7 +311,7 @@ class StudyDesk:
         from collections import Counter
 
         counts: Counter[str] = Counter()
-        with self.ws.session() as s:
+        with self._session() as s:
             for (tags,) in s.execute(select(col(QuestionRow.tags)).where(
                     col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False))):
                 counts.update(tags)

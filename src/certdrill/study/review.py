@@ -115,6 +115,9 @@ def answer(
         if found is None:
             raise CertdrillError(f"card {card_id} does not exist")
         deck_id, question, before = found.deck_id, found.question, found.state
+        if before.last_review is not None and before.last_review > now:
+            # Another window answered this card after our clock was read: keep time order for FSRS.
+            now = before.last_review
         correct: bool | None = None
         if question.kind == "flashcard":
             if rating is None:

@@ -6,7 +6,6 @@ import random
 from collections.abc import Iterable
 from typing import ClassVar
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -16,6 +15,7 @@ from certdrill.study.desk import StudyDesk
 from certdrill.study.practice import Slice
 from certdrill.study.workspace import Workspace
 from certdrill.tui import messages
+from certdrill.tui.errors import guarded, reports_user_errors
 from certdrill.tui.screens.browser import BrowserScreen
 from certdrill.tui.screens.dashboard import DashboardScreen
 from certdrill.tui.screens.exam import ExamScreen
@@ -30,6 +30,7 @@ from certdrill.tui.screens.stats import StatsScreen
 from certdrill.tui.screens.summary import SummaryScreen
 
 
+@reports_user_errors
 class CertdrillApp(App[None]):
     """Thin: it routes requests from screens to screens; the screens do the work."""
 
@@ -54,8 +55,7 @@ class CertdrillApp(App[None]):
         self.push_screen(DashboardScreen(self.desk))
 
     # -- routing -----------------------------------------------------------------
-    @on(messages.StartReview)
-    def start_review(self, message: messages.StartReview) -> None:
+    def on_start_review(self, message: messages.StartReview) -> None:
         heading = "Review" if len(message.deck_ids) != 1 else f"Review · {message.deck_ids[0]}"
         self.run_session(ReviewScreen(self.desk, deck_ids=message.deck_ids, title=heading), message.deck_ids, heading)
 
@@ -66,10 +66,9 @@ class CertdrillApp(App[None]):
             elif screen.phase == "done":
                 self.notify("Nothing due right now. Well done! Practice (p) or a mock exam (e) still work.")
 
-        self.push_screen(screen, finished)
+        self.push_screen(screen, guarded(self, finished))
 
-    @on(messages.OpenPractice)
-    def open_practice(self, message: messages.OpenPractice) -> None:
+    def on_open_practice(self, message: messages.OpenPractice) -> None:
         def chosen(slice: Slice | None) -> None:
             if slice is None:
                 return
@@ -81,10 +80,9 @@ class CertdrillApp(App[None]):
             self.run_session(ReviewScreen(self.desk, deck_ids=[slice.deck_id], mode="practice", card_ids=cards,
                                           title=heading), [slice.deck_id], heading)
 
-        self.push_screen(PracticeSetupScreen(self.desk, message.deck_id), chosen)
+        self.push_screen(PracticeSetupScreen(self.desk, message.deck_id), guarded(self, chosen))
 
-    @on(messages.OpenExamSetup)
-    def open_exam_setup(self, message: messages.OpenExamSetup) -> None:
+    def on_open_exam_setup(self, message: messages.OpenExamSetup) -> None:
         def chosen(choice: tuple[int, int] | int | None) -> None:
             if choice is None:
                 return
@@ -97,28 +95,24 @@ class CertdrillApp(App[None]):
                 size, minutes = choice
                 paper = self.desk.start_exam(message.deck_id, seed=self.rng.randrange(1 << 30), size=size,
                                              minutes=minutes)
-            self.push_screen(ExamScreen(self.desk, paper), self.exam_finished)
+            self.push_screen(ExamScreen(self.desk, paper), guarded(self, self.exam_finished))
 
-        self.push_screen(ExamSetupScreen(self.desk, message.deck_id), chosen)
+        self.push_screen(ExamSetupScreen(self.desk, message.deck_id), guarded(self, chosen))
 
     def exam_finished(self, attempt_id: int | None) -> None:
         if attempt_id is not None and attempt_id >= 0:
             self.push_screen(ExamResultScreen(self.desk.exam_result(attempt_id)))
 
-    @on(messages.OpenBrowser)
-    def open_browser(self, message: messages.OpenBrowser) -> None:
+    def on_open_browser(self, message: messages.OpenBrowser) -> None:
         self.push_screen(BrowserScreen(self.desk, message.deck_id))
 
-    @on(messages.OpenStats)
-    def open_stats(self) -> None:
+    def on_open_stats(self) -> None:
         self.push_screen(StatsScreen(self.desk))
 
-    @on(messages.OpenImport)
-    def open_import(self) -> None:
+    def on_open_import(self) -> None:
         self.push_screen(ImportScreen(self.desk))
 
-    @on(messages.OpenSettings)
-    def open_settings(self) -> None:
+    def on_open_settings(self) -> None:
         self.push_screen(SettingsScreen(self.desk))
 
     def action_help(self) -> None:

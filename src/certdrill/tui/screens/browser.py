@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Input, Markdown, Select
 
 from certdrill.study.browse import BrowseFilter, BrowseRow
 from certdrill.study.desk import StudyDesk
+from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.confirm import ConfirmScreen
 from certdrill.tui.text import references_markdown, safe_markdown
 from certdrill.tui.widgets.choices import ChoiceList
@@ -18,6 +19,7 @@ from certdrill.tui.widgets.choices import ChoiceList
 STATES = ["new", "learning", "review", "relearning", "suspended", "flagged", "retired"]
 
 
+@reports_user_errors
 class BrowserScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "search", "Search", id="browser.search"),

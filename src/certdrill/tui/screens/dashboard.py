@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 from certdrill.core.exam_readiness import Readiness
 from certdrill.study.desk import StudyDesk
 from certdrill.study.reports import DeckSummary, streak
+from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.messages import (
     OpenBrowser,
     OpenExamSetup,
@@ -56,6 +57,7 @@ def exam_line(deck: DeckSummary, today: date) -> Text:
     return text
 
 
+@reports_user_errors
 class DashboardScreen(Screen[None]):
     """Plain `certdrill` opens here."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from rich.text import Text
@@ -16,6 +15,7 @@ from textual.widgets import Footer, Markdown, Static
 
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
+from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.confirm import ConfirmScreen
 from certdrill.tui.text import safe_markdown
 from certdrill.tui.widgets.choices import ChoiceList, choice_key
@@ -38,6 +38,7 @@ def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> T
     return text
 
 
+@reports_user_errors
 class ExamScreen(Screen[int]):
     """Dismisses with the attempt id once submitted (or when time runs out)."""
 
@@ -58,7 +59,7 @@ class ExamScreen(Screen[int]):
         self.desk, self.paper = desk, paper
         self.current = next((i for i, it in enumerate(paper.items) if not it.chosen), 0)
         self.cursor = 0
-        self.shown_at = time.monotonic()
+        self.shown_at = self.desk.now().timestamp()
         self.timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -116,8 +117,8 @@ class ExamScreen(Screen[int]):
     def save(self, chosen: set[int], flagged: bool) -> None:
         """Every change is stored at once, so a crash or a closed terminal loses nothing."""
         item = self.item()
-        spent = int((time.monotonic() - self.shown_at) * 1000)
-        self.shown_at = time.monotonic()
+        spent = int((self.desk.now().timestamp() - self.shown_at) * 1000)
+        self.shown_at = self.desk.now().timestamp()
         self.desk.save_exam_answer(self.paper.attempt_id, item.position, sorted(chosen), flagged, spent)
         self.paper.items[self.current] = PaperItem(item.position, item.card_id, item.question,
                                                    tuple(sorted(chosen)), flagged)
@@ -150,7 +151,7 @@ class ExamScreen(Screen[int]):
     def action_move(self, step: int) -> None:
         self.current = (self.current + step) % len(self.paper.items)
         self.cursor = 0
-        self.shown_at = time.monotonic()
+        self.shown_at = self.desk.now().timestamp()
         self.render_item()
 
     def action_flag(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from certdrill.study.exam import ExamResult, PaperItem
+from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.text import references_markdown, safe_markdown
 from certdrill.tui.widgets.choices import ChoiceList
 
@@ -50,6 +51,7 @@ def headline(result: ExamResult) -> Text:
     return text
 
 
+@reports_user_errors
 class ExamResultScreen(Screen[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Back", id="exam_result.back")]
 

@@ -12,8 +12,10 @@ from textual.widgets.option_list import Option
 
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import exam_shape
+from certdrill.tui.errors import reports_user_errors
 
 
+@reports_user_errors
 class ExamSetupScreen(ModalScreen[tuple[int, int] | int | None]):
     """Returns (size, minutes) to start, an attempt id to view, or None."""
 

@@ -12,8 +12,10 @@ from textual.widgets import Input, Static
 from certdrill.errors import CertdrillError
 from certdrill.study.desk import StudyDesk
 from certdrill.study.library import ImportReport
+from certdrill.tui.errors import reports_user_errors
 
 
+@reports_user_errors
 class ImportScreen(ModalScreen[ImportReport | None]):
     """Enter previews (nothing is written); ctrl+s imports what was previewed."""
 

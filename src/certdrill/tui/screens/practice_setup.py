@@ -12,8 +12,10 @@ from textual.widgets.option_list import Option
 
 from certdrill.study.desk import StudyDesk
 from certdrill.study.practice import Slice
+from certdrill.tui.errors import reports_user_errors
 
 
+@reports_user_errors
 class PracticeSetupScreen(ModalScreen[Slice | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="practice_setup.cancel")]
 

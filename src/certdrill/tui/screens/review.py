@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +17,7 @@ from certdrill.core.grading import RATING_NAMES
 from certdrill.core.scheduling import format_interval
 from certdrill.study.desk import StudyDesk
 from certdrill.study.review import AnswerResult, StudyCard
+from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.text import references_markdown, safe_markdown
 from certdrill.tui.widgets.choices import LETTERS, ChoiceList, choice_key
 
@@ -35,6 +35,7 @@ class Answered:
     seconds: float
 
 
+@reports_user_errors
 class ReviewScreen(Screen[list[Answered]]):
     """Review due cards of some decks, or practise a fixed list of cards without scheduling."""
 
@@ -56,6 +57,10 @@ class ReviewScreen(Screen[list[Answered]]):
         Binding("escape", "leave", "End", id="review.leave"),
     ]
 
+    def clock(self) -> float:
+        """Seconds on the desk's clock (fixed in tests, so timings and snapshots are stable)."""
+        return self.desk.now().timestamp()
+
     def __init__(self, desk: StudyDesk, *, deck_ids: list[str], mode: Mode = "review",
                  card_ids: list[int] | None = None, title: str = "") -> None:
         super().__init__()
@@ -72,8 +77,8 @@ class ReviewScreen(Screen[list[Answered]]):
         self.result: AnswerResult | None = None
         self.skipped: list[int] = []
         self.answers: list[Answered] = []
-        self.shown_at = time.monotonic()
-        self.started = time.monotonic()
+        self.shown_at = self.clock()
+        self.started = self.clock()
         self.domain_names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -108,7 +113,7 @@ class ReviewScreen(Screen[list[Answered]]):
             self.dismiss(self.answers)
             return
         self.phase = "asking"
-        self.shown_at = time.monotonic()
+        self.shown_at = self.clock()
         self.render_card()
 
     def render_card(self) -> None:
@@ -162,7 +167,7 @@ class ReviewScreen(Screen[list[Answered]]):
         done = len(self.answers)
         right = sum(1 for a in self.answers if a.correct)
         graded = sum(1 for a in self.answers if a.correct is not None)
-        minutes, seconds = divmod(int(time.monotonic() - self.started), 60)
+        minutes, seconds = divmod(int(self.clock() - self.started), 60)
         text = Text(f" {self.heading} ", style="bold reverse")
         text.append(f"  {done} done")
         if graded:
@@ -288,12 +293,12 @@ class ReviewScreen(Screen[list[Answered]]):
         self.render_card()
 
     def elapsed_ms(self) -> int:
-        return int((time.monotonic() - self.shown_at) * 1000)
+        return int((self.clock() - self.shown_at) * 1000)
 
     def record(self, result: AnswerResult) -> None:
         assert self.card is not None
         self.answers.append(Answered(self.card.card_id, self.card.question.domain, result.correct,
-                                 time.monotonic() - self.shown_at))
+                                 self.clock() - self.shown_at))
 
     def action_rate(self, rating: int) -> None:
         card = self.card

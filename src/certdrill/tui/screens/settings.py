@@ -13,8 +13,10 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from certdrill.errors import CertdrillError
 from certdrill.study.desk import StudyDesk
+from certdrill.tui.errors import reports_user_errors
 
 
+@reports_user_errors
 class SettingsScreen(Screen[None]):
     """Each field saves when you press enter (or pick a value); esc goes back."""
 

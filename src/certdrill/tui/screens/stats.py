@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from certdrill.study.desk import StudyDesk
+from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
 
@@ -36,6 +37,7 @@ def column_chart(values: Sequence[float], labels: list[str], *, height: int = 6)
     return text
 
 
+@reports_user_errors
 class StatsScreen(Screen[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Back", id="stats.back")]
 

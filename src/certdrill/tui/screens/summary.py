@@ -13,9 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from certdrill.study.desk import StudyDesk
+from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.review import Answered
 
 
+@reports_user_errors
 class SummaryScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,q", "dismiss", "Back to the dashboard", id="summary.close")]
 

@@ -1,0 +1,63 @@
+"""How each screen looks at 100x30, with a fixed clock and seed (pytest-textual-snapshot)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from certdrill.study.desk import StudyDesk
+from certdrill.study.workspace import Workspace
+from certdrill.tui.app import make_app
+from conftest import Clock
+
+SIZE = (100, 30)
+
+
+def studied(workspace: Workspace, clock: Clock) -> Workspace:
+    """A little history, so charts and bars have something to show."""
+    desk = StudyDesk(workspace)
+    start = clock.now
+    for day in range(6):
+        for card_id, chosen in ((1, [1]), (2, [0, 2]), (4, [day % 2])):
+            desk.answer(card_id, chosen)
+            clock.advance(minutes=15)
+        clock.advance(days=1)
+    clock.now = start.replace(day=start.day + 7)
+    return workspace
+
+
+async def _settle(pilot: Any) -> None:
+    from conftest import settle
+
+    await settle(pilot)
+
+
+@pytest.fixture
+def app_with_history(workspace: Workspace, clock: Clock) -> Callable[[], Any]:
+    return lambda: make_app(studied(workspace, clock), seed=7)
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("dashboard", []),
+        ("review_question", ["r"]),
+        ("review_answered", ["r", "b", "enter"]),
+        ("exam", ["e", "enter"]),
+        ("exam_result", ["e", "enter", "a", "n", "ctrl+s", "y"]),
+        ("browser", ["b"]),
+        ("stats", ["s"]),
+        ("settings", ["comma"]),
+        ("help", ["question_mark"]),
+    ],
+)
+def test_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], Any], name: str, keys: list[str]) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await _settle(pilot)
+
+    assert snap_compare(app_with_history(), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,200 @@
+"""The TUI driven by keys with Pilot: review, undo, practice, mock exam, literal deck text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import unescape
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from certdrill.storage.tables import CardRow, ExamAttemptRow, ReviewRow
+from certdrill.study.workspace import Workspace
+from certdrill.tui.app import CertdrillApp, make_app
+from certdrill.tui.screens.dashboard import DashboardScreen
+from certdrill.tui.screens.exam import ExamScreen
+from certdrill.tui.screens.exam_result import ExamResultScreen
+from certdrill.tui.screens.review import ReviewScreen
+from certdrill.tui.screens.summary import SummaryScreen
+
+SIZE = (100, 30)
+
+
+def screen_text(app: CertdrillApp) -> str:
+    """What the terminal shows, as plain text (markup in deck text would vanish from it)."""
+    svg = app.export_screenshot()
+    return unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+def reviews(ws: Workspace) -> list[ReviewRow]:
+    with ws.session() as s:
+        return list(s.exec(select(ReviewRow).order_by(ReviewRow.id)).scalars())  # type: ignore[call-overload, arg-type]
+
+
+def card(ws: Workspace, card_id: int) -> dict[str, object]:
+    with ws.session() as s:
+        row = s.get(CardRow, card_id)
+        assert row is not None
+        return row.model_dump()
+
+
+from conftest import settle
+
+
+async def test_a_whole_review_session_commits_each_answer(workspace: Workspace) -> None:
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("b", "enter")  # s-1: 4 is even
+        assert "✔ Correct" in screen_text(app)
+        assert [(r.card_id, r.correct, r.rating) for r in reviews(workspace)] == [(1, True, 3)]  # on disk already
+        await pilot.press("enter", "a", "c", "enter")  # s-2: 2 and 5 are prime
+        assert "✔ Correct" in screen_text(app)
+        await pilot.press("4")  # override Good with Easy: committed at once
+        assert reviews(workspace)[-1].rating == 4
+        await pilot.press("enter", "space")  # s-3: flashcard, reveal
+        assert "Answer: 4" in screen_text(app)
+        await pilot.press("3")  # rate Good: answered and moved on
+        await pilot.press("b", "enter")  # s-4: Purple is wrong
+        text = screen_text(app)
+        assert "✘ Incorrect — the answer is A" in text and "✘ your pick" in text and "That is red and blue." in text
+        await pilot.press("enter")
+        await settle(pilot)
+        # Learning steps bring cards back within minutes; end the session explicitly.
+        if isinstance(app.screen, ReviewScreen):
+            await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "session summary" in screen_text(app)
+    assert [(r.card_id, r.correct) for r in reviews(workspace)] == [(1, True), (2, True), (3, None), (4, False)]
+
+
+async def test_undo_takes_back_the_answer_and_shows_the_question_again(workspace: Workspace) -> None:
+    before = card(workspace, 1)
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "a", "enter")
+        assert len(reviews(workspace)) == 1
+        await pilot.press("u")
+        assert reviews(workspace) == []
+        assert card(workspace, 1) == before
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None and screen.card.card_id == 1
+        assert screen.phase == "asking"
+
+
+async def test_practice_leaves_the_schedule_untouched(workspace: Workspace) -> None:
+    before = [card(workspace, i) for i in (1, 2, 3, 4)]
+    app = make_app(workspace, seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await pilot.press("enter")  # "Whole deck (shuffled)"
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.mode == "practice"
+        for _ in range(4):
+            assert isinstance(app.screen, ReviewScreen)
+            q = app.screen.card.question  # type: ignore[union-attr]
+            if q.kind == "flashcard":
+                await pilot.press("space", "enter")
+            else:
+                await pilot.press(*"abcde"[: q.pick or 1], "enter", "enter")
+        await settle(pilot)
+    assert [card(workspace, i) for i in (1, 2, 3, 4)] == before
+    modes = {r.mode for r in reviews(workspace)}
+    assert modes == {"practice"} and len(reviews(workspace)) == 4
+
+
+async def test_mock_exam_runs_to_its_result_screen(workspace: Workspace) -> None:
+    app = make_app(workspace, seed=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "enter")  # full paper: the deck's 4 questions minus the flashcard
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert len(screen.paper.items) == 3
+        assert "Question 1 of 3" in screen_text(app)
+        answers = []
+        for item in screen.paper.items:
+            right = item.question.correct_indices
+            answers.append(right)
+            await pilot.press(*("abcde"[i] for i in right), "n")
+        await pilot.press("f")  # flag one for review
+        assert "✔" not in screen_text(app)  # no feedback before submit
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, ExamResultScreen)
+        text = screen_text(app)
+        assert "3 of 3 right (100%)" in text and "PASS" in text and "Estimate" not in text.split("PASS")[0][:0]
+    with workspace.session() as s:
+        attempt = s.exec(select(ExamAttemptRow)).scalars().one()  # type: ignore[call-overload]
+        assert attempt.finished_at is not None and attempt.passed is True
+        exam_reviews = s.execute(select(func.count()).select_from(ReviewRow).where(ReviewRow.mode == "exam")).scalar_one()
+        assert exam_reviews == 3
+    assert all(c["state"] == 0 for c in (card(workspace, i) for i in (1, 2, 4)))  # exams do not schedule
+
+
+MARKUP_DECK = """\
+format: certdrill/1
+id: hostile
+title: "[bold red]Hostile[/] deck"
+version: "1"
+domains:
+  - {id: d, name: "[link=https://evil.example]Domain[/link]", weight: 1}
+questions:
+  - id: h-1
+    domain: d
+    kind: single
+    prompt: "Is [bold red]x[/] shown literally, with \\e[31mno escape\\e[0m?"
+    choices:
+      - {text: "[i]yes[/i]", correct: true, why: "[blink]literal[/blink]"}
+      - {text: "no", why: "nope"}
+    explanation: "[link=https://evil.example]click[/link]"
+    references: ["https://example.org/ok"]
+"""
+
+
+async def test_deck_text_is_never_markup(make_workspace: Callable[..., Workspace], sample_root: Path) -> None:
+    (sample_root / "hostile").mkdir()
+    (sample_root / "hostile" / "deck.yaml").write_text(MARKUP_DECK)
+    ws = make_workspace()
+    app = make_app(ws, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "hostile" in text
+        await pilot.press("r")  # the first deck in the table is "hostile"
+        text = screen_text(app)
+        assert "[bold red]x[/]" in text and "no escape" in text and "\x1b" not in text
+        assert "[i]yes[/i]" in text
+        await pilot.press("a", "enter")
+        text = screen_text(app)
+        assert "[blink]literal[/blink]" in text and "[link=https://evil.example]click[/link]" in text
+
+
+async def test_a_database_problem_is_a_notice_not_a_crash(workspace: Workspace, monkeypatch: object) -> None:
+    from certdrill.errors import CertdrillError
+    from certdrill.study.desk import StudyDesk
+
+    def busy(*_args: object, **_kwargs: object) -> None:
+        raise CertdrillError("the database is busy in another certdrill window; nothing was saved, try again")
+
+    app = make_app(workspace, seed=1)
+    notices: list[str] = []
+    real_notify = app.notify
+    app.notify = lambda message, **kw: (notices.append(str(message)), real_notify(message, **kw))[1]  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        monkeypatch.setattr(StudyDesk, "answer", busy)  # type: ignore[attr-defined]
+        await pilot.press("b", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.phase == "asking"  # still on the question
+        assert any("database is busy" in n for n in notices)
+    assert reviews(workspace) == []
