@@ -17,6 +17,7 @@ from certdrill.tui.screens.exam import ExamScreen
 from certdrill.tui.screens.exam_result import ExamResultScreen
 from certdrill.tui.screens.review import ReviewScreen
 from certdrill.tui.screens.summary import SummaryScreen
+from conftest import settle
 
 SIZE = (100, 30)
 
@@ -39,7 +40,6 @@ def card(ws: Workspace, card_id: int) -> dict[str, object]:
         return row.model_dump()
 
 
-from conftest import settle
 
 
 async def test_a_whole_review_session_commits_each_answer(workspace: Workspace) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from json.encoder import encode_basestring
 from typing import Literal
 
 Kind = Literal["single", "multiple", "flashcard"]
@@ -19,8 +20,14 @@ class Choice:
     why: str = ""
 
 
+class _HashSlot:
+    """Room for a question's content hash, worked out once (a question never changes)."""
+
+    __slots__ = ("_content_hash",)
+
+
 @dataclass(frozen=True, slots=True)
-class Question:
+class Question(_HashSlot):
     id: str
     domain: str
     kind: Kind
@@ -45,23 +52,47 @@ class Question:
 
     def content_hash(self) -> str:
         """A stable digest of everything shown to the learner, to spot edits on re-import."""
-        payload = json.dumps(
-            [
-                self.domain,
-                self.task,
-                self.kind,
-                self.prompt,
-                [[c.text, c.correct, c.why] for c in self.choices],
-                self.pick,
-                self.answer,
-                self.explanation,
-                list(self.references),
-                list(self.tags),
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+        try:
+            return self._content_hash
+        except AttributeError:
+            pass
+        digest = hashlib.blake2b(_payload(self).encode(), digest_size=16).hexdigest()
+        object.__setattr__(self, "_content_hash", digest)
+        return digest
+
+
+def _payload(q: Question) -> str:
+    """The JSON text the content hash is taken of; its bytes must never change, or every stored
+    question would look edited. Written out by hand for the usual value types (json.dumps costs
+    twice as much); anything else takes json.dumps itself, which defines the format."""
+    es, choices = encode_basestring, q.choices
+    if (
+        isinstance(q.task, str | None) and (q.pick is None or type(q.pick) is int)
+        and all(isinstance(c.text, str) and isinstance(c.why, str) and type(c.correct) is bool for c in choices)
+        and all(isinstance(t, str) for t in (q.domain, q.kind, q.prompt, q.answer, q.explanation, *q.references, *q.tags))
+    ):
+        return "".join((
+            "[", es(q.domain), ",", "null" if q.task is None else es(q.task), ",", es(q.kind), ",", es(q.prompt), ",[",
+            ",".join([f"[{es(c.text)},{'true' if c.correct else 'false'},{es(c.why)}]" for c in choices]), "],",
+            "null" if q.pick is None else str(q.pick), ",", es(q.answer), ",", es(q.explanation), ",[",
+            ",".join(map(es, q.references)), "],[", ",".join(map(es, q.tags)), "]]",
+        ))
+    return json.dumps(
+        [
+            q.domain,
+            q.task,
+            q.kind,
+            q.prompt,
+            [[c.text, c.correct, c.why] for c in choices],
+            q.pick,
+            q.answer,
+            q.explanation,
+            list(q.references),
+            list(q.tags),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 @dataclass(frozen=True, slots=True)

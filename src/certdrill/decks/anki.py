@@ -7,7 +7,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from certdrill.decks import protobuf_wire as pb
 from certdrill.decks.package_zip import Limits, open_package, read_member, unzstd
@@ -35,8 +35,9 @@ class NoteType:
     templates: tuple[tuple[str, str], ...] = ()  # (question format, answer format) by card ord
 
 
-@dataclass(frozen=True, slots=True)
-class AnkiNote:
+class AnkiNote(NamedTuple):
+    """One note as stored (a named tuple: a package holds tens of thousands of them)."""
+
     id: int
     guid: str
     notetype: NoteType | None
@@ -201,12 +202,11 @@ def _read_notes(con: sqlite3.Connection, notetypes: dict[int, NoteType], decks: 
         cards.setdefault(int(nid), []).append((int(ord_), int(did)))
     notes = []
     for nid, guid, mid, mod, tags, flds in con.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"):
-        own = cards.get(int(nid), [])
+        note_id = int(nid)
+        own = cards.get(note_id)
         notes.append(AnkiNote(
-            id=int(nid), guid=str(guid), notetype=notetypes.get(int(mid)),
-            fields=tuple(str(flds).split("\x1f")), tags=tuple(str(tags).split()), mod=int(mod),
-            deck=decks.get(own[0][1], "") if own else "",
-            card_ords=tuple(o for o, _ in own) or (0,),
+            note_id, str(guid), notetypes.get(int(mid)), tuple(str(flds).split("\x1f")), tuple(str(tags).split()),
+            int(mod), decks.get(own[0][1], "") if own else "", tuple([o for o, _ in own]) if own else (0,),
         ))
     return notes
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
-from certdrill.decks.anki import AnkiNote
+from certdrill.decks.anki import AnkiNote, NoteType
 from certdrill.decks.community import Candidate
 from certdrill.decks.html_text import html_to_text
 from certdrill.decks.notes import (
     EXPLANATION_FIELD,
     REFERENCE_FIELD,
     URL,
+    FieldRoles,
+    choice_question,
     cloze_card,
     cloze_ordinals,
+    field_roles,
     flashcard,
-    multiple_choice,
 )
 
 _SAFE_GUID = re.compile(r"^[A-Za-z0-9._:-]+$")
@@ -42,23 +46,53 @@ def _referenced(fmt: str, names: tuple[str, ...]) -> list[int]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What a note type's field names and templates say, worked out once per note type."""
+
+    roles: FieldRoles
+    references: tuple[int, ...]  # fields holding reference links
+    cloze: int  # the field with the cloze deletions (cloze note types)
+    sides: dict[int, tuple[list[int], list[int], list[int]]]  # card ord -> front, back, other fields
+
+
+@lru_cache(maxsize=64)
+def _layout(nt: NoteType) -> _Layout:
+    references = tuple(i for i, name in enumerate(nt.fields) if REFERENCE_FIELD.match(name.strip()))
+    refs = [m for t in nt.templates for m in _CLOZE_REF.findall(t[0])]
+    cloze = nt.fields.index(refs[0].strip()) if refs and refs[0].strip() in nt.fields else 0
+    return _Layout(field_roles(nt.fields), references, cloze, {})
+
+
+def _sides(nt: NoteType, layout: _Layout, ord_: int) -> tuple[list[int], list[int], list[int]]:
+    if ord_ not in layout.sides:
+        qfmt, afmt = nt.templates[ord_] if ord_ < len(nt.templates) else ("", "")
+        count = len(nt.fields)
+        front = _referenced(qfmt, nt.fields) or [0]
+        back = [i for i in _referenced(afmt, nt.fields) if i not in front and not EXPLANATION_FIELD.match(nt.fields[i])]
+        back = back or ([1] if count > 1 and front == [0] else [])
+        rest = [i for i in range(count) if i not in front and i not in back]
+        layout.sides[ord_] = (front, back, rest)
+    return layout.sides[ord_]
+
+
 def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
     """The questions one note makes (one per card it has), or one refusal."""
     origin, nt = f"note {note.id}", note.notetype
     if nt is None:
         yield Candidate(question_id(note.guid, 0), origin, note.deck, problem="its note type is missing from the package")
         return
-    raw = list(note.fields[: len(nt.fields)]) + [""] * (len(nt.fields) - len(note.fields))
+    layout = _layout(nt)
+    count = len(nt.fields)
+    raw = list(note.fields[:count]) + [""] * (count - len(note.fields))
     texts = [html_to_text(v) for v in raw]
     tags = [t for t in note.tags if t]
     references: list[str] = []
-    for i, name in enumerate(nt.fields):
-        if REFERENCE_FIELD.match(name.strip()):
-            references += URL.findall(texts[i])
-            texts[i] = URL.sub("", texts[i]).strip()
+    for i in layout.references:
+        references += URL.findall(texts[i])
+        texts[i] = URL.sub("", texts[i]).strip()
     if nt.cloze:
-        refs = [m for t in nt.templates for m in _CLOZE_REF.findall(t[0])]
-        index = nt.fields.index(refs[0].strip()) if refs and refs[0].strip() in nt.fields else 0
+        index = layout.cloze
         ordinals = cloze_ordinals(raw[index]) if raw else []
         if not ordinals:
             yield Candidate(question_id(note.guid, 0), origin, note.deck, problem="a cloze note without any {{c1::...}} deletion")
@@ -69,7 +103,7 @@ def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
             yield Candidate(question_id(note.guid, n - 1), origin, note.deck,
                             {**flashcard(prompt, answer, extras), "tags": tags, "references": references})
         return
-    mc = multiple_choice(list(zip(nt.fields, texts, strict=True)))
+    mc = choice_question(layout.roles, texts)
     if isinstance(mc, str):
         yield Candidate(question_id(note.guid, 0), origin, note.deck, problem=mc)
         return
@@ -77,13 +111,9 @@ def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
         yield Candidate(question_id(note.guid, 0), origin, note.deck, {**mc, "tags": tags, "references": references})
         return
     for ord_ in note.card_ords:
-        qfmt, afmt = nt.templates[ord_] if ord_ < len(nt.templates) else ("", "")
-        front = _referenced(qfmt, nt.fields) or [0]
-        back = [i for i in _referenced(afmt, nt.fields) if i not in front and not EXPLANATION_FIELD.match(nt.fields[i])]
-        back = back or ([1] if len(texts) > 1 and front == [0] else [])
-        rest = [(nt.fields[i], texts[i]) for i in range(len(texts)) if i not in front and i not in back]
+        front, back, rest = _sides(nt, layout, ord_)
         yield Candidate(question_id(note.guid, ord_), origin, note.deck, {
             **flashcard("\n\n".join(texts[i] for i in front if texts[i]),
-                        "\n\n".join(texts[i] for i in back if texts[i]), rest),
+                        "\n\n".join(texts[i] for i in back if texts[i]), [(nt.fields[i], texts[i]) for i in rest]),
             "tags": tags, "references": references,
         })

@@ -9,19 +9,18 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from certdrill.core.model import Deck, Domain, Question
+from certdrill.core.model import Choice, Deck, Domain, Question
 from certdrill.core.text import clean_text
 from certdrill.decks.safe_yaml import Located
-from certdrill.decks.schema import Findings, read_question
+from certdrill.decks.schema import CHOICE_KEYS, QUESTION_ID, QUESTION_KEYS, Findings, read_question
 from certdrill.errors import CertdrillError
 
 GENERAL = "General"
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One would-be question: its stable id, where it came from, and its v1 fields."""
 
     qid: str
@@ -58,7 +57,7 @@ def slug(text: str, fallback: str = "deck") -> str:
 
 def common_root(groups: Iterable[str]) -> str | None:
     """The top deck every group shares (`Root` of `Root::A`, `Root::B`), if any."""
-    firsts = {clean_text(g.split("::")[0]).strip() for g in groups}
+    firsts = {clean_text(g.split("::")[0]).strip() for g in set(groups)}
     return firsts.pop() if len(firsts) == 1 else None
 
 
@@ -79,6 +78,69 @@ def _located(data: Mapping[str, Any]) -> Located:
             value = [_located(v) if isinstance(v, Mapping) else v for v in value]
         out[key] = value
     return out
+
+
+_QUICK_KEYS = frozenset(QUESTION_KEYS - {"id", "domain", "task"})
+_CHOICE_KEYS = frozenset(CHOICE_KEYS)
+
+
+def _well_formed(qid: str, domain: str, data: Mapping[str, Any]) -> Question | None:
+    """The question built from converted fields when they pass every check of format v1, else None.
+
+    Converters hand over plain, well-typed values, so most questions need none of the line
+    bookkeeping of `read_question`; anything unusual (or wrong) goes through it instead, which
+    keeps its refusal messages the only ones. This must never accept what `read_question` refuses.
+    """
+    if not _QUICK_KEYS.issuperset(data):
+        return None
+    kind, pick = data.get("kind"), data.get("pick")
+    references, tags, items = data.get("references", []), data.get("tags", []), data.get("choices", [])
+    if type(references) is not list or type(tags) is not list or type(items) is not list:
+        return None
+    flags: list[bool] = []
+    texts: list[Any] = [qid, domain, kind, data.get("prompt"), data.get("answer", ""), data.get("explanation", "")]
+    for item in items:
+        if type(item) is not dict or not _CHOICE_KEYS.issuperset(item) or type(item.get("correct", False)) is not bool:
+            return None
+        flags.append(item.get("correct", False))
+        texts += (item.get("text"), item.get("why", ""))
+    texts += references
+    texts += tags
+    try:
+        printable = "".join(texts).isprintable()  # then clean_text would change none of them
+    except TypeError:
+        return None  # some value is not text
+    if not printable:
+        texts = [clean_text(t) for t in texts]
+    qid, domain, kind, prompt, answer, explanation = texts[:6]
+    n = 6 + 2 * len(flags)
+    choices = tuple(Choice(texts[i], flags[(i - 6) // 2], texts[i + 1]) for i in range(6, n, 2))
+    refs, tag_texts = tuple(texts[n:n + len(references)]), tuple(texts[n + len(references):])
+    if not qid or not QUESTION_ID.match(qid) or not domain or not prompt.strip():
+        return None
+    if not all(r.startswith(("https://", "http://")) for r in refs):
+        return None
+    if kind == "flashcard":
+        if not answer.strip() or "choices" in data or "pick" in data:
+            return None
+    elif kind == "single" or kind == "multiple":
+        if "answer" in data or len(choices) < 2:
+            return None
+        norms = [norm for c in choices if (norm := " ".join(c.text.split()).casefold())]
+        if len(set(norms)) < len(norms):
+            return None  # two choices read the same
+        n_correct = flags.count(True)
+        if kind == "single" and (n_correct != 1 or "pick" in data):
+            return None
+        if kind == "multiple" and not (type(pick) is int and 2 <= pick == n_correct < len(choices)):
+            return None
+    else:
+        return None
+    return Question(
+        id=qid, domain=domain, kind=kind, prompt=prompt, task=None, choices=choices,
+        pick=pick if kind == "multiple" else None, answer=answer, explanation=explanation,
+        references=refs, tags=tag_texts,
+    )
 
 
 def assemble_deck(
@@ -108,10 +170,11 @@ def assemble_deck(
         if c.qid in seen:
             refused.append(f"{label}: same id as {seen[c.qid]}")
             continue
-        findings = Findings()
-        q = read_question(
-            _located({"id": c.qid, "domain": domain_rule[c.group].id, **c.data}), shell, findings, origin, 0
-        )
+        domain = domain_rule[c.group].id
+        q = _well_formed(c.qid, domain, c.data)
+        if q is None:  # the full check names what is wrong (or accepts what the quick one would not)
+            findings = Findings()
+            q = read_question(_located({"id": c.qid, "domain": domain, **c.data}), shell, findings, origin, 0)
         if q is None:
             refused.append(f"{label}: {findings.errors[0].message if findings.errors else 'not a valid question'}")
             continue

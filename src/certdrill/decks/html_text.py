@@ -36,10 +36,16 @@ _ATTR = (
     rf"{_WS}+(?P<name>[a-zA-Z_:][-a-zA-Z0-9_:.]*)"
     rf"(?:{_WS}*={_WS}*(?P<value>\"[^\"<>]*\"|'[^'<>]*'|[^ \t\n\r\f\"'=<>`/]+(?={_WS}|>|$)))?"
 )
+_ANY_ATTRS = rf"(?:{_ATTR.replace('?P<name>', '?:').replace('?P<value>', '?:')})*"
 _ATTRS = re.compile(_ATTR)
 _TAG = re.compile(
-    rf"<(?:(?P<open>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>(?:{_ATTR.replace('?P<name>', '').replace('?P<value>', '')})*)"
-    rf"{_WS}*(?P<slash>/?)|/(?P<close>[a-zA-Z][a-zA-Z0-9]*){_WS}*)>"
+    rf"<(?:(?P<open>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>{_ANY_ATTRS}){_WS}*(?P<slash>/?)|/(?P<close>[a-zA-Z][a-zA-Z0-9]*){_WS}*)>"
+)
+# Formatting tags that add nothing to the text (html.parser events for them change nothing above).
+_INERT_TAGS = ("b", "i", "u", "s", "em", "strong", "span", "font", "sub", "sup", "small", "big", "mark", "a")
+# ASCII: with IGNORECASE alone, "s" would also match "ſ", which html.parser reads as text.
+_INERT = re.compile(
+    rf"<(?:{'|'.join(_INERT_TAGS)}){_ANY_ATTRS}{_WS}*/?>|</(?:{'|'.join(_INERT_TAGS)}){_WS}*>", re.IGNORECASE | re.ASCII
 )
 
 
@@ -125,9 +131,11 @@ class _TextSink:
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
-        data = data.replace("\xa0", " ")
+        if not data.isprintable() or "  " in data:  # else nothing below would change it
+            data = data.replace("\xa0", " ")
+            if not self.pre:
+                data = _SPACES.sub(" ", data)
         if not self.pre:
-            data = _SPACES.sub(" ", data)
             if self.out and self.out[-1].endswith((" ", "\n")):
                 data = data.lstrip(" ")
         if data:
@@ -192,9 +200,19 @@ def _quick_text(html: str) -> str | None:
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment; media become notes like `[image: x.png]`."""
     if "<" not in html and "&" not in html and "[sound:" not in html:
+        if html.isprintable() and "  " not in html:  # the common case: nothing to collapse or clean
+            return html.strip()
         return clean_text(_SPACES.sub(" ", html).strip())
     if "[sound:" in html:
         html = _SOUND.sub(lambda m: f"[audio: {m.group(1).strip()}]", html)
+    pieces = _INERT.split(html)
+    if not any("<" in piece for piece in pieces):
+        # Text between formatting tags only: no line breaks, so html.parser's chunk-by-chunk
+        # whitespace folding comes to folding the whole (each chunk is unescaped on its own).
+        text = "".join([unescape(piece) for piece in pieces])
+        if not text.isprintable() or "  " in text:
+            text = _SPACES.sub(" ", text.replace("\xa0", " "))
+        return clean_text(text.strip())
     quick = _quick_text(html)
     if quick is not None:
         return quick

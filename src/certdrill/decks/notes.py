@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 QUESTION_FIELD = re.compile(r"^(?:question|front|prompt|stem|text)$", re.IGNORECASE)
@@ -19,6 +21,7 @@ REFERENCE_FIELD = re.compile(r"^(?:references?|sources?|links?)$", re.IGNORECASE
 URL = re.compile(r"https?://[^\s<>\"']+")
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 BLANK = "[...]"
+_ONE_LETTER = {c: i for i, c in enumerate("ABCDEFGHIJ")} | {c: i for i, c in enumerate("abcdefghij")}
 
 
 def _norm(text: str) -> str:
@@ -38,6 +41,9 @@ def resolve_answer(answer: str, options: Sequence[str]) -> tuple[list[int], str]
     exact = [i for i, o in enumerate(options) if _norm(o) == wanted]
     if len(exact) == 1:
         return exact, ""
+    letter = _ONE_LETTER.get(text)
+    if letter is not None and letter < n:  # the usual answer, read as the letters rule below reads it
+        return [letter], ""
     if (_LETTERS.match(text) or re.fullmatch(r"[A-J]{2,10}", text)) and len(text) <= 3 * n + 8:
         letters = re.findall(r"[A-J]", re.sub(r"\band\b", " ", text, flags=re.IGNORECASE).upper())
         picked = sorted({ord(c) - ord("A") for c in letters})
@@ -53,15 +59,42 @@ def resolve_answer(answer: str, options: Sequence[str]) -> tuple[list[int], str]
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class FieldRoles:
+    """Which fields of a note type hold the question, the answer, the options, explanations."""
+
+    question: int | None
+    answer: int | None
+    options: tuple[int, ...]
+    explanations: tuple[int, ...]
+
+
+@lru_cache(maxsize=256)
+def field_roles(names: tuple[str, ...]) -> FieldRoles:
+    """The roles of fields by their names; cached, since every note of a type has the same names."""
+    keys = [n.strip() for n in names]
+    return FieldRoles(
+        question=next((i for i, k in enumerate(keys) if QUESTION_FIELD.match(k)), None),
+        answer=next((i for i, k in enumerate(keys) if ANSWER_FIELD.match(k)), None),
+        options=tuple(i for i, k in enumerate(keys) if OPTION_FIELD.match(k) and not ANSWER_FIELD.match(k)),
+        explanations=tuple(i for i, k in enumerate(keys) if EXPLANATION_FIELD.match(k)),
+    )
+
+
 def multiple_choice(fields: Sequence[tuple[str, str]]) -> dict[str, Any] | str | None:
     """A single/multiple question from fields named like Question, Option A-E, Answer,
     Explanation; a refusal message when they look like one but do not add up; None otherwise."""
-    question = next((v for k, v in fields if QUESTION_FIELD.match(k.strip())), None)
-    answer = next((v for k, v in fields if ANSWER_FIELD.match(k.strip())), None)
-    options = [(k, v) for k, v in fields if OPTION_FIELD.match(k.strip()) and not ANSWER_FIELD.match(k.strip())]
-    if question is None or answer is None or len([v for _, v in options if v.strip()]) < 2:
+    return choice_question(field_roles(tuple(k for k, _ in fields)), [v for _, v in fields])
+
+
+def choice_question(roles: FieldRoles, values: Sequence[str]) -> dict[str, Any] | str | None:
+    """`multiple_choice` for field values whose roles are already known (one note type's notes)."""
+    if roles.question is None or roles.answer is None:
         return None
-    texts = [v.strip() for _, v in options]
+    question, answer = values[roles.question], values[roles.answer]
+    texts = [values[i].strip() for i in roles.options]
+    if len([t for t in texts if t]) < 2:
+        return None
     resolved = resolve_answer(answer, texts)
     if resolved is None:
         return f"the answer '{answer.strip()[:40]}' names none of the options"
@@ -72,7 +105,7 @@ def multiple_choice(fields: Sequence[tuple[str, str]]) -> dict[str, Any] | str |
         return "no option is marked correct"
     kept = [i for i, t in enumerate(texts) if t]
     explanation = "\n\n".join(
-        part for part in [rest, *(v.strip() for k, v in fields if EXPLANATION_FIELD.match(k.strip()))] if part
+        part for part in [rest, *(values[i].strip() for i in roles.explanations)] if part
     )
     data: dict[str, Any] = {
         "kind": "single" if len(correct) == 1 else "multiple",

@@ -1,18 +1,23 @@
 """The hot path of reviewing in plain SQL: pick the next card, load it, save an answer.
 
-Hand-written on purpose: through the ORM a next-card + answer costs ~5 ms, mostly statement
-building; here it is a handful of prepared SQLite statements (see benchmarks/bench_core.py).
+Hand-written on purpose: through the ORM a next-card + answer cost ~5 ms, and even raw SQL inside
+an ORM session transaction ~0.4 ms, nearly all of it session bookkeeping; on a pooled connection
+in a transaction of its own it is ~0.1 ms (see benchmarks/bench_core.py).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+import threading
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
 from certdrill.core.model import Choice, Question
@@ -21,10 +26,74 @@ from certdrill.storage.types import from_db_time, to_db_time
 
 
 def raw(session: Session) -> sqlite3.Connection:
-    """The session's own SQLite connection, inside the session's transaction."""
-    driver = session.connection().connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    return driver
+    """The session's own SQLite connection, inside the session's current transaction."""
+    # session.connection() costs tens of microseconds; remember the answer for this transaction.
+    transaction = session.get_transaction()
+    cached = session.info.get("certdrill_raw")
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        driver: sqlite3.Connection = cached[1]
+        return driver
+    found = session.connection().connection.driver_connection
+    assert isinstance(found, sqlite3.Connection)
+    session.info["certdrill_raw"] = (session.get_transaction(), found)
+    return found
+
+
+class _Lanes:
+    """Each thread's lane connection for one engine; all closed when the engine is disposed."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.local = threading.local()
+        self.opened: list[Any] = []
+        self.lock = threading.Lock()
+        event.listen(engine, "engine_disposed", self.close_all)
+
+    def close_all(self, _engine: Engine) -> None:
+        with self.lock:
+            opened, self.opened = self.opened, []
+            self.local = threading.local()
+        for pooled in opened:
+            pooled.invalidate()  # closes the DBAPI connection, from any thread
+
+
+_LANES: weakref.WeakKeyDictionary[Engine, _Lanes] = weakref.WeakKeyDictionary()
+
+
+def _lane_connection(session: Session) -> sqlite3.Connection:
+    """This thread's own connection for lanes, checked out of the engine's pool once and kept."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    lanes = _LANES.get(engine)
+    if lanes is None:
+        lanes = _LANES[engine] = _Lanes(engine)
+    con: sqlite3.Connection | None = getattr(lanes.local, "con", None)
+    if con is None:
+        pooled = engine.raw_connection()  # PRAGMAs come from the engine's connect hook
+        con = pooled.driver_connection
+        assert isinstance(con, sqlite3.Connection)
+        with lanes.lock:
+            lanes.opened.append(pooled)
+            lanes.local.con = con
+    return con
+
+
+@contextmanager
+def lane(session: Session, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """A connection of the session's engine, in one transaction of its own.
+
+    Writers begin IMMEDIATE (they wait for the lock up front, see storage.engine). The
+    transaction commits when the block ends and rolls back if it raises. It is separate from the
+    session's own transaction: call it with no uncommitted writes pending in the session.
+    """
+    con = _lane_connection(session)
+    con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    try:
+        yield con
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def _marks(n: int) -> str:
@@ -32,30 +101,40 @@ def _marks(n: int) -> str:
 
 
 def first_due(
-    session: Session, *, deck_ids: Sequence[str], states: Iterable[int], due_by: datetime | None,
+    con: sqlite3.Connection, *, deck_ids: Sequence[str], states: Iterable[int], due_by: datetime | None,
     now: datetime, exclude: Iterable[int] = (),
 ) -> int | None:
     """The id of the earliest-due available card in `states` (due by `due_by` if given)."""
-    states, skip = list(states), list(exclude)
+    skip = list(exclude)
     sql = (
-        "SELECT card.id FROM card JOIN question ON question.pk = card.id "
-        f"WHERE card.deck_id IN ({_marks(len(deck_ids))}) AND card.state IN ({_marks(len(states))}) "
+        "SELECT card.due, card.id FROM card JOIN question ON question.pk = card.id "
+        "WHERE card.deck_id = ? AND card.state = ? "
         "AND card.suspended = 0 AND (card.buried_until IS NULL OR card.buried_until <= ?) "
         "AND question.retired = 0"
     )
-    params: list[Any] = [*deck_ids, *states, to_db_time(now)]
     if due_by is not None:
         sql += " AND card.due <= ?"
-        params.append(to_db_time(due_by))
     if skip:
         sql += f" AND card.id NOT IN ({_marks(len(skip))})"
-        params += skip
-    row = raw(session).execute(sql + " ORDER BY card.due, card.id LIMIT 1", params).fetchone()
-    return None if row is None else int(row[0])
+    sql += " ORDER BY card.due, card.id LIMIT 1"
+    # One query per deck and state walks the (deck_id, state, due) index in order and stops at
+    # the first row; a single IN (...) query would sort every due card instead (a temp B-tree).
+    best: tuple[Any, int] | None = None
+    now_text = to_db_time(now)
+    due_text = to_db_time(due_by) if due_by is not None else None
+    for deck_id in deck_ids:
+        for state in states:
+            params: list[Any] = [deck_id, state, now_text]
+            if due_text is not None:
+                params.append(due_text)
+            row = con.execute(sql, params + skip).fetchone()
+            if row is not None and (best is None or (row[0] or "", row[1]) < (best[0] or "", best[1])):
+                best = (row[0], int(row[1]))
+    return None if best is None else best[1]
 
 
-def count_new_since(session: Session, *, deck_id: str, since: datetime) -> int:
-    row = raw(session).execute(
+def count_new_since(con: sqlite3.Connection, *, deck_id: str, since: datetime) -> int:
+    row = con.execute(
         "SELECT count(*) FROM review WHERE deck_id = ? AND reviewed_at >= ? AND was_new = 1 AND mode = 'review'",
         (deck_id, to_db_time(since)),
     ).fetchone()
@@ -71,12 +150,11 @@ def card_state_from(row: Sequence[Any]) -> CardState:
 
 
 def save_answer(
-    session: Session, *, card_id: int, deck_id: str, after: CardState | None, now: datetime, rating: int,
+    con: sqlite3.Connection, *, card_id: int, deck_id: str, after: CardState | None, now: datetime, rating: int,
     correct: bool | None, chosen: Sequence[int], duration_ms: int, mode: str, was_new: bool,
     state_before: dict[str, Any] | None,
 ) -> int:
     """Write the card's new state (if any) and the review row; returns the review id."""
-    con = raw(session)
     if after is not None:
         con.execute(
             "UPDATE card SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?, reps=?, lapses=?, "
@@ -105,9 +183,9 @@ class LoadedCard:
     exam_date: str | None  # the deck's exam date, if the learner set one
 
 
-def load(session: Session, *, card_id: int) -> LoadedCard | None:
+def load(con: sqlite3.Connection, *, card_id: int) -> LoadedCard | None:
     """One card with its question, memory state, flags and its deck's exam date: one query."""
-    row = raw(session).execute(
+    row = con.execute(
         f"SELECT card.deck_id, {', '.join('card.' + c for c in CARD_COLUMNS.split(', '))}, card.flagged, "
         "card.suspended, q.qid, q.domain_id, q.task_id, q.kind, q.prompt, q.choices, q.pick, q.answer, "
         'q.explanation, q."references", q.tags, deck.exam_date FROM card JOIN question AS q ON q.pk = card.id '

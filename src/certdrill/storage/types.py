@@ -18,18 +18,19 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: certdrill stores UTC-aware times only")
         # Fixed width keeps text order equal to time order, so indexes on it work.
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return to_db_time(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         return from_db_time(value)
 
 
 def to_db_time(value: datetime) -> str:
-    """The stored text form of a datetime, for hand-written SQL."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The stored text form of a datetime, for hand-written SQL: fixed-width UTC, ending in Z."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: certdrill stores UTC-aware times only")
+    # isoformat is several times faster than strftime and gives the same fixed-width text.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def from_db_time(value: str | None) -> datetime | None:

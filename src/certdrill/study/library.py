@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session, col
 
 from certdrill.core.model import Deck
@@ -16,7 +20,7 @@ from certdrill.decks.loader import load_valid_deck, read_header
 from certdrill.errors import CertdrillError
 from certdrill.storage.convert import exam_to_json, question_values
 from certdrill.storage.engine import begin_write
-from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow
+from certdrill.storage.tables import DeckRow, DomainRow, QuestionRow
 
 BUNDLED = "bundled"
 
@@ -123,7 +127,9 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             .where(col(QuestionRow.deck_id) == deck.id)
         )
     }
-    fresh: list[dict[str, object]] = []
+    fresh: list[dict[str, Any]] = []
+    changed: list[tuple[Any, ...]] = []
+    reset: list[tuple[int]] = []
     for position, q in enumerate(deck.questions):
         values = question_values(deck.id, q, position)
         before = old.pop(q.id, None)
@@ -141,19 +147,31 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             report.updated.append(q.id)
         else:
             report.unchanged += 1
-        session.execute(update(QuestionRow).where(col(QuestionRow.pk) == pk).values(**values))
+        changed.append((*_row(values), pk))
         if answer_key != values["answer_key"]:
             report.reset.append(q.id)
-            session.execute(
-                update(CardRow).where(col(CardRow.id) == pk)
-                .values(state=0, step=None, stability=None, difficulty=None, due=None, last_review=None)
-            )
+            reset.append((pk,))
+    # Plain executemany on the session's own connection (same transaction): through the ORM the
+    # rows of a 10,000-question deck cost ten times as much (benchmarks/bench_apkg_import.py).
+    con = _sqlite(session)
+    if changed:
+        con.executemany(f"UPDATE question SET {', '.join(c + '=?' for c in _COLUMNS)} WHERE pk=?", changed)
+    if reset:
+        con.executemany(
+            "UPDATE card SET state=0, step=NULL, stability=NULL, difficulty=NULL, due=NULL, last_review=NULL "
+            "WHERE id=?", reset,
+        )
     if fresh:
-        first_pk = (session.execute(select(func.max(col(QuestionRow.pk)))).scalar() or 0) + 1
-        for offset, values in enumerate(fresh):
-            values["pk"] = first_pk + offset
-        session.execute(insert(QuestionRow), fresh)
-        session.execute(insert(CardRow), [{"id": v["pk"], "deck_id": deck.id, "state": 0} for v in fresh])
+        first_pk = (con.execute("SELECT max(pk) FROM question").fetchone()[0] or 0) + 1
+        con.executemany(
+            f"INSERT INTO question (pk, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})",
+            [(first_pk + offset, *_row(values)) for offset, values in enumerate(fresh)],
+        )
+        # Every column spelled out: SQLAlchemy wrote the model's defaults, and so must this.
+        con.execute(
+            "INSERT INTO card (id, deck_id, state, reps, lapses, suspended, flagged) "
+            "SELECT pk, deck_id, 0, 0, 0, 0, 0 FROM question WHERE pk >= ? ORDER BY pk", (first_pk,),
+        )
     gone = [(qid, pk) for qid, (pk, _h, _k, retired, _p) in old.items() if not retired]
     if gone:
         report.retired.extend(qid for qid, _ in gone)
@@ -161,6 +179,46 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             update(QuestionRow).where(col(QuestionRow.pk).in_([pk for _, pk in gone])).values(retired=True)
         )
     return report
+
+
+_COLUMNS = (
+    "deck_id", "qid", "domain_id", "task_id", "kind", "prompt", "choices", "pick", "answer", "explanation",
+    '"references"', "tags", "content_hash", "answer_key", "position", "retired",
+)
+
+
+def _sqlite(session: Session) -> sqlite3.Connection:
+    """The session's own SQLite connection, inside the session's transaction."""
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
+
+
+def _row(values: dict[str, Any]) -> tuple[Any, ...]:
+    """A question row's values in `_COLUMNS` order, stored as SQLAlchemy stores them
+    (JSON columns as json.dumps text, booleans as 0/1), so rows do not differ by who wrote them."""
+    return (
+        values["deck_id"], values["qid"], values["domain_id"], values["task_id"], values["kind"], values["prompt"],
+        _json_choices(values["choices"]), values["pick"], values["answer"], values["explanation"],
+        _json_texts(values["references"]), _json_texts(values["tags"]), values["content_hash"], values["answer_key"],
+        values["position"], int(bool(values["retired"])),
+    )
+
+
+# json.dumps' own text for the usual shapes, written out: json.dumps costs ~2 us a call.
+def _json_texts(items: list[Any]) -> str:
+    if not items:
+        return "[]"
+    if all(type(t) is str for t in items):
+        return f"[{', '.join(map(encode_basestring_ascii, items))}]"
+    return json.dumps(items)
+
+
+def _json_choices(choices: list[list[Any]]) -> str:
+    if all(len(c) == 3 and type(c[0]) is str and type(c[1]) is bool and type(c[2]) is str for c in choices):
+        esc = encode_basestring_ascii
+        return f"[{', '.join([f'[{esc(t)}, {str(ok).lower()}, {esc(why)}]' for t, ok, why in choices])}]"
+    return json.dumps(choices)
 
 
 @dataclass

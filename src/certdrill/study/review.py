@@ -59,7 +59,8 @@ class AnswerResult:
 
 def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
     """How many new questions of the deck were started in today's study day."""
-    return cardstore.count_new_since(session, deck_id=deck_id, since=day_start(now, tz))
+    with cardstore.lane(session, write=False) as con:
+        return cardstore.count_new_since(con, deck_id=deck_id, since=day_start(now, tz))
 
 
 def new_limit(session: Session, *, deck_id: str, default: int, now: datetime | None = None,
@@ -77,25 +78,30 @@ def next_card(
 ) -> StudyCard | None:
     """Learning cards due, then reviews due, then new cards within each deck's daily limit."""
     skip = set(exclude)
+    with cardstore.lane(session, write=False) as con:
 
-    def first(states: tuple[int, ...], due_by: datetime | None, decks: Sequence[str] = deck_ids) -> int | None:
-        return cardstore.first_due(session, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
+        def first(states: tuple[int, ...], due_by: datetime | None, decks: Sequence[str] = deck_ids) -> int | None:
+            return cardstore.first_due(con, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
 
-    card_id = first((1, 3), now) or first((2,), now)
-    if card_id is None:
-        for deck_id in deck_ids:
-            limit = new_limit(session, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
-            if new_today(session, deck_id=deck_id, now=now, tz=tz) < limit:
-                card_id = first((0,), None, [deck_id])
-                if card_id is not None:
-                    break
-    if card_id is None:  # nothing else to do: bring learning steps forward a little, as Anki does
-        card_id = first((1, 3), now + LEARN_AHEAD)
-    return None if card_id is None else load_card(session, card_id=card_id)
+        card_id = first((1, 3), now) or first((2,), now)
+        if card_id is None:
+            for deck_id in deck_ids:
+                limit = new_limit(session, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
+                if cardstore.count_new_since(con, deck_id=deck_id, since=day_start(now, tz)) < limit:
+                    card_id = first((0,), None, [deck_id])
+                    if card_id is not None:
+                        break
+        if card_id is None:  # nothing else to do: bring learning steps forward a little, as Anki does
+            card_id = first((1, 3), now + LEARN_AHEAD)
+        found = None if card_id is None else cardstore.load(con, card_id=card_id)
+    if found is None or card_id is None:
+        return None
+    return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended)
 
 
 def load_card(session: Session, *, card_id: int) -> StudyCard:
-    found = cardstore.load(session, card_id=card_id)
+    with cardstore.lane(session, write=False) as con:
+        found = cardstore.load(con, card_id=card_id)
     if found is None:
         raise CertdrillError(f"card {card_id} does not exist")
     return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended)
@@ -109,9 +115,10 @@ def answer(
 
     When this returns, the answer is committed.
     """
-    begin_write(session)
-    try:
-        found = cardstore.load(session, card_id=card_id)
+    if session.in_transaction():
+        session.commit()  # end the caller's read transaction: it must not hold back this writer
+    with cardstore.lane(session, write=True) as con:
+        found = cardstore.load(con, card_id=card_id)
         if found is None:
             raise CertdrillError(f"card {card_id} does not exist")
         deck_id, question, before = found.deck_id, found.question, found.state
@@ -138,15 +145,11 @@ def answer(
             if found.exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
                 after = plan_review(session, deck_id=deck_id, after=after, now=now, scheduler=scheduler)
         review_id = cardstore.save_answer(
-            session, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
+            con, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
             rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
             was_new=before.state == scheduling.NEW and mode == "review",
             state_before=before.to_json() if mode == "review" else None,
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return AnswerResult(review_id, correct, rating, before, after, scheduler_settings)
 
 

@@ -7,7 +7,6 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-
 from certdrill.errors import CertdrillError
 
 T = TypeVar("T", bound=type[Any])
