@@ -102,3 +102,31 @@ def fill_history(db_path: Path, *, deck_id: str, reviews: int, now: datetime, se
 
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+_SHARED: dict[bool, Path] = {}
+
+
+def shared_collection(*, quick: bool = False) -> Path:
+    """The data folder of one synthetic collection per benchmark run (100k questions, 1M reviews;
+    2k and 20k with quick), built on first use and shared by the benchmarks that need it."""
+    if quick not in _SHARED:
+        import atexit
+        import shutil
+        import tempfile
+
+        from certdrill.decks.loader import load_valid_deck
+        from certdrill.study.library import import_deck
+        from certdrill.study.workspace import Workspace
+
+        root = Path(tempfile.mkdtemp(prefix="certdrill-bench-"))
+        atexit.register(shutil.rmtree, root, True)
+        questions, reviews = (2_000, 20_000) if quick else (100_000, 1_000_000)
+        ws = Workspace.open(root / "data", clock=lambda: NOW, bundled_root=root / "none")
+        deck_path = write_folder_deck(root / "big", "big", questions)
+        with ws.session() as session:
+            import_deck(session, deck=load_valid_deck(deck_path), source=str(deck_path), now=NOW)
+        ws.close()
+        fill_history(root / "data" / "certdrill.db", deck_id="big", reviews=reviews, now=NOW)
+        _SHARED[quick] = root / "data"
+    return _SHARED[quick]

@@ -24,6 +24,7 @@ class _HashSlot:
     """Room for a question's content hash, worked out once (a question never changes)."""
 
     __slots__ = ("_content_hash",)
+    _content_hash: str
 
 
 @dataclass(frozen=True, slots=True)

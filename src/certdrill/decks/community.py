@@ -93,53 +93,55 @@ def _well_formed(qid: str, domain: str, data: Mapping[str, Any]) -> Question | N
     """
     if not _QUICK_KEYS.issuperset(data):
         return None
-    kind, pick = data.get("kind"), data.get("pick")
-    references, tags, items = data.get("references", []), data.get("tags", []), data.get("choices", [])
+    get = data.get
+    kind: Any
+    prompt: Any
+    kind, prompt, answer, explanation, pick = get("kind"), get("prompt"), get("answer", ""), get("explanation", ""), get("pick")
+    references, tags, items = get("references", []), get("tags", []), get("choices", [])
     if type(references) is not list or type(tags) is not list or type(items) is not list:
         return None
-    flags: list[bool] = []
-    texts: list[Any] = [qid, domain, kind, data.get("prompt"), data.get("answer", ""), data.get("explanation", "")]
+    raw: list[tuple[Any, bool, Any]] = []
     for item in items:
-        if type(item) is not dict or not _CHOICE_KEYS.issuperset(item) or type(item.get("correct", False)) is not bool:
+        if type(item) is not dict or not _CHOICE_KEYS.issuperset(item):
             return None
-        flags.append(item.get("correct", False))
-        texts += (item.get("text"), item.get("why", ""))
-    texts += references
-    texts += tags
+        correct = item.get("correct", False)
+        if type(correct) is not bool:
+            return None
+        raw.append((item.get("text"), correct, item.get("why", "")))
     try:
-        printable = "".join(texts).isprintable()  # then clean_text would change none of them
+        # One look at all the text at once: if it is printable, clean_text would change none of it.
+        printable = "".join([qid, domain, kind, prompt, answer, explanation, *references, *tags,
+                             *[t for text, _, why in raw for t in (text, why)]]).isprintable()
     except TypeError:
         return None  # some value is not text
     if not printable:
-        texts = [clean_text(t) for t in texts]
-    qid, domain, kind, prompt, answer, explanation = texts[:6]
-    n = 6 + 2 * len(flags)
-    choices = tuple(Choice(texts[i], flags[(i - 6) // 2], texts[i + 1]) for i in range(6, n, 2))
-    refs, tag_texts = tuple(texts[n:n + len(references)]), tuple(texts[n + len(references):])
+        qid, domain, kind, prompt, answer, explanation = map(clean_text, (qid, domain, kind, prompt, answer, explanation))
+        references, tags = [clean_text(r) for r in references], [clean_text(t) for t in tags]
+        raw = [(clean_text(text), correct, clean_text(why)) for text, correct, why in raw]
     if not qid or not QUESTION_ID.match(qid) or not domain or not prompt.strip():
         return None
-    if not all(r.startswith(("https://", "http://")) for r in refs):
-        return None
+    for ref in references:
+        if not ref.startswith(("https://", "http://")):
+            return None
     if kind == "flashcard":
         if not answer.strip() or "choices" in data or "pick" in data:
             return None
     elif kind == "single" or kind == "multiple":
-        if "answer" in data or len(choices) < 2:
+        if "answer" in data or len(raw) < 2:
             return None
-        norms = [norm for c in choices if (norm := " ".join(c.text.split()).casefold())]
+        norms = [norm for text, _, _ in raw if (norm := " ".join(text.split()).casefold())]
         if len(set(norms)) < len(norms):
             return None  # two choices read the same
-        n_correct = flags.count(True)
+        n_correct = [correct for _, correct, _ in raw].count(True)
         if kind == "single" and (n_correct != 1 or "pick" in data):
             return None
-        if kind == "multiple" and not (type(pick) is int and 2 <= pick == n_correct < len(choices)):
+        if kind == "multiple" and not (type(pick) is int and 2 <= pick == n_correct < len(raw)):
             return None
     else:
         return None
     return Question(
-        id=qid, domain=domain, kind=kind, prompt=prompt, task=None, choices=choices,
-        pick=pick if kind == "multiple" else None, answer=answer, explanation=explanation,
-        references=refs, tags=tag_texts,
+        qid, domain, kind, prompt, None, tuple([Choice(text, correct, why) for text, correct, why in raw]),
+        pick if kind == "multiple" else None, answer, explanation, tuple(references), tuple(tags),
     )
 
 

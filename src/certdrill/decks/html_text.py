@@ -43,9 +43,11 @@ _TAG = re.compile(
 )
 # Formatting tags that add nothing to the text (html.parser events for them change nothing above).
 _INERT_TAGS = ("b", "i", "u", "s", "em", "strong", "span", "font", "sub", "sup", "small", "big", "mark", "a")
-# ASCII: with IGNORECASE alone, "s" would also match "ſ", which html.parser reads as text.
-_INERT = re.compile(
-    rf"<(?:{'|'.join(_INERT_TAGS)}){_ANY_ATTRS}{_WS}*/?>|</(?:{'|'.join(_INERT_TAGS)}){_WS}*>", re.IGNORECASE | re.ASCII
+# Those tags and line breaks (captured), e.g. "<b>Front</b><br>back". ASCII: with IGNORECASE
+# alone, "s" would also match "ſ", which html.parser reads as text.
+_SIMPLE = re.compile(
+    rf"(<br{_ANY_ATTRS}{_WS}*/?>)|<(?:{'|'.join(_INERT_TAGS)}){_ANY_ATTRS}{_WS}*/?>|</(?:br|{'|'.join(_INERT_TAGS)}){_WS}*>",
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -135,9 +137,8 @@ class _TextSink:
             data = data.replace("\xa0", " ")
             if not self.pre:
                 data = _SPACES.sub(" ", data)
-        if not self.pre:
-            if self.out and self.out[-1].endswith((" ", "\n")):
-                data = data.lstrip(" ")
+        if not self.pre and self.out and self.out[-1].endswith((" ", "\n")):
+            data = data.lstrip(" ")
         if data:
             self.out.append(data)
 
@@ -197,6 +198,33 @@ def _quick_text(html: str) -> str | None:
     return sink.text()
 
 
+def _fold(text: str) -> str:
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SPACES.sub(" ", text.replace("\xa0", " "))
+
+
+def _simple_text(parts: list[str]) -> str:
+    """The text of a fragment with formatting tags and line breaks only, as `_TextSink` makes it.
+
+    `parts` alternate text and line break (None for a formatting tag). Within a line, the sink's
+    chunk-by-chunk whitespace folding comes to folding the whole line (each chunk unescaped on
+    its own); after a break it drops leading spaces.
+    """
+    lines: list[str] = []
+    chunks: list[str] = []
+    for i in range(0, len(parts), 2):
+        chunks.append(unescape(parts[i]))
+        if i + 1 < len(parts) and parts[i + 1] is not None:
+            lines.append(_fold("".join(chunks)))
+            chunks = []
+    lines.append(_fold("".join(chunks)))
+    if len(lines) == 1:
+        return clean_text(lines[0].strip())
+    text = "\n".join([lines[0].rstrip(), *(line.lstrip(" ").rstrip() for line in lines[1:])])
+    return clean_text(_MANY_NEWLINES.sub("\n\n", text).strip("\n").strip())
+
+
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment; media become notes like `[image: x.png]`."""
     if "<" not in html and "&" not in html and "[sound:" not in html:
@@ -205,17 +233,15 @@ def html_to_text(html: str) -> str:
         return clean_text(_SPACES.sub(" ", html).strip())
     if "[sound:" in html:
         html = _SOUND.sub(lambda m: f"[audio: {m.group(1).strip()}]", html)
-    pieces = _INERT.split(html)
-    if not any("<" in piece for piece in pieces):
-        # Text between formatting tags only: no line breaks, so html.parser's chunk-by-chunk
-        # whitespace folding comes to folding the whole (each chunk is unescaped on its own).
-        text = "".join([unescape(piece) for piece in pieces])
-        if not text.isprintable() or "  " in text:
-            text = _SPACES.sub(" ", text.replace("\xa0", " "))
-        return clean_text(text.strip())
+    parts = _SIMPLE.split(html)
+    if not any("<" in part for part in parts[::2]):
+        return _simple_text(parts)
     quick = _quick_text(html)
-    if quick is not None:
-        return quick
+    return quick if quick is not None else parsed_text(html)
+
+
+def parsed_text(html: str) -> str:
+    """`html_to_text` through html.parser alone: what the quicker readers above must match."""
     parser = _TextParser()
     parser.feed(html)
     parser.close()

@@ -201,3 +201,36 @@ def load(con: sqlite3.Connection, *, card_id: int) -> LoadedCard | None:
         explanation=explanation, references=tuple(json.loads(references)), tags=tuple(json.loads(tags)),
     )
     return LoadedCard(row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10]), exam_date)
+
+
+def has_reviews_between(con: sqlite3.Connection, *, deck_id: str | None, start: datetime, end: datetime) -> bool:
+    """Whether any review-mode answer falls in [start, end): one index seek."""
+    where = "deck_id = ? AND " if deck_id is not None else ""
+    params: tuple[Any, ...] = (deck_id,) if deck_id is not None else ()
+    row = con.execute(
+        f"SELECT 1 FROM review WHERE {where}reviewed_at >= ? AND reviewed_at < ? AND mode = 'review' LIMIT 1",
+        (*params, to_db_time(start), to_db_time(end)),
+    ).fetchone()
+    return row is not None
+
+
+def count_due(con: sqlite3.Connection, *, deck_id: str, now: datetime) -> int:
+    """Cards of the deck that are due now (learning or review), available and not retired."""
+    now_text = to_db_time(now)
+    row = con.execute(
+        "SELECT count(*) FROM card JOIN question ON question.pk = card.id WHERE card.deck_id = ? "
+        "AND card.state IN (1, 2, 3) AND card.due <= ? AND card.suspended = 0 "
+        "AND (card.buried_until IS NULL OR card.buried_until <= ?) AND question.retired = 0",
+        (deck_id, now_text, now_text),
+    ).fetchone()
+    return int(row[0])
+
+
+def count_new(con: sqlite3.Connection, *, deck_id: str) -> int:
+    """New questions of the deck that could be started (not suspended, buried or retired)."""
+    row = con.execute(
+        "SELECT count(*) FROM card JOIN question ON question.pk = card.id WHERE card.deck_id = ? "
+        "AND card.state = 0 AND card.suspended = 0 AND card.buried_until IS NULL AND question.retired = 0",
+        (deck_id,),
+    ).fetchone()
+    return int(row[0])

@@ -17,12 +17,12 @@ from sqlmodel import Session, col
 from certdrill.core.clock import day_start, next_day_start, study_date
 from certdrill.core.exam_readiness import Readiness
 from certdrill.storage.engine import database_errors
-from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow
+from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow, ReviewRow
 from certdrill.study import browse as browsing
 from certdrill.study import exam, practice, review
 from certdrill.study import readiness as readiness_service
 from certdrill.study.library import ImportReport
-from certdrill.study.reports import DeckSummary, Stats, daily_counts, deck_summaries, stats
+from certdrill.study.reports import DeckSummary, Stats, daily_counts, deck_summaries, stats, study_streak
 from certdrill.study.settings import Settings, save_setting
 from certdrill.study.workspace import Workspace
 
@@ -104,14 +104,34 @@ class StudyDesk:
         with self._session() as s:
             return daily_counts(s, now=self.now(), tz=self.ws.tz, days=days, deck_id=deck_id)
 
+    def streak(self, deck_id: str | None = None) -> int:
+        with self._session() as s:
+            return study_streak(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
+
+    def queue_counts(self, deck_ids: Sequence[str]) -> tuple[int, int]:
+        """Due now and new questions left today over these decks: cheap enough for every question."""
+        from certdrill.storage import cardstore
+
+        settings = self.settings()
+        now = self.now()
+        due = new = 0
+        with self._session() as s:
+            for deck_id in deck_ids:
+                limit = review.new_limit(s, deck_id=deck_id, default=settings.new_per_day, now=now, tz=self.ws.tz)
+                with cardstore.lane(s, write=False) as con:
+                    due += cardstore.count_due(con, deck_id=deck_id, now=now)
+                    started = cardstore.count_new_since(con, deck_id=deck_id, since=day_start(now, self.ws.tz))
+                    waiting = cardstore.count_new(con, deck_id=deck_id)
+                new += min(waiting, max(0, limit - started))
+        return due, new
+
     def domain_progress(self, deck_id: str) -> list[DomainProgress]:
         """Coverage and first-try accuracy per domain (review and practice answers)."""
+        # SQLite takes the bare column `correct` from the row with min(id): each card's first try.
         sql = text(
-            "SELECT q.domain_id, count(DISTINCT r.card_id), "
-            "sum(CASE WHEN r.id = (SELECT min(r2.id) FROM review r2 WHERE r2.card_id = r.card_id "
-            "AND r2.correct IS NOT NULL) AND r.correct = 1 THEN 1 ELSE 0 END) "
-            "FROM review r JOIN question q ON q.pk = r.card_id WHERE r.deck_id = :deck AND r.correct IS NOT NULL "
-            "GROUP BY q.domain_id"
+            "SELECT q.domain_id, count(*), sum(first.correct) FROM ("
+            "SELECT card_id, correct, min(id) FROM review WHERE deck_id = :deck AND correct IS NOT NULL "
+            "GROUP BY card_id) AS first JOIN question q ON q.pk = first.card_id GROUP BY q.domain_id"
         )
         with self._session() as s:
             seen = {d: (n, right) for d, n, right in s.execute(sql, {"deck": deck_id})}
@@ -122,8 +142,8 @@ class StudyDesk:
                     ).group_by(col(QuestionRow.domain_id))
                 )
             }
-        summary = next((d for d in self.decks() if d.id == deck_id), None)
-        domains = summary.domains if summary else []
+            domains = list(s.exec(select(DomainRow).where(col(DomainRow.deck_id) == deck_id)  # type: ignore[call-overload]
+                                  .order_by(col(DomainRow.position))).scalars())
         return [
             DomainProgress(d.id, d.name, d.weight, totals.get(d.id, 0), seen.get(d.id, (0, 0))[0],
                            int(seen.get(d.id, (0, 0))[1] or 0))
@@ -300,8 +320,6 @@ class StudyDesk:
         ]
 
     def tasks(self, deck_id: str, domain_id: str) -> list[tuple[str, str]]:
-        from certdrill.storage.tables import DomainRow
-
         with self._session() as s:
             row = s.get(DomainRow, (deck_id, domain_id))
             return [(t, n) for t, n in row.tasks] if row else []

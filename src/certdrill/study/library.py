@@ -127,14 +127,18 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             .where(col(QuestionRow.deck_id) == deck.id)
         )
     }
-    fresh: list[dict[str, Any]] = []
+    # Plain executemany on the session's own connection (same transaction): through the ORM the
+    # rows of a 10,000-question deck cost ten times as much (benchmarks/bench_apkg_import.py).
+    con = _sqlite(session)
+    first_pk = (con.execute("SELECT max(pk) FROM question").fetchone()[0] or 0) + 1
+    fresh: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
     reset: list[tuple[int]] = []
     for position, q in enumerate(deck.questions):
         values = question_values(deck.id, q, position)
         before = old.pop(q.id, None)
         if before is None:
-            fresh.append(values)
+            fresh.append((first_pk + len(fresh), *_row(values)))
             report.added.append(q.id)
             continue
         pk, content_hash, answer_key, retired, old_position = before
@@ -151,9 +155,6 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
         if answer_key != values["answer_key"]:
             report.reset.append(q.id)
             reset.append((pk,))
-    # Plain executemany on the session's own connection (same transaction): through the ORM the
-    # rows of a 10,000-question deck cost ten times as much (benchmarks/bench_apkg_import.py).
-    con = _sqlite(session)
     if changed:
         con.executemany(f"UPDATE question SET {', '.join(c + '=?' for c in _COLUMNS)} WHERE pk=?", changed)
     if reset:
@@ -162,11 +163,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             "WHERE id=?", reset,
         )
     if fresh:
-        first_pk = (con.execute("SELECT max(pk) FROM question").fetchone()[0] or 0) + 1
-        con.executemany(
-            f"INSERT INTO question (pk, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})",
-            [(first_pk + offset, *_row(values)) for offset, values in enumerate(fresh)],
-        )
+        con.executemany(f"INSERT INTO question (pk, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})", fresh)
         # Every column spelled out: SQLAlchemy wrote the model's defaults, and so must this.
         con.execute(
             "INSERT INTO card (id, deck_id, state, reps, lapses, suspended, flagged) "

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Markdown, Select
+from textual.widgets import DataTable, Footer, Input, Select
 
 from certdrill.study.browse import BrowseFilter, BrowseRow
 from certdrill.study.desk import StudyDesk
@@ -15,6 +15,7 @@ from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.confirm import ConfirmScreen
 from certdrill.tui.text import references_markdown, safe_markdown
 from certdrill.tui.widgets.choices import ChoiceList
+from certdrill.tui.widgets.markdown_view import MarkdownView
 
 STATES = ["new", "learning", "review", "relearning", "suspended", "flagged", "retired"]
 
@@ -47,9 +48,9 @@ class BrowserScreen(Screen[None]):
         with Horizontal():
             yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
-                yield Markdown(id="detail-prompt")
+                yield MarkdownView(id="detail-prompt")
                 yield ChoiceList(id="detail-choices")
-                yield Markdown(id="detail-explanation")
+                yield MarkdownView(id="detail-explanation")
         yield Footer()
 
     def domain_options(self) -> list[tuple[str, str]]:
@@ -101,23 +102,23 @@ class BrowserScreen(Screen[None]):
 
     def show_detail(self) -> None:
         row = self.current()
-        prompt = self.query_one("#detail-prompt", Markdown)
+        prompt = self.query_one("#detail-prompt", MarkdownView)
         choices = self.query_one("#detail-choices", ChoiceList)
-        explanation = self.query_one("#detail-explanation", Markdown)
+        explanation = self.query_one("#detail-explanation", MarkdownView)
         if row is None:
-            prompt.update("*No question matches.*")
+            prompt.show("*No question matches.*")
             choices.display = False
-            explanation.update("")
+            explanation.show("")
             return
         card = self.desk.card(row.card_id)
         q = card.question
-        prompt.update(f"**{q.id}** · {row.deck_id} · {row.state}\n\n" + safe_markdown(q.prompt))
+        prompt.show(f"**{q.id}** · {row.deck_id} · {row.state}\n\n" + safe_markdown(q.prompt))
         choices.display = bool(q.choices)
         if q.choices:
             choices.show(q, set(), revealed=True, chosen=set())
         back = f"**Answer:** {q.answer}\n\n" if q.kind == "flashcard" else ""
         refs = references_markdown(q.references)
-        explanation.update(back + safe_markdown(q.explanation) + (f"\n\n{refs}" if refs else ""))
+        explanation.show(back + safe_markdown(q.explanation) + (f"\n\n{refs}" if refs else ""))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

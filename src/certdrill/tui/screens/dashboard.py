@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from certdrill.core.exam_readiness import Readiness
-from certdrill.study.desk import StudyDesk
-from certdrill.study.reports import DeckSummary, streak
+from certdrill.study.desk import DomainProgress, StudyDesk
+from certdrill.study.reports import DeckSummary
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.messages import (
     OpenBrowser,
@@ -113,7 +113,7 @@ class DashboardScreen(Screen[None]):
         table.clear()
         today = self.desk.today()
         for deck in self.summaries:
-            days = streak(self.desk.daily_counts(400, deck.id), now=self.desk.now(), tz=self.desk.ws.tz)
+            days = self.desk.streak(deck.id)
             name = Text(deck.id)
             if deck.exam and deck.exam.status == "retired":
                 name.append(" retired", style="red")
@@ -152,29 +152,37 @@ class DashboardScreen(Screen[None]):
             title.append(f" · {deck.suspended} suspended · {deck.flagged} flagged", style="dim")
         self.query_one("#deck-title", Static).update(title)
         self.query_one("#deck-exam", Static).update(exam_line(deck, self.desk.today()))
-        self.show_progress(deck)
-        self.query_one("#heatmap", Heatmap).show(self.desk.daily_counts(140, deck.id), today=self.desk.today())
-        if deck.exam is not None:
-            self.load_readiness(deck.id)
-        else:
+        self.load_details(deck.id, deck.exam is not None)
+
+    @work(exclusive=True, thread=True, group="deck-details")
+    def load_details(self, deck_id: str, has_exam: bool) -> None:
+        """The slow parts of the panel (history scans, the readiness model) off the UI thread."""
+        progress = self.desk.domain_progress(deck_id)
+        counts = self.desk.daily_counts(140, deck_id)
+        self.app.call_from_thread(self.show_details, deck_id, progress, counts)
+        if has_exam:
+            report = self.desk.readiness(deck_id)
+            trend = self.desk.readiness_trend(deck_id) if report is not None else []
+            self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
+
+    def show_details(self, deck_id: str, progress: list[DomainProgress], counts: dict[str, int]) -> None:
+        if self.selected_deck_id() != deck_id:
+            return
+        deck = self.selected_deck()
+        self.show_progress(progress)
+        self.query_one("#heatmap", Heatmap).show(counts, today=self.desk.today())
+        if deck is not None and deck.exam is None:
             for wid in ("#readiness-score", "#readiness-actions", "#trend-title", "#trend"):
                 self.query_one(wid).display = False
 
-    def show_progress(self, deck: DeckSummary) -> None:
+    def show_progress(self, progress: list[DomainProgress]) -> None:
         """Until the readiness model answers: coverage and first-try accuracy, labelled as such."""
-        progress = self.desk.domain_progress(deck.id)
         self.query_one("#readiness-title", Static).update(
             Text("Per domain: first-try accuracy (coverage)", style="bold"))
         self.query_one("#domain-bars", Bars).set_bars([
             Bar(p.name, p.first_try_accuracy, note=f"{p.seen}/{p.questions} seen · weight {p.weight:g}%")
             for p in progress
         ])
-
-    @work(exclusive=True, thread=True, group="readiness")
-    def load_readiness(self, deck_id: str) -> None:
-        report = self.desk.readiness(deck_id)
-        trend = self.desk.readiness_trend(deck_id) if report is not None else []
-        self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
 
     def show_readiness(self, deck_id: str, report: Readiness | None, trend: list[float]) -> None:
         if report is None or self.selected_deck_id() != deck_id:

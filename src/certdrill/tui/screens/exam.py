@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
@@ -19,6 +19,7 @@ from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.confirm import ConfirmScreen
 from certdrill.tui.text import safe_markdown
 from certdrill.tui.widgets.choices import ChoiceList, choice_key
+from certdrill.tui.widgets.markdown_view import MarkdownView
 
 
 def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> Text:
@@ -67,7 +68,7 @@ class ExamScreen(Screen[int]):
         with Horizontal():
             with VerticalScroll(id="exam-card"):
                 yield Static(id="exam-meta")
-                yield Markdown(id="exam-prompt")
+                yield MarkdownView(id="exam-prompt")
                 yield ChoiceList(id="exam-choices")
             with Vertical(id="navigator-box"):
                 yield Static(Text("Questions", style="bold"))
@@ -109,7 +110,7 @@ class ExamScreen(Screen[int]):
             meta.append("  ⚑ flagged for review", style="yellow")
         meta.append("\n" + ("Choose one." if q.kind == "single" else f"Choose {q.pick}."), style="italic")
         self.query_one("#exam-meta", Static).update(meta)
-        self.query_one("#exam-prompt", Markdown).update(safe_markdown(q.prompt))
+        self.query_one("#exam-prompt", MarkdownView).show(safe_markdown(q.prompt))
         self.query_one("#exam-choices", ChoiceList).show(q, set(item.chosen), cursor=self.cursor)
         self.query_one("#navigator", Static).update(navigator_text(self.paper.items, self.current))
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)

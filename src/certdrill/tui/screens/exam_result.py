@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from certdrill.study.exam import ExamResult, PaperItem
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.text import references_markdown, safe_markdown
 from certdrill.tui.widgets.choices import ChoiceList
+from certdrill.tui.widgets.markdown_view import MarkdownView
 
 
 def result_table(result: ExamResult) -> Table:
@@ -68,9 +69,9 @@ class ExamResultScreen(Screen[None]):
         with Horizontal(id="result-review"):
             yield OptionList(*[self.option(i, item) for i, item in enumerate(self.result.review)], id="missed")
             with VerticalScroll(id="missed-detail"):
-                yield Markdown(id="missed-prompt")
+                yield MarkdownView(id="missed-prompt")
                 yield ChoiceList(id="missed-choices")
-                yield Markdown(id="missed-explanation")
+                yield MarkdownView(id="missed-explanation")
         yield Footer()
 
     @staticmethod
@@ -93,8 +94,8 @@ class ExamResultScreen(Screen[None]):
     def show(self, index: int) -> None:
         item = self.result.review[index]
         q = item.question
-        self.query_one("#missed-prompt", Markdown).update(safe_markdown(q.prompt))
+        self.query_one("#missed-prompt", MarkdownView).show(safe_markdown(q.prompt))
         self.query_one("#missed-choices", ChoiceList).show(q, set(item.chosen), revealed=True, chosen=set(item.chosen))
         refs = references_markdown(q.references)
-        self.query_one("#missed-explanation", Markdown).update(
+        self.query_one("#missed-explanation", MarkdownView).show(
             safe_markdown(q.explanation) + ("\n\n**Read more**\n\n" + refs if refs else ""))

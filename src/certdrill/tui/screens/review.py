@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from certdrill.core.grading import RATING_NAMES
 from certdrill.core.scheduling import format_interval
@@ -20,6 +20,7 @@ from certdrill.study.review import AnswerResult, StudyCard
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.text import references_markdown, safe_markdown
 from certdrill.tui.widgets.choices import LETTERS, ChoiceList, choice_key
+from certdrill.tui.widgets.markdown_view import MarkdownView
 
 Mode = Literal["review", "practice"]
 Phase = Literal["asking", "answered", "done"]
@@ -85,11 +86,11 @@ class ReviewScreen(Screen[list[Answered]]):
         yield Static(id="progress")
         with VerticalScroll(id="card"):
             yield Static(id="meta")
-            yield Markdown(id="prompt")
+            yield MarkdownView(id="prompt")
             yield ChoiceList(id="choices")
             yield Static(id="verdict")
-            yield Markdown(id="explanation")
-            yield Markdown(id="references")
+            yield MarkdownView(id="explanation")
+            yield MarkdownView(id="references")
             yield Static(id="rating")
         yield Footer()
 
@@ -133,7 +134,7 @@ class ReviewScreen(Screen[list[Answered]]):
                 "flashcard": "Recall the answer, then press space to reveal it."}[q.kind]
         meta.append(f"\n{hint}", style="italic")
         self.query_one("#meta", Static).update(meta)
-        self.query_one("#prompt", Markdown).update(safe_markdown(q.prompt))
+        self.query_one("#prompt", MarkdownView).show(safe_markdown(q.prompt))
         answered = self.phase == "answered"
         choices = self.query_one("#choices", ChoiceList)
         choices.display = q.kind != "flashcard"
@@ -143,9 +144,9 @@ class ReviewScreen(Screen[list[Answered]]):
         show_back = answered or self.revealed
         verdict = self.query_one("#verdict", Static)
         verdict.display = show_back
-        explanation = self.query_one("#explanation", Markdown)
+        explanation = self.query_one("#explanation", MarkdownView)
         explanation.display = show_back
-        references = self.query_one("#references", Markdown)
+        references = self.query_one("#references", MarkdownView)
         references.display = show_back and bool(q.references)
         rating = self.query_one("#rating", Static)
         rating.display = show_back and self.mode == "review"
@@ -154,10 +155,12 @@ class ReviewScreen(Screen[list[Answered]]):
             back = q.explanation
             if q.kind == "flashcard":
                 back = f"**Answer:** {q.answer}\n\n{q.explanation}".rstrip()
-            explanation.update(safe_markdown(back))
-            references.update("**Read more** (o opens the first link)\n\n" + references_markdown(q.references))
+            explanation.show(safe_markdown(back))
+            references.show("**Read more** (o opens the first link)\n\n" + references_markdown(q.references))
             rating.update(self.rating_text())
-        self.refresh_bindings()
+        # The footer rebuilds every key widget when bindings change (~20 ms): let the question
+        # reach the screen first and update the footer in the frame after.
+        self.call_after_refresh(self.refresh_bindings)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
 
     def result_chosen(self) -> list[int]:
@@ -175,9 +178,7 @@ class ReviewScreen(Screen[list[Answered]]):
         if self.mode == "practice":
             text.append(f" · {len(self.queue) + (1 if self.card else 0)} left · schedule untouched", style="dim")
         else:
-            decks = [d for d in self.desk.decks() if d.id in self.deck_ids]
-            due = sum(d.due_now for d in decks)
-            new = sum(d.new_available for d in decks)
+            due, new = self.desk.queue_counts(self.deck_ids)
             text.append(f" · {due} due · {new} new left")
         text.append(f" · {minutes:02d}:{seconds:02d}", style="dim")
         return text

@@ -1,0 +1,47 @@
+"""Child process for the start-up benchmark: open certdrill's dashboard (or a hello-world app)
+headless and exit as soon as its first screen with real content is drawn."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+START = time.perf_counter()
+
+
+def run_hello() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Label
+
+    class Hello(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("Hello, world")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.exit)
+
+    Hello().run(headless=True)
+
+
+def run_certdrill(data_dir: str) -> None:
+    from certdrill.study.workspace import Workspace
+    from certdrill.tui.app import CertdrillApp, make_app
+    from certdrill.tui.screens.dashboard import DashboardScreen
+
+    app: CertdrillApp = make_app(Workspace.open(data_dir))
+
+    def check() -> None:
+        screen = app.screen
+        if isinstance(screen, DashboardScreen) and screen.query_one("#decks").row_count:  # type: ignore[attr-defined]
+            app.call_after_refresh(app.exit)
+
+    app.call_later(lambda: app.set_interval(0.001, check))
+    app.run(headless=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "hello":
+        run_hello()
+    else:
+        run_certdrill(sys.argv[2])
+    print(f"{time.perf_counter() - START:.6f}")
