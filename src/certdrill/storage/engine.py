@@ -15,9 +15,9 @@ from sqlmodel import Session, SQLModel
 
 from certdrill.errors import CertdrillError
 from certdrill.storage import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from certdrill.storage.version import FIRST_SCHEMA_VERSION as FIRST_SCHEMA_VERSION
+from certdrill.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
-SCHEMA_VERSION = 1
-FIRST_SCHEMA_VERSION = 1  # the schema of the first release; every later one has a step below
 WRITE_OPTION = "certdrill_write"
 BUSY_TIMEOUT_MS = 5000
 

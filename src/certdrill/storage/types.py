@@ -1,12 +1,15 @@
 """Column types: timezone-aware UTC datetimes stored as ISO text."""
+# to_db_time and from_db_time live in timefmt (no SQLAlchemy), re-exported here for old imports.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import String, TypeDecorator
+
+from certdrill.storage.timefmt import from_db_time, to_db_time
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -25,17 +28,4 @@ class UTCDateTime(TypeDecorator[datetime]):
         return from_db_time(value)
 
 
-def to_db_time(value: datetime) -> str:
-    """The stored text form of a datetime, for hand-written SQL: fixed-width UTC, ending in Z."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime: certdrill stores UTC-aware times only")
-    # isoformat is several times faster than strftime and gives the same fixed-width text.
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def from_db_time(value: str | None) -> datetime | None:
-    """Parse the stored text form back into an aware UTC datetime."""
-    if value is None:
-        return None
-    # fromisoformat is several times faster than strptime; the stored form is always UTC ("Z").
-    return datetime.fromisoformat(value)
+__all__ = ["UTCDateTime", "from_db_time", "to_db_time"]

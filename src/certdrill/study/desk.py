@@ -110,7 +110,7 @@ class StudyDesk:
 
     def queue_counts(self, deck_ids: Sequence[str]) -> tuple[int, int]:
         """Due now and new questions left today over these decks: cheap enough for every question."""
-        from certdrill.storage import cardstore
+        from certdrill.storage import cardstore, queries
 
         settings = self.settings()
         now = self.now()
@@ -119,9 +119,9 @@ class StudyDesk:
             for deck_id in deck_ids:
                 limit = review.new_limit(s, deck_id=deck_id, default=settings.new_per_day, now=now, tz=self.ws.tz)
                 with cardstore.lane(s, write=False) as con:
-                    due += cardstore.count_due(con, deck_id=deck_id, now=now)
-                    started = cardstore.count_new_since(con, deck_id=deck_id, since=day_start(now, self.ws.tz))
-                    waiting = cardstore.count_new(con, deck_id=deck_id)
+                    due += queries.count_due(con, deck_id=deck_id, now=now)
+                    started = queries.count_new_since(con, deck_id=deck_id, since=day_start(now, self.ws.tz))
+                    waiting = queries.count_new(con, deck_id=deck_id)
                 new += min(waiting, max(0, limit - started))
         return due, new
 

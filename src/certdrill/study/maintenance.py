@@ -17,8 +17,6 @@ from certdrill.decks.loader import read_header
 from certdrill.errors import CertdrillError
 from certdrill.storage.engine import (
     BUSY_TIMEOUT_MS,
-    FIRST_SCHEMA_VERSION,
-    SCHEMA_VERSION,
     DatabaseUnavailable,
     backup_database,
     begin_write,
@@ -28,6 +26,7 @@ from certdrill.storage.engine import (
     newer_schema_message,
 )
 from certdrill.storage.types import to_db_time
+from certdrill.storage.version import FIRST_SCHEMA_VERSION, SCHEMA_VERSION
 from certdrill.study.library import BUNDLED, sync_bundled_decks
 
 __all__ = ["DatabaseUnavailable", "database_errors"]  # the TUI catches these around study calls

@@ -187,17 +187,17 @@ def study_streak(session: Session, *, deck_id: str | None, now: datetime, tz: tz
     Walks back one day at a time with an index seek per day, so it costs the same on a
     collection with a million reviews as on a new one.
     """
-    from certdrill.storage import cardstore
+    from certdrill.storage import cardstore, queries
 
     count = 0
     end = next_day_start(now, tz)
     with cardstore.lane(session, write=False) as con:
         start = day_start(now, tz)
-        if not cardstore.has_reviews_between(con, deck_id=deck_id, start=start, end=end):
+        if not queries.has_reviews_between(con, deck_id=deck_id, start=start, end=end):
             end = start  # nothing yet today: the streak may still be alive from yesterday
         while True:
             start = day_start(end - timedelta(seconds=1), tz)
-            if not cardstore.has_reviews_between(con, deck_id=deck_id, start=start, end=end):
+            if not queries.has_reviews_between(con, deck_id=deck_id, start=start, end=end):
                 return count
             count += 1
             end = start

@@ -15,7 +15,7 @@ from certdrill.core.clock import day_start, next_day_start
 from certdrill.core.model import Question
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
-from certdrill.storage import cardstore
+from certdrill.storage import cardstore, queries
 from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
@@ -60,7 +60,7 @@ class AnswerResult:
 def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
     """How many new questions of the deck were started in today's study day."""
     with cardstore.lane(session, write=False) as con:
-        return cardstore.count_new_since(con, deck_id=deck_id, since=day_start(now, tz))
+        return queries.count_new_since(con, deck_id=deck_id, since=day_start(now, tz))
 
 
 def new_limit(session: Session, *, deck_id: str, default: int, now: datetime | None = None,
@@ -81,19 +81,19 @@ def next_card(
     with cardstore.lane(session, write=False) as con:
 
         def first(states: tuple[int, ...], due_by: datetime | None, decks: Sequence[str] = deck_ids) -> int | None:
-            return cardstore.first_due(con, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
+            return queries.first_due(con, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
 
         card_id = first((1, 3), now) or first((2,), now)
         if card_id is None:
             for deck_id in deck_ids:
                 limit = new_limit(session, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
-                if cardstore.count_new_since(con, deck_id=deck_id, since=day_start(now, tz)) < limit:
+                if queries.count_new_since(con, deck_id=deck_id, since=day_start(now, tz)) < limit:
                     card_id = first((0,), None, [deck_id])
                     if card_id is not None:
                         break
         if card_id is None:  # nothing else to do: bring learning steps forward a little, as Anki does
             card_id = first((1, 3), now + LEARN_AHEAD)
-        found = None if card_id is None else cardstore.load(con, card_id=card_id)
+        found = None if card_id is None else queries.load(con, card_id=card_id)
     if found is None or card_id is None:
         return None
     return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended)
@@ -101,7 +101,7 @@ def next_card(
 
 def load_card(session: Session, *, card_id: int) -> StudyCard:
     with cardstore.lane(session, write=False) as con:
-        found = cardstore.load(con, card_id=card_id)
+        found = queries.load(con, card_id=card_id)
     if found is None:
         raise CertdrillError(f"card {card_id} does not exist")
     return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended)
@@ -118,7 +118,7 @@ def answer(
     if session.in_transaction():
         session.commit()  # end the caller's read transaction: it must not hold back this writer
     with cardstore.lane(session, write=True) as con:
-        found = cardstore.load(con, card_id=card_id)
+        found = queries.load(con, card_id=card_id)
         if found is None:
             raise CertdrillError(f"card {card_id} does not exist")
         deck_id, question, before = found.deck_id, found.question, found.state
@@ -144,7 +144,7 @@ def answer(
             after = scheduling.review(before, rating, now, scheduler)
             if found.exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
                 after = plan_review(session, deck_id=deck_id, after=after, now=now, scheduler=scheduler)
-        review_id = cardstore.save_answer(
+        review_id = queries.save_answer(
             con, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
             rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
             was_new=before.state == scheduling.NEW and mode == "review",
