@@ -30,11 +30,10 @@ def run_hello() -> None:
 
 
 def run_certdrill(data_dir: str) -> None:
-    from certdrill.study.workspace import Workspace
-    from certdrill.tui.app import CertdrillApp, make_app
+    from certdrill.cli import tui_app  # exactly what `certdrill` runs
     from certdrill.tui.screens.dashboard import DashboardScreen
 
-    app: CertdrillApp = make_app(Workspace.open(data_dir))
+    app = tui_app(data_dir)
 
     def check() -> None:
         screen = app.screen

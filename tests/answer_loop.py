@@ -28,6 +28,12 @@ from certdrill.study import review
 from certdrill.study.workspace import Workspace
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def say(*words: object) -> None:
+    """One whole line in one write(2): a SIGKILL can never leave half a line (print() writes each
+    word separately when PYTHONUNBUFFERED is set, and a killed child then garbles the stream)."""
+    os.write(1, (" ".join(map(str, words)) + "\n").encode())
 SIMULATED_SECONDS_PER_SECOND = 3600
 
 
@@ -42,7 +48,7 @@ def answer_loop(data_dir: Path, bundled_root: Path, *, epoch: float, seed: int, 
     settings = ws.scheduler_settings()
     with ws.session() as session:
         card_ids = list(session.execute(select(col(CardRow.id))).scalars())
-    print("ready", os.getpid(), flush=True)
+    say("ready", os.getpid())
     if start_at is not None:  # several loops start answering at the same moment (benchmarks)
         time.sleep(max(0.0, start_at - time.time()))
     started = time.time()
@@ -67,9 +73,9 @@ def answer_loop(data_dir: Path, bundled_root: Path, *, epoch: float, seed: int, 
                 session, card_id=card.card_id, chosen=chosen, rating=rating, now=now, mode=mode,
                 duration_ms=rng.randrange(2000, 30000), scheduler_settings=settings,
             )
-        print("ack", result.review_id, flush=True)
+        say("ack", result.review_id)
         done += 1
-    print("done", started, time.time(), flush=True)
+    say("done", started, time.time())
     ws.close()
 
 
@@ -87,7 +93,7 @@ def serve(data_dir: Path, bundled_root: Path, *, epoch: float) -> None:
             finally:
                 os._exit(status)
         _, status = os.waitpid(pid, 0)
-        print("exit", pid, status, flush=True)
+        say("exit", pid, status)
 
 
 def main() -> None:

@@ -13,6 +13,8 @@ from certdrill import __version__
 from certdrill.errors import CertdrillError
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from certdrill.study.workspace import Workspace
 
 
@@ -70,8 +72,28 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    from certdrill.tui.app import make_app
-
-    make_app(ws).run()
+    tui_app(args.data_dir).run()
     return 0
+
+
+def tui_app(data_dir: str | None) -> App[None]:
+    """The app `certdrill` runs. With a database already there, the dashboard shows counts read
+    with plain sqlite3 at once, and the full workspace opens in the background."""
+    from datetime import UTC, datetime
+
+    from certdrill import paths
+    from certdrill.storage.overview import read_overview
+
+    tz = datetime.now().astimezone().tzinfo or UTC
+    overview = read_overview(paths.database_path(data_dir), now=datetime.now(UTC), tz=tz)
+
+    def opener() -> Workspace:
+        from certdrill.study.workspace import Workspace
+
+        return Workspace.open(data_dir)
+
+    from certdrill.tui.app import make_app, make_opening_app
+
+    if overview is None:  # first start, a schema upgrade, or a damaged file: the full way, with its messages
+        return make_app(opener())
+    return make_opening_app(opener, overview)

@@ -153,7 +153,8 @@ def assemble_deck(
     rules = rules or {}
     title = clean_text(title).strip() or deck_id
     root = common_root(c.group for c in candidates if c.data is not None) if candidates else None
-    domain_rule = {g: _domain_of(g, root, rules) for g in {c.group for c in candidates}}
+    # First-seen order (not a set): the domain order must not change with the hash seed.
+    domain_rule = {g: _domain_of(g, root, rules) for g in dict.fromkeys(c.group for c in candidates)}
     rule_by_id: dict[str, DomainRule] = {}
     for rule in domain_rule.values():
         rule_by_id.setdefault(rule.id, rule)

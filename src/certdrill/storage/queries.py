@@ -9,11 +9,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from certdrill.core.clock import day_start, next_day_start
+from certdrill.core.memory import CardState
 from certdrill.core.model import Choice, Question
-from certdrill.core.scheduling import CardState
 from certdrill.storage.timefmt import from_db_time, to_db_time
 
 
@@ -153,5 +154,32 @@ def count_new(con: sqlite3.Connection, *, deck_id: str) -> int:
         "SELECT count(*) FROM card JOIN question ON question.pk = card.id WHERE card.deck_id = ? "
         "AND card.state = 0 AND card.suspended = 0 AND card.buried_until IS NULL AND question.retired = 0",
         (deck_id,),
+    ).fetchone()
+    return int(row[0])
+
+
+def study_streak(con: sqlite3.Connection, *, deck_id: str | None, now: datetime, tz: tzinfo) -> int:
+    """Consecutive study days with answers, ending today (or yesterday if none yet today).
+
+    Walks back one day at a time with an index seek per day, so it costs the same on a
+    collection with a million reviews as on a new one.
+    """
+    count = 0
+    end = next_day_start(now, tz)
+    start = day_start(now, tz)
+    if not has_reviews_between(con, deck_id=deck_id, start=start, end=end):
+        end = start  # nothing yet today: the streak may still be alive from yesterday
+    while True:
+        start = day_start(end - timedelta(seconds=1), tz)
+        if not has_reviews_between(con, deck_id=deck_id, start=start, end=end):
+            return count
+        count += 1
+        end = start
+
+
+def count_reviews_since(con: sqlite3.Connection, *, deck_id: str, since: datetime) -> int:
+    row = con.execute(
+        "SELECT count(*) FROM review WHERE deck_id = ? AND reviewed_at >= ? AND mode = 'review'",
+        (deck_id, to_db_time(since)),
     ).fetchone()
     return int(row[0])

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
 from sqlmodel import Session, col
 
-from certdrill.core.clock import ROLLOVER_HOUR, day_start, next_day_start, study_date
+from certdrill.core.clock import ROLLOVER_HOUR, day_start, study_date
 from certdrill.core.model import ExamInfo
 from certdrill.core.scheduling import STATE_NAMES
 from certdrill.storage.convert import exam_from_json
@@ -182,25 +182,11 @@ def streak(daily: dict[str, int], *, now: datetime, tz: tzinfo) -> int:
 
 
 def study_streak(session: Session, *, deck_id: str | None, now: datetime, tz: tzinfo) -> int:
-    """Consecutive study days with answers, ending today (or yesterday if none yet today).
-
-    Walks back one day at a time with an index seek per day, so it costs the same on a
-    collection with a million reviews as on a new one.
-    """
+    """Consecutive study days with answers, ending today (or yesterday if none yet today)."""
     from certdrill.storage import cardstore, queries
 
-    count = 0
-    end = next_day_start(now, tz)
     with cardstore.lane(session, write=False) as con:
-        start = day_start(now, tz)
-        if not queries.has_reviews_between(con, deck_id=deck_id, start=start, end=end):
-            end = start  # nothing yet today: the streak may still be alive from yesterday
-        while True:
-            start = day_start(end - timedelta(seconds=1), tz)
-            if not queries.has_reviews_between(con, deck_id=deck_id, start=start, end=end):
-                return count
-            count += 1
-            end = start
+        return queries.study_streak(con, deck_id=deck_id, now=now, tz=tz)
 
 
 def stats(session: Session, *, now: datetime, tz: tzinfo, days: int = 365) -> Stats:

@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
-from typing import ClassVar
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Markdown
 
-from certdrill.study.desk import StudyDesk
-from certdrill.study.practice import Slice
-from certdrill.study.workspace import Workspace
 from certdrill.tui import messages
 from certdrill.tui.errors import guarded, reports_user_errors
-from certdrill.tui.screens.browser import BrowserScreen
 from certdrill.tui.screens.dashboard import DashboardScreen
-from certdrill.tui.screens.exam import ExamScreen
-from certdrill.tui.screens.exam_result import ExamResultScreen
-from certdrill.tui.screens.exam_setup import ExamSetupScreen
-from certdrill.tui.screens.help import HelpScreen
-from certdrill.tui.screens.importing import ImportScreen
-from certdrill.tui.screens.practice_setup import PracticeSetupScreen
-from certdrill.tui.screens.review import Answered, ReviewScreen
-from certdrill.tui.screens.settings import SettingsScreen
-from certdrill.tui.screens.stats import StatsScreen
-from certdrill.tui.screens.summary import SummaryScreen
+
+# Everything else is imported where it is first needed: start-up draws the dashboard before
+# SQLAlchemy, the readiness model or the other screens are loaded.
+if TYPE_CHECKING:
+    from certdrill.storage.overview import DeckOverview
+    from certdrill.study.desk import StudyDesk
+    from certdrill.study.practice import Slice
+    from certdrill.study.workspace import Workspace
+    from certdrill.tui.screens.review import Answered, ReviewScreen
 
 
 @reports_user_errors
@@ -41,27 +37,71 @@ class CertdrillApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, desk: StudyDesk, *, seed: int | None = None) -> None:
+    def __init__(self, desk: StudyDesk | None, *, seed: int | None = None,
+                 opener: Callable[[], Workspace] | None = None, overview: list[DeckOverview] | None = None) -> None:
         super().__init__()
         self.desk = desk
+        self.opener = opener
+        self.overview = overview
         self.rng = random.Random(seed)
+        if desk is not None:
+            self.apply_settings(desk)
+
+    def apply_settings(self, desk: StudyDesk) -> None:
         settings = desk.settings()
         if settings.theme in self.available_themes:
             self.theme = settings.theme
+        for warning in desk.ws.warnings:
+            self.notify(warning, severity="warning", timeout=10)
 
     def on_mount(self) -> None:
-        for warning in self.desk.ws.warnings:
-            self.notify(warning, severity="warning", timeout=10)
-        self.push_screen(DashboardScreen(self.desk))
+        self.push_screen(DashboardScreen(self.desk, overview=self.overview))
+        if self.desk is None:
+            # After the first frame: the worker's imports would otherwise hold up the drawing.
+            self.call_after_refresh(self.open_workspace)
+
+    @work(thread=True, exit_on_error=False)
+    def open_workspace(self) -> None:
+        """Open the full workspace off the UI thread while the overview is on screen."""
+        from certdrill.errors import CertdrillError
+        from certdrill.study.desk import StudyDesk
+
+        assert self.opener is not None
+        try:
+            desk = StudyDesk(self.opener())
+        except CertdrillError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
+            return
+        self.call_from_thread(self.desk_ready, desk)
+
+    def desk_ready(self, desk: StudyDesk) -> None:
+        self.desk = desk
+        self.apply_settings(desk)
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.set_desk(desk)
+
+    def ready_desk(self) -> StudyDesk | None:
+        """The desk, or None with a notice while the collection is still opening."""
+        if self.desk is None:
+            self.notify("Still opening your collection…")
+        return self.desk
 
     # -- routing -----------------------------------------------------------------
     def on_start_review(self, message: messages.StartReview) -> None:
+        from certdrill.tui.screens.review import ReviewScreen
+
+        desk = self.ready_desk()
+        if desk is None:
+            return
         heading = "Review" if len(message.deck_ids) != 1 else f"Review · {message.deck_ids[0]}"
-        self.run_session(ReviewScreen(self.desk, deck_ids=message.deck_ids, title=heading), message.deck_ids, heading)
+        self.run_session(ReviewScreen(desk, deck_ids=message.deck_ids, title=heading), message.deck_ids, heading)
 
     def run_session(self, screen: ReviewScreen, deck_ids: list[str], heading: str) -> None:
+        from certdrill.tui.screens.summary import SummaryScreen
+
         def finished(log: list[Answered] | None) -> None:
-            if log:
+            if log and self.desk is not None:
                 self.push_screen(SummaryScreen(self.desk, log, deck_ids=deck_ids, heading=heading))
             elif screen.phase == "done":
                 self.notify("Nothing due right now. Well done! Practice (p) or a mock exam (e) still work.")
@@ -69,53 +109,88 @@ class CertdrillApp(App[None]):
         self.push_screen(screen, guarded(self, finished))
 
     def on_open_practice(self, message: messages.OpenPractice) -> None:
+        from certdrill.tui.screens.practice_setup import PracticeSetupScreen
+        from certdrill.tui.screens.review import ReviewScreen
+
+        desk = self.ready_desk()
+        if desk is None:
+            return
+
         def chosen(slice: Slice | None) -> None:
             if slice is None:
                 return
-            cards = self.desk.practice_cards(slice, seed=self.rng.randrange(1 << 30))
+            cards = desk.practice_cards(slice, seed=self.rng.randrange(1 << 30))
             if not cards:
                 self.notify("No questions in that selection.", severity="warning")
                 return
             heading = f"Practice · {slice.describe()}"
-            self.run_session(ReviewScreen(self.desk, deck_ids=[slice.deck_id], mode="practice", card_ids=cards,
+            self.run_session(ReviewScreen(desk, deck_ids=[slice.deck_id], mode="practice", card_ids=cards,
                                           title=heading), [slice.deck_id], heading)
 
-        self.push_screen(PracticeSetupScreen(self.desk, message.deck_id), guarded(self, chosen))
+        self.push_screen(PracticeSetupScreen(desk, message.deck_id), guarded(self, chosen))
 
     def on_open_exam_setup(self, message: messages.OpenExamSetup) -> None:
+        from certdrill.tui.screens.exam import ExamScreen
+        from certdrill.tui.screens.exam_result import ExamResultScreen
+        from certdrill.tui.screens.exam_setup import ExamSetupScreen
+
+        desk = self.ready_desk()
+        if desk is None:
+            return
+
         def chosen(choice: tuple[int, int] | int | None) -> None:
             if choice is None:
                 return
             if isinstance(choice, int):
-                paper = self.desk.exam_paper(choice)
+                paper = desk.exam_paper(choice)
                 if paper.finished:
-                    self.push_screen(ExamResultScreen(self.desk.exam_result(choice)))
+                    self.push_screen(ExamResultScreen(desk.exam_result(choice)))
                     return
             else:
                 size, minutes = choice
-                paper = self.desk.start_exam(message.deck_id, seed=self.rng.randrange(1 << 30), size=size,
+                paper = desk.start_exam(message.deck_id, seed=self.rng.randrange(1 << 30), size=size,
                                              minutes=minutes)
-            self.push_screen(ExamScreen(self.desk, paper), guarded(self, self.exam_finished))
+            self.push_screen(ExamScreen(desk, paper), guarded(self, self.exam_finished))
 
-        self.push_screen(ExamSetupScreen(self.desk, message.deck_id), guarded(self, chosen))
+        self.push_screen(ExamSetupScreen(desk, message.deck_id), guarded(self, chosen))
 
     def exam_finished(self, attempt_id: int | None) -> None:
-        if attempt_id is not None and attempt_id >= 0:
+        from certdrill.tui.screens.exam_result import ExamResultScreen
+
+        if attempt_id is not None and attempt_id >= 0 and self.desk is not None:
             self.push_screen(ExamResultScreen(self.desk.exam_result(attempt_id)))
 
     def on_open_browser(self, message: messages.OpenBrowser) -> None:
-        self.push_screen(BrowserScreen(self.desk, message.deck_id))
+        from certdrill.tui.screens.browser import BrowserScreen
+
+        if (desk := self.ready_desk()) is not None:
+            self.push_screen(BrowserScreen(desk, message.deck_id))
 
     def on_open_stats(self) -> None:
-        self.push_screen(StatsScreen(self.desk))
+        from certdrill.tui.screens.stats import StatsScreen
+
+        if (desk := self.ready_desk()) is not None:
+            self.push_screen(StatsScreen(desk))
 
     def on_open_import(self) -> None:
-        self.push_screen(ImportScreen(self.desk))
+        from certdrill.tui.screens.importing import ImportScreen
+
+        if (desk := self.ready_desk()) is not None:
+            self.push_screen(ImportScreen(desk))
 
     def on_open_settings(self) -> None:
-        self.push_screen(SettingsScreen(self.desk))
+        from certdrill.tui.screens.settings import SettingsScreen
+
+        if (desk := self.ready_desk()) is not None:
+            self.push_screen(SettingsScreen(desk))
 
     def action_help(self) -> None:
+        from certdrill.tui.screens.browser import BrowserScreen
+        from certdrill.tui.screens.exam import ExamScreen
+        from certdrill.tui.screens.help import HelpScreen
+        from certdrill.tui.screens.importing import ImportScreen
+        from certdrill.tui.screens.review import ReviewScreen
+
         self.push_screen(HelpScreen([
             ("Everywhere", list(self.BINDINGS)), ("Dashboard", list(DashboardScreen.BINDINGS)),
             ("Review and practice", list(ReviewScreen.BINDINGS)), ("Mock exam", list(ExamScreen.BINDINGS)),
@@ -148,5 +223,12 @@ class CertdrillApp(App[None]):
 
 
 def make_app(workspace: Workspace, *, seed: int | None = None) -> CertdrillApp:
-    """The app over a workspace; tests pass a workspace with a fixed clock and a seed."""
+    """The app over an open workspace; tests pass a workspace with a fixed clock and a seed."""
+    from certdrill.study.desk import StudyDesk
+
     return CertdrillApp(StudyDesk(workspace), seed=seed)
+
+
+def make_opening_app(opener: Callable[[], Workspace], overview: list[DeckOverview]) -> CertdrillApp:
+    """The app that shows `overview` at once and opens the workspace in the background."""
+    return CertdrillApp(None, opener=opener, overview=overview)

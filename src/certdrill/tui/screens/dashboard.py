@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -12,9 +13,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from certdrill.core.exam_readiness import Readiness
-from certdrill.study.desk import DomainProgress, StudyDesk
-from certdrill.study.reports import DeckSummary
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.messages import (
     OpenBrowser,
@@ -27,6 +25,13 @@ from certdrill.tui.messages import (
 )
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
+
+# Only for type hints: the dashboard must draw before SQLAlchemy and the readiness model load.
+if TYPE_CHECKING:
+    from certdrill.core.exam_readiness import Readiness
+    from certdrill.storage.overview import DeckOverview
+    from certdrill.study.desk import DomainProgress, StudyDesk
+    from certdrill.study.reports import DeckSummary
 
 
 def exam_line(deck: DeckSummary, today: date) -> Text:
@@ -72,9 +77,10 @@ class DashboardScreen(Screen[None]):
         Binding("comma", "settings", "Settings", id="dashboard.settings"),
     ]
 
-    def __init__(self, desk: StudyDesk) -> None:
+    def __init__(self, desk: StudyDesk | None, *, overview: list[DeckOverview] | None = None) -> None:
         super().__init__()
         self.desk = desk
+        self.overview = overview or []
         self.summaries: list[DeckSummary] = []
 
     def compose(self) -> ComposeResult:
@@ -101,12 +107,33 @@ class DashboardScreen(Screen[None]):
         table.add_column("New", key="new")
         table.add_column("Today", key="today")
         table.add_column("Streak", key="streak")
+        if self.desk is None:
+            self.show_overview()
+        else:
+            self.refresh_decks()
+
+    def show_overview(self) -> None:
+        """The counts read at start-up, shown while the collection opens in the background."""
+        table = self.query_one("#decks", DataTable)
+        for deck in self.overview:
+            name = Text(deck.id)
+            if deck.retired:
+                name.append(" retired", style="red")
+            table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
+                          f"{deck.streak}d" if deck.streak else "—", key=deck.id)
+        self.sub_title = f"{sum(d.due_now for d in self.overview)} due"
+        self.query_one("#deck-title", Static).update(Text("Opening your collection…", style="dim"))
+
+    def set_desk(self, desk: StudyDesk) -> None:
+        self.desk = desk
         self.refresh_decks()
 
     def on_screen_resume(self) -> None:
-        self.refresh_decks()
+        if self.desk is not None:
+            self.refresh_decks()
 
     def refresh_decks(self) -> None:
+        assert self.desk is not None
         table = self.query_one("#decks", DataTable)
         selected = self.selected_deck_id()
         self.summaries = self.desk.decks()
@@ -128,6 +155,10 @@ class DashboardScreen(Screen[None]):
 
     def selected_deck_id(self) -> str | None:
         table = self.query_one("#decks", DataTable)
+        if self.desk is None:
+            ids = [d.id for d in self.overview]
+            row = table.cursor_row
+            return ids[row] if row is not None and 0 <= row < len(ids) else None
         if not self.summaries or table.cursor_row is None or table.cursor_row >= len(self.summaries):
             return None
         return self.summaries[table.cursor_row].id
@@ -140,6 +171,8 @@ class DashboardScreen(Screen[None]):
         self.show_deck()
 
     def show_deck(self) -> None:
+        if self.desk is None:
+            return
         deck = self.selected_deck()
         if deck is None:
             self.query_one("#deck-title", Static).update(Text("No decks yet: press i to import one.", style="bold"))
@@ -157,6 +190,7 @@ class DashboardScreen(Screen[None]):
     @work(exclusive=True, thread=True, group="deck-details")
     def load_details(self, deck_id: str, has_exam: bool) -> None:
         """The slow parts of the panel (history scans, the readiness model) off the UI thread."""
+        assert self.desk is not None
         progress = self.desk.domain_progress(deck_id)
         counts = self.desk.daily_counts(140, deck_id)
         self.app.call_from_thread(self.show_details, deck_id, progress, counts)
@@ -166,7 +200,7 @@ class DashboardScreen(Screen[None]):
             self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
 
     def show_details(self, deck_id: str, progress: list[DomainProgress], counts: dict[str, int]) -> None:
-        if self.selected_deck_id() != deck_id:
+        if self.selected_deck_id() != deck_id or self.desk is None:
             return
         deck = self.selected_deck()
         self.show_progress(progress)
@@ -235,7 +269,7 @@ class DashboardScreen(Screen[None]):
             self.post_message(StartReview([deck.id]))
 
     def action_review_all(self) -> None:
-        self.post_message(StartReview([d.id for d in self.summaries]))
+        self.post_message(StartReview([d.id for d in self.summaries] or [d.id for d in self.overview]))
 
     def action_practice(self) -> None:
         deck = self.selected_deck()
