@@ -198,3 +198,31 @@ async def test_a_database_problem_is_a_notice_not_a_crash(workspace: Workspace, 
         assert isinstance(screen, ReviewScreen) and screen.phase == "asking"  # still on the question
         assert any("database is busy" in n for n in notices)
     assert reviews(workspace) == []
+
+
+async def test_start_up_shows_the_overview_then_opens_the_collection(workspace: Workspace, clock: object) -> None:
+    from datetime import UTC
+
+    from certdrill.storage.overview import read_overview
+    from certdrill.study.desk import StudyDesk
+    from certdrill.tui.app import make_opening_app
+
+    StudyDesk(workspace).answer(1, [1])  # one answer today: the overview must count it
+    overview = read_overview(workspace.db_path, now=workspace.now(), tz=UTC)
+    assert overview is not None
+    [sample] = [d for d in overview if d.id == "sample"]
+    assert (sample.reviews_today, sample.new_available, sample.streak) == (1, 3, 1)
+    opened: list[bool] = []
+
+    def opener() -> Workspace:
+        opened.append(True)
+        return workspace
+
+    app = make_opening_app(opener, overview)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert opened == [True] and app.desk is not None
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and [d.id for d in screen.summaries] == ["sample"]
+        await pilot.press("r")
+        assert isinstance(app.screen, ReviewScreen)
