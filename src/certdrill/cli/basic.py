@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from certdrill.cli import open_workspace
+from certdrill.core.model import Deck
 from certdrill.errors import CertdrillError
 
 
@@ -59,6 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from certdrill.decks.loader import load_deck
 
     failed = False
+    checked: list[Deck] = []
     for path in args.paths:
         targets = _deck_targets(path)
         for target in targets:
@@ -79,7 +81,15 @@ def cmd_check(args: argparse.Namespace) -> int:
                 from certdrill.decks.quality import quality_report
 
                 print(quality_report(deck).render())
+                checked.append(deck)
             failed = failed or bool(errors)
+    if len(checked) > 1:
+        from certdrill.decks.quality import cross_deck_duplicates
+
+        pairs = cross_deck_duplicates(checked)
+        print(f"near-duplicate prompts across decks: {len(pairs)}")
+        for a, b, sim in pairs[:20]:
+            print(f"  {a} ~ {b} ({sim:.0%} alike)")
     return 1 if failed else 0
 
 

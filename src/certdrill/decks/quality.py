@@ -118,3 +118,13 @@ def quality_report(deck: Deck) -> QualityReport:
         with_choices=with_choices, missing_references=[q.id for q in qs if not q.references],
         near_duplicates=near_duplicates(qs),
     )
+
+
+def cross_deck_duplicates(decks: list[Deck], threshold: float = NEAR_DUPLICATE) -> list[tuple[str, str, float]]:
+    """Near-duplicate prompts between different decks (named deck/question): the same fact asked
+    twice in two banks teaches nothing new."""
+    import dataclasses
+
+    everything = tuple(dataclasses.replace(q, id=f"{d.id}/{q.id}") for d in decks for q in d.questions)
+    return [(a, b, sim) for a, b, sim in near_duplicates(everything, threshold)
+            if a.split("/", 1)[0] != b.split("/", 1)[0]]
