@@ -101,3 +101,10 @@ def test_every_command_has_help() -> None:
         with pytest.raises(SystemExit) as exit_info:
             main([command, "--help"])
         assert exit_info.value.code == 0
+
+
+def test_review_and_exam_refuse_an_unknown_deck(tmp_path: Path) -> None:
+    for args in (["review", "--deck", "nope"], ["exam", "nope"]):
+        result = run(*args, env_home=tmp_path)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith("certdrill: no deck 'nope' (decks: ")

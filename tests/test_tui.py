@@ -226,3 +226,14 @@ async def test_start_up_shows_the_overview_then_opens_the_collection(workspace: 
         assert isinstance(screen, DashboardScreen) and [d.id for d in screen.summaries] == ["sample"]
         await pilot.press("r")
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_certdrill_review_opens_straight_into_the_review(workspace: Workspace) -> None:
+    from certdrill.study.desk import StudyDesk
+    from certdrill.tui.app import CertdrillApp
+    from certdrill.tui.messages import StartReview
+
+    app = CertdrillApp(StudyDesk(workspace), start=StartReview(["sample"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.deck_ids == ["sample"]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # Each module adds its subcommands with `register(subparsers)` and sets `func` on them. They keep
 # heavy imports inside the command functions, so `certdrill --help` stays fast.
-COMMAND_MODULES = ["basic", "importing", "readiness", "exporting", "maintenance"]
+COMMAND_MODULES = ["basic", "importing", "readiness", "exporting", "maintenance", "optimize", "open_at"]
 
 
 def _parser() -> argparse.ArgumentParser:

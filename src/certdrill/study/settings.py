@@ -19,6 +19,8 @@ class Settings:
     """The recall probability FSRS schedules reviews for."""
     theme: str = "textual-dark"
     """The TUI colour theme."""
+    fsrs_parameters: list[float] | None = None
+    """FSRS parameters fitted by `certdrill optimize --apply`; None uses the package defaults."""
 
 
 DEFAULTS = Settings()

@@ -63,7 +63,8 @@ class Workspace:
 
     def scheduler_settings(self, settings: Settings | None = None) -> SchedulerSettings:
         s = settings or self.settings()
-        return SchedulerSettings(desired_retention=s.desired_retention, fuzz=self.fuzz)
+        parameters = tuple(s.fsrs_parameters) if s.fsrs_parameters else None
+        return SchedulerSettings(desired_retention=s.desired_retention, fuzz=self.fuzz, parameters=parameters)
 
     def close(self) -> None:
         self.engine.dispose()

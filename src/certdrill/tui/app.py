@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Markdown
 
@@ -38,8 +39,10 @@ class CertdrillApp(App[None]):
     ]
 
     def __init__(self, desk: StudyDesk | None, *, seed: int | None = None,
-                 opener: Callable[[], Workspace] | None = None, overview: list[DeckOverview] | None = None) -> None:
+                 opener: Callable[[], Workspace] | None = None, overview: list[DeckOverview] | None = None,
+                 start: Message | None = None) -> None:
         super().__init__()
+        self.start = start  # a request to act on once the dashboard is up (`certdrill review`)
         self.desk = desk
         self.opener = opener
         self.overview = overview
@@ -56,6 +59,8 @@ class CertdrillApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen(self.desk, overview=self.overview))
+        if self.start is not None:
+            self.post_message(self.start)
         if self.desk is None:
             # After the first frame: the worker's imports would otherwise hold up the drawing.
             self.call_after_refresh(self.open_workspace)
