@@ -41,13 +41,25 @@ def study(desk: StudyDesk, clock: Clock, rng: random.Random) -> None:
         clock.now = clock.now.replace(hour=8, minute=0) + timedelta(days=1)
 
 
-async def shoot(ws: Workspace, name: str, keys: list[str]) -> None:
+async def shoot(ws: Workspace, name: str, keys: list[str], *, answer_wrongly: bool = False) -> None:
+    from certdrill.tui.screens.review import ReviewScreen
+
     app = make_app(ws, seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         for key in keys:
             await pilot.press(key)
+            await pilot.pause()
+        screen = app.screen
+        if answer_wrongly and isinstance(screen, ReviewScreen) and screen.card is not None:
+            # A wrong pick shows the most: the learner's choice, the right one, every reason.
+            q = screen.card.question
+            right = list(q.correct_indices)
+            wrong = next(i for i in range(len(q.choices)) if i not in right)
+            for i in [*right[1:], wrong]:
+                await pilot.press("abcde"[i])
+            await pilot.press("enter")
             await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -65,7 +77,7 @@ def main() -> None:
         row = [d.id for d in desk.decks()].index(DECK)
         down = ["down"] * row
         asyncio.run(shoot(ws, "dashboard", down))
-        asyncio.run(shoot(ws, "review", [*down, "r", "b", "enter"]))
+        asyncio.run(shoot(ws, "review", [*down, "r"], answer_wrongly=True))
         asyncio.run(shoot(ws, "exam-result", [*down, "e", "down", "enter",
                                              *[k for _ in range(10) for k in ("b", "n")], "ctrl+s", "y"]))
         ws.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,36 @@ def test_a_broken_bundled_deck_is_skipped_with_a_message(workspace: Workspace, s
     with workspace.session() as s:
         deck = s.get(DeckRow, "sample")
         assert deck is not None and deck.version == "1"  # the earlier version stays in use
+
+
+GROUPED = """\
+format: certdrill/1
+id: grouped
+title: Grouped by domain
+version: "1"
+domains:
+  - {id: alpha, name: Alpha, weight: 50}
+  - {id: beta, name: Beta, weight: 50}
+questions:
+""" + "".join(
+    f"  - {{id: g-{i}, domain: {d}, kind: flashcard, prompt: Q{i}, answer: A{i}, explanation: E, "
+    f"references: ['https://example.org/{i}']}}\n"
+    for i, d in enumerate(["alpha", "alpha", "alpha", "beta", "beta", "beta"])
+)
+
+
+def test_new_questions_interleave_the_domains(make_workspace: Callable[..., Workspace], sample_root: Path,
+                                              clock: Clock) -> None:
+    # The file lists alpha three times, then beta: a learner should meet beta on question two.
+    (sample_root / "grouped").mkdir()
+    (sample_root / "grouped" / "deck.yaml").write_text(GROUPED)
+    ws = make_workspace()
+    order = []
+    for _ in range(6):
+        with ws.session() as s:
+            card = review.next_card(s, deck_ids=["grouped"], now=clock.now, tz=clock.now.tzinfo, new_per_day=20)  # type: ignore[arg-type]
+            assert card is not None
+            order.append(card.question.id)
+            review.answer(s, card_id=card.card_id, rating=4, now=clock.now,
+                          scheduler_settings=ws.scheduler_settings())
+    assert order == ["g-0", "g-3", "g-1", "g-4", "g-2", "g-5"]

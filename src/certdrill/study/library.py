@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -138,7 +139,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
         values = question_values(deck.id, q, position)
         before = old.pop(q.id, None)
         if before is None:
-            fresh.append((first_pk + len(fresh), *_row(values)))
+            fresh.append((q.domain, *_row(values)))
             report.added.append(q.id)
             continue
         pk, content_hash, answer_key, retired, old_position = before
@@ -163,6 +164,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             "WHERE id=?", reset,
         )
     if fresh:
+        fresh = [(first_pk + i, *row[1:]) for i, row in enumerate(interleave_domains(fresh))]
         con.executemany(f"INSERT INTO question (pk, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})", fresh)
         # Every column spelled out: SQLAlchemy wrote the model's defaults, and so must this.
         con.execute(
@@ -224,6 +226,23 @@ class SyncResult:
 
     reports: list[ImportReport] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+
+
+def interleave_domains(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows (domain first) spread so every domain runs evenly through the sequence.
+
+    New cards are introduced in card-id order; a deck file lists its questions domain by domain,
+    and a learner should meet all of the exam's domains from the first day, not one after another.
+    """
+    sizes = Counter(row[0] for row in rows)
+    seen: Counter[Any] = Counter()
+    order = {domain: i for i, domain in enumerate(dict.fromkeys(row[0] for row in rows))}
+    keyed = []
+    for index, row in enumerate(rows):
+        domain = row[0]
+        keyed.append(((seen[domain] + 0.5) / sizes[domain], order[domain], index, row))
+        seen[domain] += 1
+    return [row for *_key, row in sorted(keyed, key=lambda k: k[:3])]
 
 
 def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = None) -> SyncResult:

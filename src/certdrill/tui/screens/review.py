@@ -121,7 +121,9 @@ class ReviewScreen(Screen[list[Answered]]):
         card = self.card
         assert card is not None
         q = card.question
-        self.query_one("#progress", Static).update(self.progress_text())
+        # Counting what is left scans the deck's index (milliseconds on a big collection): draw the
+        # question first and the progress line in the frame after.
+        self.call_after_refresh(self.update_progress)
         meta = Text()
         meta.append(self.domain_names.get(q.domain, q.domain), style="bold")
         if q.task:
@@ -162,6 +164,10 @@ class ReviewScreen(Screen[list[Answered]]):
         # reach the screen first and update the footer in the frame after.
         self.call_after_refresh(self.refresh_bindings)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+
+    def update_progress(self) -> None:
+        if self.card is not None:
+            self.query_one("#progress", Static).update(self.progress_text())
 
     def result_chosen(self) -> list[int]:
         return sorted(self.selected)
