@@ -40,7 +40,7 @@ class BrowserScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="filters"):
             yield Input(placeholder="search text, id or tag  ( / )", id="search")
-            yield Select([(d.title, d.id) for d in self.decks], prompt="any deck", id="deck",
+            yield Select([(d.id, d.id) for d in self.decks], prompt="any deck", id="deck",
                          value=self.where.deck_id or Select.BLANK)
             yield Select(self.domain_options(), prompt="any domain", id="domain")
             yield Select([(k, k) for k in ("single", "multiple", "flashcard")], prompt="any kind", id="kind")

@@ -22,7 +22,9 @@ BLOCKS = " ▁▂▃▄▅▆▇█"
 
 def column_chart(values: Sequence[float], labels: list[str], *, height: int = 6) -> Text:
     """Vertical bars of block characters, with the peak value and the first/last labels."""
-    top = max(values, default=0) or 1
+    if not any(values):
+        return Text("Nothing yet.", style="dim")
+    top = max(values)
     text = Text()
     for level in range(height, 0, -1):
         row = Text("     " if level != height else f"{top:>4g} ")
