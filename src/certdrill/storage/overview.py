@@ -51,7 +51,7 @@ def read_overview(db_path: Path, *, now: datetime, tz: tzinfo) -> list[DeckOverv
         ).fetchall():
             limit = default_limit if new_per_day is None else int(new_per_day)
             started = queries.count_new_since(con, deck_id=deck_id, since=since)
-            waiting = queries.count_new(con, deck_id=deck_id)
+            waiting = queries.count_new(con, deck_id=deck_id, at_most=max(0, limit - started))
             status = (json.loads(exam) or {}).get("status") if exam else None
             decks.append(DeckOverview(
                 id=deck_id, title=title, retired=status == "retired",

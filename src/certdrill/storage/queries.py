@@ -148,11 +148,13 @@ def count_due(con: sqlite3.Connection, *, deck_id: str, now: datetime) -> int:
     return int(row[0])
 
 
-def count_new(con: sqlite3.Connection, *, deck_id: str) -> int:
-    """New questions of the deck that could be started (not suspended, buried or retired)."""
+def count_new(con: sqlite3.Connection, *, deck_id: str, at_most: int | None = None) -> int:
+    """New questions of the deck that could be started (not suspended, buried or retired);
+    with `at_most`, counting stops there (the dashboard only needs min(waiting, today's limit))."""
+    limit = "" if at_most is None else f" LIMIT {max(0, int(at_most))}"
     row = con.execute(
-        "SELECT count(*) FROM card JOIN question ON question.pk = card.id WHERE card.deck_id = ? "
-        "AND card.state = 0 AND card.suspended = 0 AND card.buried_until IS NULL AND question.retired = 0",
+        "SELECT count(*) FROM (SELECT 1 FROM card JOIN question ON question.pk = card.id WHERE card.deck_id = ? "
+        f"AND card.state = 0 AND card.suspended = 0 AND card.buried_until IS NULL AND question.retired = 0{limit})",
         (deck_id,),
     ).fetchone()
     return int(row[0])

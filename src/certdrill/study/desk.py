@@ -121,7 +121,7 @@ class StudyDesk:
                 with cardstore.lane(s, write=False) as con:
                     due += queries.count_due(con, deck_id=deck_id, now=now)
                     started = queries.count_new_since(con, deck_id=deck_id, since=day_start(now, self.ws.tz))
-                    waiting = queries.count_new(con, deck_id=deck_id)
+                    waiting = queries.count_new(con, deck_id=deck_id, at_most=max(0, limit - started))
                 new += min(waiting, max(0, limit - started))
         return due, new
 

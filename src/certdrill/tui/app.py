@@ -11,7 +11,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Markdown
 
 from certdrill.tui import messages
 from certdrill.tui.errors import guarded, reports_user_errors
@@ -217,14 +216,6 @@ class CertdrillApp(App[None]):
                 if isinstance(binding, Binding) and binding.description:
                     yield SystemCommand(binding.description, f"This screen: {binding.description} ({binding.key})",
                                         lambda action=binding.action: self.run_action(action, screen))
-
-    # Links in deck text: only web pages are opened; anything else is ignored.
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        event.prevent_default()
-        if event.href.startswith(("https://", "http://")):
-            self.open_url(event.href)
-        else:
-            self.notify("Only http(s) links are opened.", severity="warning")
 
 
 def make_app(workspace: Workspace, *, seed: int | None = None) -> CertdrillApp:

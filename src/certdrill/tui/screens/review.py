@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -121,9 +121,7 @@ class ReviewScreen(Screen[list[Answered]]):
         card = self.card
         assert card is not None
         q = card.question
-        # Counting what is left scans the deck's index (milliseconds on a big collection): draw the
-        # question first and the progress line in the frame after.
-        self.call_after_refresh(self.update_progress)
+        self.update_progress()
         meta = Text()
         meta.append(self.domain_names.get(q.domain, q.domain), style="bold")
         if q.task:
@@ -165,9 +163,12 @@ class ReviewScreen(Screen[list[Answered]]):
         self.call_after_refresh(self.refresh_bindings)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
 
+    @work(thread=True, exclusive=True, group="progress")
     def update_progress(self) -> None:
+        """Count what is left off the UI thread (index scans: milliseconds on a big collection)."""
         if self.card is not None:
-            self.query_one("#progress", Static).update(self.progress_text())
+            text = self.progress_text()
+            self.app.call_from_thread(self.query_one("#progress", Static).update, text)
 
     def result_chosen(self) -> list[int]:
         return sorted(self.selected)
