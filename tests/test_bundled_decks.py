@@ -69,3 +69,12 @@ def test_exam_facts(decks: dict[str, Deck]) -> None:
 
 def test_no_question_is_asked_twice_across_banks(decks: dict[str, Deck]) -> None:
     assert cross_deck_duplicates(list(decks.values()), threshold=0.45) == []
+
+
+def test_singles_have_four_choices_and_multiples_five_or_six(decks: dict[str, Deck]) -> None:
+    for deck in decks.values():
+        for q in deck.questions:
+            if q.kind == "single":
+                assert len(q.choices) == 4, q.id
+            elif q.kind == "multiple":
+                assert 5 <= len(q.choices) <= 6 and q.pick in (2, 3), q.id
