@@ -44,7 +44,7 @@ class SettingsScreen(Screen[None]):
             yield Static(Text("Exam dates (YYYY-MM-DD; empty clears) and minutes a day until then", style="bold"),
                          classes="section")
             for deck in self.desk.decks():
-                if deck.exam is None:
+                if deck.exam is None or deck.exam.status == "retired":  # no date can be booked
                     continue
                 with Horizontal(classes="field"):
                     yield Label(Text(deck.title))
