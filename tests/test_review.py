@@ -157,3 +157,17 @@ def test_each_answer_is_committed_before_it_returns(workspace: Workspace, tmp_pa
         assert con.execute("SELECT rating FROM review WHERE id=?", (result.review_id,)).fetchone() == (3,)
     finally:
         con.close()
+
+
+def test_the_dashboard_counts_follow_exam_date_pacing(workspace: Workspace, clock: Clock) -> None:
+    from datetime import timedelta as days
+
+    from certdrill.study.desk import StudyDesk
+
+    desk = StudyDesk(workspace)
+    desk.set_deck_new_limit("sample", 1)
+    assert [d.new_available for d in desk.decks()] == [1]
+    # 4 unseen questions, met a week before an exam 9 days away: 2 study days, so 2 a day.
+    desk.set_exam_date("sample", (clock.now + days(days=9)).date(), 30)
+    assert [d.new_available for d in desk.decks()] == [2]
+    assert desk.queue_counts(["sample"]) == (0, 2)

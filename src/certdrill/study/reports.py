@@ -115,6 +115,10 @@ def deck_summaries(session: Session, *, now: datetime, tz: tzinfo, new_per_day: 
         counts = card_counts.get(deck.id)
         reviews_today, new_today = today.get(deck.id, (0, 0))
         limit = deck.new_per_day if deck.new_per_day is not None else new_per_day
+        if deck.exam_date:  # exam-date mode paces new questions to meet them all in time
+            from certdrill.study.exam_date import paced_new_limit
+
+            limit = max(limit, paced_new_limit(session, deck_id=deck.id, now=now, tz=tz))
         new_left = max(0, limit - int(new_today or 0))
         new_total = int(counts.new or 0) if counts else 0
         in_domains = per_domain.get(deck.id, Counter())

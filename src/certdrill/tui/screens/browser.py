@@ -43,6 +43,7 @@ class BrowserScreen(Screen[None]):
             yield Select([(d.id, d.id) for d in self.decks], prompt="any deck", id="deck",
                          value=self.where.deck_id or Select.BLANK)
             yield Select(self.domain_options(), prompt="any domain", id="domain")
+            yield Select(self.task_options(), prompt="any task", id="task")
             yield Select([(k, k) for k in ("single", "multiple", "flashcard")], prompt="any kind", id="kind")
             yield Select([(s, s) for s in STATES], prompt="any state", id="state")
         with Horizontal():
@@ -56,6 +57,11 @@ class BrowserScreen(Screen[None]):
     def domain_options(self) -> list[tuple[str, str]]:
         decks = [d for d in self.decks if not self.where.deck_id or d.id == self.where.deck_id]
         return [(domain.name, domain.id) for deck in decks for domain in deck.domains]
+
+    def task_options(self) -> list[tuple[str, str]]:
+        if not self.where.deck_id or not self.where.domain:
+            return []
+        return [(f"{t} {name}"[:40], t) for t, name in self.desk.tasks(self.where.deck_id, self.where.domain)]
 
     def on_mount(self) -> None:
         table = self.query_one("#questions", DataTable)
@@ -84,10 +90,13 @@ class BrowserScreen(Screen[None]):
         value = None if event.value is Select.BLANK else str(event.value)
         field = event.select.id or ""
         if field == "deck":
-            self.where = _replace(self.where, deck_id=value, domain=None)
-            domain = self.query_one("#domain", Select)
-            domain.set_options(self.domain_options())
-        elif field in ("domain", "kind", "state"):
+            self.where = _replace(self.where, deck_id=value, domain=None, task=None)
+            self.query_one("#domain", Select).set_options(self.domain_options())
+            self.query_one("#task", Select).set_options(self.task_options())
+        elif field == "domain":
+            self.where = _replace(self.where, domain=value, task=None)
+            self.query_one("#task", Select).set_options(self.task_options())
+        elif field in ("task", "kind", "state"):
             self.where = _replace(self.where, **{field: value})
         self.reload()
 
