@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from certdrill.core.clock import day_start, next_day_start, study_date
 from certdrill.core.exam_readiness import Readiness
+from certdrill.core.scheduling import SchedulerSettings
 from certdrill.storage.engine import database_errors
 from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow, ReviewRow
 from certdrill.study import browse as browsing
@@ -52,6 +53,7 @@ class StudyDesk:
 
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
+        self._settings: Settings | None = None
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -67,11 +69,18 @@ class StudyDesk:
         return date.fromisoformat(study_date(self.now(), self.ws.tz))
 
     def settings(self) -> Settings:
-        return self.ws.settings()
+        """The learner's settings, read once: every next card and answer needs them."""
+        if self._settings is None:
+            self._settings = self.ws.settings()
+        return self._settings
+
+    def scheduler_settings(self) -> SchedulerSettings:
+        return self.ws.scheduler_settings(self.settings())
 
     def save_setting(self, name: str, value: Any) -> None:
         with self._session() as s:
             save_setting(s, name=name, value=value)
+        self._settings = None
 
     def set_exam_date(self, deck_id: str, when: date | None, minutes_per_day: int | None = None) -> None:
         from certdrill.study.exam_date import set_exam_date
@@ -157,12 +166,18 @@ class StudyDesk:
             if deck is None or deck.exam is None:
                 return None
             return readiness_service.readiness_report(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
-                                              scheduler_settings=self.ws.scheduler_settings())
+                                              scheduler_settings=self.scheduler_settings())
 
     def readiness_trend(self, deck_id: str, days: int = 60) -> list[readiness_service.ReadinessPoint]:
         with self._session() as s:
             return readiness_service.readiness_history(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
-                                               scheduler_settings=self.ws.scheduler_settings())
+                                               scheduler_settings=self.scheduler_settings())
+
+    def domain_names(self, deck_ids: Sequence[str]) -> dict[str, str]:
+        """Domain id -> name over these decks (cheap, unlike the full deck summaries)."""
+        with self._session() as s:
+            rows = s.exec(select(DomainRow).where(col(DomainRow.deck_id).in_(deck_ids))).scalars()  # type: ignore[call-overload]
+            return {d.id: d.name for d in rows}
 
     def due_tomorrow(self, deck_ids: Sequence[str]) -> int:
         now = self.now()
@@ -201,17 +216,17 @@ class StudyDesk:
                duration_ms: int = 0, mode: review.Mode = "review") -> review.AnswerResult:
         with self._session() as s:
             return review.answer(s, card_id=card_id, chosen=chosen, rating=rating, now=self.now(),
-                                 duration_ms=duration_ms, mode=mode, scheduler_settings=self.ws.scheduler_settings())
+                                 duration_ms=duration_ms, mode=mode, scheduler_settings=self.scheduler_settings())
 
     def intervals(self, card: review.StudyCard) -> dict[int, timedelta]:
         """Time until the card would return under each rating, if answered now."""
         from certdrill.core import scheduling
 
-        return scheduling.preview(card.state, self.now(), scheduling.make_scheduler(self.ws.scheduler_settings()))
+        return scheduling.preview(card.state, self.now(), scheduling.make_scheduler(self.scheduler_settings()))
 
     def rerate(self, review_id: int, rating: int) -> review.AnswerResult:
         with self._session() as s:
-            return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.ws.scheduler_settings())
+            return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.scheduler_settings())
 
     def undo(self, deck_ids: Sequence[str] | None = None) -> int | None:
         with self._session() as s:

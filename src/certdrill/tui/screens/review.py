@@ -95,9 +95,7 @@ class ReviewScreen(Screen[list[Answered]]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for deck in self.desk.decks():
-            if deck.id in self.deck_ids:
-                self.domain_names.update({d.id: d.name for d in deck.domains})
+        self.domain_names = self.desk.domain_names(self.deck_ids)
         self.next_question()
 
     # -- flow -------------------------------------------------------------
