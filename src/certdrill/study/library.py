@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from certdrill.core.model import Deck
 from certdrill.decks.bundled import bundled_deck_paths
 from certdrill.decks.loader import load_valid_deck, read_header
 from certdrill.errors import CertdrillError
+from certdrill.storage import cardstore
 from certdrill.storage.convert import exam_to_json, question_values
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import DeckRow, DomainRow, QuestionRow
@@ -130,7 +130,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
     }
     # Plain executemany on the session's own connection (same transaction): through the ORM the
     # rows of a 10,000-question deck cost ten times as much (benchmarks/bench_apkg_import.py).
-    con = _sqlite(session)
+    con = cardstore.raw(session)
     first_pk = (con.execute("SELECT max(pk) FROM question").fetchone()[0] or 0) + 1
     fresh: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
@@ -184,13 +184,6 @@ _COLUMNS = (
     "deck_id", "qid", "domain_id", "task_id", "kind", "prompt", "choices", "pick", "answer", "explanation",
     '"references"', "tags", "content_hash", "answer_key", "position", "retired",
 )
-
-
-def _sqlite(session: Session) -> sqlite3.Connection:
-    """The session's own SQLite connection, inside the session's transaction."""
-    driver = session.connection().connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    return driver
 
 
 def _row(values: dict[str, Any]) -> tuple[Any, ...]:
