@@ -1,4 +1,4 @@
-"""Turn deck text into widgets' content safely: deck text is data, never markup."""
+"""Links from deck references as Markdown (MarkdownView strips control characters from all text)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,3 @@ def references_markdown(urls: Iterable[str]) -> str:
         if url.startswith(("https://", "http://")) and not any(c in url for c in "<> \n"):
             lines.append(f"- <{url}>")
     return "\n".join(lines)
-
-
-def safe_markdown(text: str) -> str:
-    """Deck Markdown with control characters removed (the Markdown widget never parses Rich markup)."""
-    return clean_text(text)

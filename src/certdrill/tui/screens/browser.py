@@ -13,7 +13,7 @@ from certdrill.study.browse import BrowseFilter, BrowseRow
 from certdrill.study.desk import StudyDesk
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.confirm import ConfirmScreen
-from certdrill.tui.text import references_markdown, safe_markdown
+from certdrill.tui.text import references_markdown
 from certdrill.tui.widgets.choices import ChoiceList
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
@@ -121,13 +121,13 @@ class BrowserScreen(Screen[None]):
             return
         card = self.desk.card(row.card_id)
         q = card.question
-        prompt.show(f"**{q.id}** · {row.deck_id} · {row.state}\n\n" + safe_markdown(q.prompt))
+        prompt.show(f"**{q.id}** · {row.deck_id} · {row.state}\n\n" + q.prompt)
         choices.display = bool(q.choices)
         if q.choices:
             choices.show(q, set(), revealed=True, chosen=set())
         back = f"**Answer:** {q.answer}\n\n" if q.kind == "flashcard" else ""
         refs = references_markdown(q.references)
-        explanation.show(back + safe_markdown(q.explanation) + (f"\n\n{refs}" if refs else ""))
+        explanation.show(back + q.explanation + (f"\n\n{refs}" if refs else ""))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

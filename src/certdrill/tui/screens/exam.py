@@ -17,7 +17,6 @@ from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.confirm import ConfirmScreen
-from certdrill.tui.text import safe_markdown
 from certdrill.tui.widgets.choices import ChoiceList, choice_key
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
@@ -110,7 +109,7 @@ class ExamScreen(Screen[int]):
             meta.append("  ⚑ flagged for review", style="yellow")
         meta.append("\n" + ("Choose one." if q.kind == "single" else f"Choose {q.pick}."), style="italic")
         self.query_one("#exam-meta", Static).update(meta)
-        self.query_one("#exam-prompt", MarkdownView).show(safe_markdown(q.prompt))
+        self.query_one("#exam-prompt", MarkdownView).show(q.prompt)
         self.query_one("#exam-choices", ChoiceList).show(q, set(item.chosen), cursor=self.cursor)
         self.query_one("#navigator", Static).update(navigator_text(self.paper.items, self.current))
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)

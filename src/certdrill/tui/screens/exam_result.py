@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from certdrill.study.exam import ExamResult, PaperItem
 from certdrill.tui.errors import reports_user_errors
-from certdrill.tui.text import references_markdown, safe_markdown
+from certdrill.tui.text import references_markdown
 from certdrill.tui.widgets.choices import ChoiceList
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
@@ -94,8 +94,8 @@ class ExamResultScreen(Screen[None]):
     def show(self, index: int) -> None:
         item = self.result.review[index]
         q = item.question
-        self.query_one("#missed-prompt", MarkdownView).show(safe_markdown(q.prompt))
+        self.query_one("#missed-prompt", MarkdownView).show(q.prompt)
         self.query_one("#missed-choices", ChoiceList).show(q, set(item.chosen), revealed=True, chosen=set(item.chosen))
         refs = references_markdown(q.references)
         self.query_one("#missed-explanation", MarkdownView).show(
-            safe_markdown(q.explanation) + ("\n\n**Read more**\n\n" + refs if refs else ""))
+            q.explanation + ("\n\n**Read more**\n\n" + refs if refs else ""))

@@ -18,7 +18,7 @@ from certdrill.core.scheduling import format_interval
 from certdrill.study.desk import StudyDesk
 from certdrill.study.review import AnswerResult, StudyCard
 from certdrill.tui.errors import reports_user_errors
-from certdrill.tui.text import references_markdown, safe_markdown
+from certdrill.tui.text import references_markdown
 from certdrill.tui.widgets.choices import LETTERS, ChoiceList, choice_key
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
@@ -132,7 +132,7 @@ class ReviewScreen(Screen[list[Answered]]):
                 "flashcard": "Recall the answer, then press space to reveal it."}[q.kind]
         meta.append(f"\n{hint}", style="italic")
         self.query_one("#meta", Static).update(meta)
-        self.query_one("#prompt", MarkdownView).show(safe_markdown(q.prompt))
+        self.query_one("#prompt", MarkdownView).show(q.prompt)
         answered = self.phase == "answered"
         choices = self.query_one("#choices", ChoiceList)
         choices.display = q.kind != "flashcard"
@@ -153,7 +153,7 @@ class ReviewScreen(Screen[list[Answered]]):
             back = q.explanation
             if q.kind == "flashcard":
                 back = f"**Answer:** {q.answer}\n\n{q.explanation}".rstrip()
-            explanation.show(safe_markdown(back))
+            explanation.show(back)
             references.show("**Read more** (o opens the first link)\n\n" + references_markdown(q.references))
             rating.update(self.rating_text())
         # The footer rebuilds every key widget when bindings change (~20 ms): let the question
