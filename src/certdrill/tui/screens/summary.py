@@ -31,7 +31,7 @@ class SummaryScreen(ModalScreen[None]):
             yield Static(Text("enter or esc: back to the dashboard", style="dim"))
 
     def summary(self) -> Table:
-        names = {d.id: d.name for deck in self.desk.decks() if deck.id in self.deck_ids for d in deck.domains}
+        names = self.desk.domain_names(self.deck_ids)
         graded = [a for a in self.answers if a.correct is not None]
         right = sum(1 for a in graded if a.correct)
         seconds = sum(a.seconds for a in self.answers)
