@@ -123,15 +123,15 @@ def test_import_failing_half_way_leaves_the_database_unchanged(
     bump(sample_root, "Which number is even?", "Edited?")
     deck = load_valid_deck(sample_root / "sample")
     calls = {"n": 0}
-    real = library.question_values
+    real = library.question_row
 
-    def failing(*args: object, **kwargs: object) -> dict[str, object]:
+    def failing(*args: object, **kwargs: object) -> tuple[object, ...]:
         calls["n"] += 1
         if calls["n"] == 3:  # after the deck row, domains and two questions were written
             raise OSError("disk went away")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(library, "question_values", failing)
+    monkeypatch.setattr(library, "question_row", failing)
     with workspace.session() as s, pytest.raises(OSError):
         library.import_deck(s, deck=deck, source="bundled", now=clock.now)
     assert sql_dump(workspace) == before

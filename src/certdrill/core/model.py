@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
-from json.encoder import encode_basestring
-from typing import Literal
+from typing import Literal, NamedTuple
+
+from certdrill.core.jsontext import json_text
+
+PAYLOAD_JSON = json_text(ensure_ascii=False, separators=(",", ":"))
 
 Kind = Literal["single", "multiple", "flashcard"]
 KINDS: tuple[Kind, ...] = ("single", "multiple", "flashcard")
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
+    """One option of a question (a named tuple: JSON writes it as `[text, correct, why]`)."""
+
     text: str
     correct: bool = False
     why: str = ""
@@ -64,36 +67,11 @@ class Question(_HashSlot):
 
 def _payload(q: Question) -> str:
     """The JSON text the content hash is taken of; its bytes must never change, or every stored
-    question would look edited. Written out by hand for the usual value types (json.dumps costs
-    twice as much); anything else takes json.dumps itself, which defines the format."""
-    es, choices = encode_basestring, q.choices
-    if (
-        isinstance(q.task, str | None) and (q.pick is None or type(q.pick) is int)
-        and all(isinstance(c.text, str) and isinstance(c.why, str) and type(c.correct) is bool for c in choices)
-        and all(isinstance(t, str) for t in (q.domain, q.kind, q.prompt, q.answer, q.explanation, *q.references, *q.tags))
-    ):
-        return "".join((
-            "[", es(q.domain), ",", "null" if q.task is None else es(q.task), ",", es(q.kind), ",", es(q.prompt), ",[",
-            ",".join([f"[{es(c.text)},{'true' if c.correct else 'false'},{es(c.why)}]" for c in choices]), "],",
-            "null" if q.pick is None else str(q.pick), ",", es(q.answer), ",", es(q.explanation), ",[",
-            ",".join(map(es, q.references)), "],[", ",".join(map(es, q.tags)), "]]",
-        ))
-    return json.dumps(
-        [
-            q.domain,
-            q.task,
-            q.kind,
-            q.prompt,
-            [[c.text, c.correct, c.why] for c in choices],
-            q.pick,
-            q.answer,
-            q.explanation,
-            list(q.references),
-            list(q.tags),
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    question would look edited: `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` of
+    the list below (choices as `[text, correct, why]`)."""
+    return PAYLOAD_JSON([
+        q.domain, q.task, q.kind, q.prompt, q.choices, q.pick, q.answer, q.explanation, q.references, q.tags,
+    ])
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,6 +211,10 @@ def _simple_text(parts: list[str]) -> str:
     chunk-by-chunk whitespace folding comes to folding the whole line (each chunk unescaped on
     its own); after a break it drops leading spaces.
     """
+    if not any(parts[1::2]):  # no line break: one line, the usual case
+        texts = parts[::2]
+        line = "".join(map(unescape, texts)) if "&" in "".join(texts) else "".join(texts)
+        return clean_text(_fold(line).strip())
     lines: list[str] = []
     chunks: list[str] = []
     for i in range(0, len(parts), 2):

@@ -5,21 +5,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from certdrill.core.jsontext import json_text
 from certdrill.core.model import Choice, Deck, Domain, ExamInfo, PassMark, Question, Task
 from certdrill.core.scheduling import CardState
 from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow
 
+QUESTION_COLUMNS = (
+    "deck_id", "qid", "domain_id", "task_id", "kind", "prompt", "choices", "pick", "answer", "explanation",
+    '"references"', "tags", "content_hash", "answer_key", "position", "retired",
+)
+_COLUMN_JSON = json_text()  # what SQLAlchemy's JSON type writes (json.dumps): rows do not differ by writer
 
-def question_values(deck_id: str, q: Question, position: int) -> dict[str, Any]:
-    """Column values of a question row (for bulk insert and update)."""
-    return {
-        "deck_id": deck_id, "qid": q.id, "domain_id": q.domain, "task_id": q.task, "kind": q.kind,
-        "prompt": q.prompt, "choices": [[c.text, c.correct, c.why] for c in q.choices],
-        "pick": q.pick, "answer": q.answer, "explanation": q.explanation,
-        "references": list(q.references), "tags": list(q.tags),
-        "content_hash": q.content_hash(), "answer_key": q.answer_key(),
-        "position": position, "retired": False,
-    }
+
+def question_row(deck_id: str, q: Question, position: int) -> tuple[Any, ...]:
+    """A question's row values in `QUESTION_COLUMNS` order, stored as SQLAlchemy stores them
+    (JSON columns as json.dumps text, booleans as 0/1), for plain executemany inserts and updates."""
+    return (
+        deck_id, q.id, q.domain, q.task, q.kind, q.prompt, _COLUMN_JSON(q.choices), q.pick, q.answer,
+        q.explanation, _COLUMN_JSON(q.references), _COLUMN_JSON(q.tags), q.content_hash(), q.answer_key(),
+        position, 0,
+    )
 
 
 def question_from_row(row: QuestionRow) -> Question:

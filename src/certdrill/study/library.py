@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ from certdrill.decks.bundled import bundled_deck_paths
 from certdrill.decks.loader import load_valid_deck, read_header
 from certdrill.errors import CertdrillError
 from certdrill.storage import cardstore
-from certdrill.storage.convert import exam_to_json, question_values
+from certdrill.storage.convert import QUESTION_COLUMNS, exam_to_json, question_row
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import DeckRow, DomainRow, QuestionRow
 
@@ -136,28 +134,28 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
     changed: list[tuple[Any, ...]] = []
     reset: list[tuple[int]] = []
     for position, q in enumerate(deck.questions):
-        values = question_values(deck.id, q, position)
+        row = question_row(deck.id, q, position)
         before = old.pop(q.id, None)
         if before is None:
-            fresh.append((q.domain, *_row(values)))
+            fresh.append((q.domain, *row))
             report.added.append(q.id)
             continue
         pk, content_hash, answer_key, retired, old_position = before
-        if content_hash == values["content_hash"] and not retired and old_position == position:
+        if content_hash == row[_HASH] and not retired and old_position == position:
             report.unchanged += 1
             continue
         if retired:
             report.restored.append(q.id)
-        elif content_hash != values["content_hash"]:
+        elif content_hash != row[_HASH]:
             report.updated.append(q.id)
         else:
             report.unchanged += 1
-        changed.append((*_row(values), pk))
-        if answer_key != values["answer_key"]:
+        changed.append((*row, pk))
+        if answer_key != row[_KEY]:
             report.reset.append(q.id)
             reset.append((pk,))
     if changed:
-        con.executemany(f"UPDATE question SET {', '.join(c + '=?' for c in _COLUMNS)} WHERE pk=?", changed)
+        con.executemany(f"UPDATE question SET {', '.join(c + '=?' for c in QUESTION_COLUMNS)} WHERE pk=?", changed)
     if reset:
         con.executemany(
             "UPDATE card SET state=0, step=NULL, stability=NULL, difficulty=NULL, due=NULL, last_review=NULL "
@@ -165,7 +163,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
         )
     if fresh:
         fresh = [(first_pk + i, *row[1:]) for i, row in enumerate(interleave_domains(fresh))]
-        con.executemany(f"INSERT INTO question (pk, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})", fresh)
+        con.executemany(f"INSERT INTO question (pk, {', '.join(QUESTION_COLUMNS)}) VALUES (?, {', '.join('?' * len(QUESTION_COLUMNS))})", fresh)
         # Every column spelled out: SQLAlchemy wrote the model's defaults, and so must this.
         con.execute(
             "INSERT INTO card (id, deck_id, state, reps, lapses, suspended, flagged) "
@@ -180,37 +178,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
     return report
 
 
-_COLUMNS = (
-    "deck_id", "qid", "domain_id", "task_id", "kind", "prompt", "choices", "pick", "answer", "explanation",
-    '"references"', "tags", "content_hash", "answer_key", "position", "retired",
-)
-
-
-def _row(values: dict[str, Any]) -> tuple[Any, ...]:
-    """A question row's values in `_COLUMNS` order, stored as SQLAlchemy stores them
-    (JSON columns as json.dumps text, booleans as 0/1), so rows do not differ by who wrote them."""
-    return (
-        values["deck_id"], values["qid"], values["domain_id"], values["task_id"], values["kind"], values["prompt"],
-        _json_choices(values["choices"]), values["pick"], values["answer"], values["explanation"],
-        _json_texts(values["references"]), _json_texts(values["tags"]), values["content_hash"], values["answer_key"],
-        values["position"], int(bool(values["retired"])),
-    )
-
-
-# json.dumps' own text for the usual shapes, written out: json.dumps costs ~2 us a call.
-def _json_texts(items: list[Any]) -> str:
-    if not items:
-        return "[]"
-    if all(type(t) is str for t in items):
-        return f"[{', '.join(map(encode_basestring_ascii, items))}]"
-    return json.dumps(items)
-
-
-def _json_choices(choices: list[list[Any]]) -> str:
-    if all(len(c) == 3 and type(c[0]) is str and type(c[1]) is bool and type(c[2]) is str for c in choices):
-        esc = encode_basestring_ascii
-        return f"[{', '.join([f'[{esc(t)}, {str(ok).lower()}, {esc(why)}]' for t, ok, why in choices])}]"
-    return json.dumps(choices)
+_HASH, _KEY = QUESTION_COLUMNS.index("content_hash"), QUESTION_COLUMNS.index("answer_key")
 
 
 @dataclass
