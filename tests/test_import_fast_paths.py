@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certdrill.core.model import Deck, Domain
-from certdrill.decks.community import _located, _well_formed
+from certdrill.core.model import Choice, Deck, Domain
+from certdrill.decks.community import _as_data, _located, _well_formed
 from certdrill.decks.html_text import html_to_text, parsed_text
+from certdrill.decks.notes import Draft
 from certdrill.decks.schema import Findings, read_question
 
 HTML_PIECES = [
@@ -31,21 +30,30 @@ def test_quick_html_readers_match_html_parser(html: str) -> None:
 
 SHELL = Deck(id="d", title="T", version="", domains=(Domain("dom", "Dom", 1.0),))
 TEXT = st.sampled_from(["", " ", "x", "A b", "a  B", "z\n", "\x1bq", "é", "https://a", "ftp://b", "c1", "c2"])
-CHOICE = st.fixed_dictionaries({"text": TEXT, "correct": st.booleans()}, optional={"why": TEXT})
-DATA = st.fixed_dictionaries(
-    {"kind": st.sampled_from(["single", "multiple", "flashcard", "other"]), "prompt": TEXT},
-    optional={
-        "answer": TEXT, "explanation": TEXT, "choices": st.lists(CHOICE, max_size=5),
-        "pick": st.sampled_from([None, 1, 2, 3, True, "2"]), "tags": st.lists(TEXT, max_size=2),
-        "references": st.lists(TEXT, max_size=2), "task": TEXT,
-    },
+CHOICE = st.builds(Choice, TEXT, st.booleans(), TEXT)
+DRAFT = st.builds(
+    Draft, st.sampled_from(["single", "multiple", "flashcard", "other"]), TEXT,
+    choices=st.lists(CHOICE, max_size=5).map(tuple), pick=st.sampled_from([None, 0, 1, 2, 3]),
+    answer=TEXT, explanation=TEXT, references=st.lists(TEXT, max_size=2).map(tuple),
+    tags=st.lists(TEXT, max_size=2).map(tuple),
 )
 
 
 @settings(max_examples=3000)
-@given(st.sampled_from(["anki-x", "q1", "", "-bad"]), DATA)
-def test_converted_questions_pass_the_quick_check_only_when_the_full_check_agrees(qid: str, data: dict[str, Any]) -> None:
-    quick = _well_formed(qid, "dom", data)
-    full = read_question(_located({"id": qid, "domain": "dom", **data}), SHELL, Findings(), "x", 0)
+@given(st.sampled_from(["anki-x", "q1", "", "-bad"]), DRAFT)
+def test_converted_questions_pass_the_quick_check_only_when_the_full_check_agrees(qid: str, draft: Draft) -> None:
+    quick = _well_formed(qid, "dom", draft)
+    full = read_question(_located({"id": qid, "domain": "dom", **_as_data(draft)}), SHELL, Findings(), "x", 0)
     if quick is not None:
         assert quick == full
+
+
+def test_usual_drafts_take_the_quick_check() -> None:
+    single = Draft("single", "P?", (Choice("a", True), Choice("b")), explanation="E", tags=("t",))
+    multiple = Draft("multiple", "P?", (Choice("a", True), Choice("b", True), Choice("c")), pick=2)
+    card = Draft("flashcard", "Front", answer="Back", references=("https://docs.aws.amazon.com/x",))
+    for draft in (single, multiple, card):
+        quick = _well_formed("anki-x", "dom", draft)
+        assert quick is not None
+        assert quick == read_question(_located({"id": "anki-x", "domain": "dom", **_as_data(draft)}), SHELL,
+                                      Findings(), "x", 0)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from certdrill.core.text import clean_text
 from certdrill.decks.html_text import html_to_text
 from certdrill.decks.loader import load_deck
-from certdrill.decks.notes import multiple_choice
+from certdrill.decks.notes import Draft, multiple_choice
 from certdrill.decks.tabular import read_table
 from certdrill.errors import CertdrillError
 
@@ -44,7 +44,7 @@ def test_clean_text_keeps_rich_markup_as_literal_text(before: str, markup: str, 
                           ANY_TEXT), max_size=8))
 def test_any_fields_give_a_question_a_refusal_or_nothing(fields: list[tuple[str, str]]) -> None:
     result = multiple_choice(fields)
-    assert result is None or isinstance(result, (str, dict))
+    assert result is None or isinstance(result, (str, Draft))
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])

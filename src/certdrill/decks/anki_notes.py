@@ -86,11 +86,12 @@ def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
     count = len(nt.fields)
     raw = list(note.fields[:count]) + [""] * (count - len(note.fields))
     texts = [html_to_text(v) for v in raw]
-    tags = [t for t in note.tags if t]
-    references: list[str] = []
+    tags = note.tags
+    found: list[str] = []
     for i in layout.references:
-        references += URL.findall(texts[i])
+        found += URL.findall(texts[i])
         texts[i] = URL.sub("", texts[i]).strip()
+    references = tuple(found)
     if nt.cloze:
         index = layout.cloze
         ordinals = cloze_ordinals(raw[index]) if raw else []
@@ -101,19 +102,18 @@ def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
         for n in ordinals:
             prompt, answer = cloze_card(raw[index], n, html_to_text)
             yield Candidate(question_id(note.guid, n - 1), origin, note.deck,
-                            {**flashcard(prompt, answer, extras), "tags": tags, "references": references})
+                            flashcard(prompt, answer, extras, tags, references))
         return
-    mc = choice_question(layout.roles, texts)
+    mc = choice_question(layout.roles, texts, tags, references)
     if isinstance(mc, str):
         yield Candidate(question_id(note.guid, 0), origin, note.deck, problem=mc)
         return
     if mc is not None:
-        yield Candidate(question_id(note.guid, 0), origin, note.deck, {**mc, "tags": tags, "references": references})
+        yield Candidate(question_id(note.guid, 0), origin, note.deck, mc)
         return
     for ord_ in note.card_ords:
         front, back, rest = _sides(nt, layout, ord_)
-        yield Candidate(question_id(note.guid, ord_), origin, note.deck, {
-            **flashcard("\n\n".join(texts[i] for i in front if texts[i]),
-                        "\n\n".join(texts[i] for i in back if texts[i]), [(nt.fields[i], texts[i]) for i in rest]),
-            "tags": tags, "references": references,
-        })
+        yield Candidate(question_id(note.guid, ord_), origin, note.deck, flashcard(
+            "\n\n".join(texts[i] for i in front if texts[i]), "\n\n".join(texts[i] for i in back if texts[i]),
+            [(nt.fields[i], texts[i]) for i in rest], tags, references,
+        ))

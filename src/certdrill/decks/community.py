@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 
 from certdrill.core.model import Choice, Deck, Domain, Question
 from certdrill.core.text import clean_text
+from certdrill.decks.notes import Draft
 from certdrill.decks.safe_yaml import Located
-from certdrill.decks.schema import CHOICE_KEYS, QUESTION_ID, QUESTION_KEYS, Findings, read_question
+from certdrill.decks.schema import QUESTION_ID, Findings, read_question
 from certdrill.errors import CertdrillError
 
 GENERAL = "General"
@@ -26,7 +27,7 @@ class Candidate(NamedTuple):
     qid: str
     origin: str  # "note 1234", "row 7": names it in refusals
     group: str  # Anki deck path ("Parent::Child") or the CSV domain column; "" when none
-    data: Mapping[str, Any] | None = None  # v1 question keys other than id and domain
+    draft: Draft | None = None
     problem: str = ""  # why it cannot be converted at all
 
 
@@ -80,69 +81,67 @@ def _located(data: Mapping[str, Any]) -> Located:
     return out
 
 
-_QUICK_KEYS = frozenset(QUESTION_KEYS - {"id", "domain", "task"})
-_CHOICE_KEYS = frozenset(CHOICE_KEYS)
+def _as_data(draft: Draft) -> dict[str, Any]:
+    """The draft as the question mapping of a v1 deck file (for the full check and its messages)."""
+    data: dict[str, Any] = {"kind": draft.kind, "prompt": draft.prompt}
+    if draft.kind == "flashcard" or draft.answer:
+        data["answer"] = draft.answer
+    if draft.kind != "flashcard" or draft.choices:
+        data["choices"] = [{"text": c.text, "correct": c.correct, **({"why": c.why} if c.why else {})}
+                           for c in draft.choices]
+    if draft.pick is not None:
+        data["pick"] = draft.pick
+    data["explanation"] = draft.explanation
+    data["references"], data["tags"] = list(draft.references), list(draft.tags)
+    return data
 
 
-def _well_formed(qid: str, domain: str, data: Mapping[str, Any]) -> Question | None:
-    """The question built from converted fields when they pass every check of format v1, else None.
+def _well_formed(qid: str, domain: str, draft: Draft) -> Question | None:
+    """The question a draft makes when it passes every check of format v1, else None.
 
-    Converters hand over plain, well-typed values, so most questions need none of the line
+    Converters hand over plain, typed values, so most questions need none of the line
     bookkeeping of `read_question`; anything unusual (or wrong) goes through it instead, which
-    keeps its refusal messages the only ones. This must never accept what `read_question` refuses.
+    keeps its refusal messages the only ones. This must never accept what `read_question` refuses
+    (tests/test_import_fast_paths.py).
     """
-    if not _QUICK_KEYS.issuperset(data):
-        return None
-    get = data.get
-    kind: Any
-    prompt: Any
-    kind, prompt, answer, explanation, pick = get("kind"), get("prompt"), get("answer", ""), get("explanation", ""), get("pick")
-    references, tags, items = get("references", []), get("tags", []), get("choices", [])
-    if type(references) is not list or type(tags) is not list or type(items) is not list:
-        return None
-    raw: list[tuple[Any, bool, Any]] = []
-    for item in items:
-        if type(item) is not dict or not _CHOICE_KEYS.issuperset(item):
-            return None
-        correct = item.get("correct", False)
-        if type(correct) is not bool:
-            return None
-        raw.append((item.get("text"), correct, item.get("why", "")))
+    kind, prompt, choices, pick, answer, explanation, references, tags = draft
     try:
         # One look at all the text at once: if it is printable, clean_text would change none of it.
         printable = "".join([qid, domain, kind, prompt, answer, explanation, *references, *tags,
-                             *[t for text, _, why in raw for t in (text, why)]]).isprintable()
+                             *[t for c in choices for t in (c.text, c.why)]]).isprintable()
     except TypeError:
         return None  # some value is not text
     if not printable:
-        qid, domain, kind, prompt, answer, explanation = map(clean_text, (qid, domain, kind, prompt, answer, explanation))
-        references, tags = [clean_text(r) for r in references], [clean_text(t) for t in tags]
-        raw = [(clean_text(text), correct, clean_text(why)) for text, correct, why in raw]
+        qid, domain, prompt, answer, explanation = map(clean_text, (qid, domain, prompt, answer, explanation))
+        references, tags = tuple([clean_text(r) for r in references]), tuple([clean_text(t) for t in tags])
+        choices = tuple([Choice(clean_text(c.text), c.correct, clean_text(c.why)) for c in choices])
     if not qid or not QUESTION_ID.match(qid) or not domain or not prompt.strip():
         return None
     for ref in references:
         if not ref.startswith(("https://", "http://")):
             return None
     if kind == "flashcard":
-        if not answer.strip() or "choices" in data or "pick" in data:
+        if not answer.strip() or choices or pick is not None:
             return None
     elif kind == "single" or kind == "multiple":
-        if "answer" in data or len(raw) < 2:
+        if answer or len(choices) < 2:
             return None
-        norms = [norm for text, _, _ in raw if (norm := " ".join(text.split()).casefold())]
+        norms = [norm for c in choices if (norm := " ".join(c.text.split()).casefold())]
         if len(set(norms)) < len(norms):
             return None  # two choices read the same
-        n_correct = [correct for _, correct, _ in raw].count(True)
-        if kind == "single" and (n_correct != 1 or "pick" in data):
+        n_correct = 0
+        for c in choices:
+            if type(c.correct) is not bool:
+                return None
+            n_correct += c.correct
+        if kind == "single" and (n_correct != 1 or pick is not None):
             return None
-        if kind == "multiple" and not (type(pick) is int and 2 <= pick == n_correct < len(raw)):
+        if kind == "multiple" and not (type(pick) is int and 2 <= pick == n_correct < len(choices)):
             return None
     else:
         return None
-    return Question(
-        qid, domain, kind, prompt, None, tuple([Choice(text, correct, why) for text, correct, why in raw]),
-        pick if kind == "multiple" else None, answer, explanation, tuple(references), tuple(tags),
-    )
+    return Question(qid, domain, kind, prompt, None, choices, pick if kind == "multiple" else None, answer,
+                    explanation, references, tags)
 
 
 def assemble_deck(
@@ -152,7 +151,7 @@ def assemble_deck(
     """Check every candidate against format v1; keep the good ones, name the refused ones."""
     rules = rules or {}
     title = clean_text(title).strip() or deck_id
-    root = common_root(c.group for c in candidates if c.data is not None) if candidates else None
+    root = common_root(c.group for c in candidates if c.draft is not None) if candidates else None
     # First-seen order (not a set): the domain order must not change with the hash seed.
     domain_rule = {g: _domain_of(g, root, rules) for g in dict.fromkeys(c.group for c in candidates)}
     rule_by_id: dict[str, DomainRule] = {}
@@ -167,17 +166,17 @@ def assemble_deck(
     seen: dict[str, str] = {}
     for c in candidates:
         label = f"{c.origin} ({c.qid})"
-        if c.data is None:
+        if c.draft is None:
             refused.append(f"{label}: {c.problem or 'cannot be converted'}")
             continue
         if c.qid in seen:
             refused.append(f"{label}: same id as {seen[c.qid]}")
             continue
         domain = domain_rule[c.group].id
-        q = _well_formed(c.qid, domain, c.data)
+        q = _well_formed(c.qid, domain, c.draft)
         if q is None:  # the full check names what is wrong (or accepts what the quick one would not)
             findings = Findings()
-            q = read_question(_located({"id": c.qid, "domain": domain, **c.data}), shell, findings, origin, 0)
+            q = read_question(_located({"id": c.qid, "domain": domain, **_as_data(c.draft)}), shell, findings, origin, 0)
         if q is None:
             refused.append(f"{label}: {findings.errors[0].message if findings.errors else 'not a valid question'}")
             continue

@@ -6,7 +6,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import NamedTuple
+
+from certdrill.core.model import Choice, Kind
 
 QUESTION_FIELD = re.compile(r"^(?:question|front|prompt|stem|text)$", re.IGNORECASE)
 OPTION_FIELD = re.compile(r"^(?:option|choice|answer|opt|q|alternative)?[\s_-]*([a-j]|[1-9])$", re.IGNORECASE)
@@ -22,6 +24,19 @@ URL = re.compile(r"https?://[^\s<>\"']+")
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 BLANK = "[...]"
 _ONE_LETTER = {c: i for i, c in enumerate("ABCDEFGHIJ")} | {c: i for i, c in enumerate("abcdefghij")}
+
+
+class Draft(NamedTuple):
+    """A question as a converter makes it: format v1 values, typed, before its id and domain."""
+
+    kind: Kind
+    prompt: str
+    choices: tuple[Choice, ...] = ()
+    pick: int | None = None
+    answer: str = ""
+    explanation: str = ""
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def _norm(text: str) -> str:
@@ -81,13 +96,15 @@ def field_roles(names: tuple[str, ...]) -> FieldRoles:
     )
 
 
-def multiple_choice(fields: Sequence[tuple[str, str]]) -> dict[str, Any] | str | None:
+def multiple_choice(fields: Sequence[tuple[str, str]], tags: tuple[str, ...] = (),
+                    references: tuple[str, ...] = ()) -> Draft | str | None:
     """A single/multiple question from fields named like Question, Option A-E, Answer,
     Explanation; a refusal message when they look like one but do not add up; None otherwise."""
-    return choice_question(field_roles(tuple(k for k, _ in fields)), [v for _, v in fields])
+    return choice_question(field_roles(tuple(k for k, _ in fields)), [v for _, v in fields], tags, references)
 
 
-def choice_question(roles: FieldRoles, values: Sequence[str]) -> dict[str, Any] | str | None:
+def choice_question(roles: FieldRoles, values: Sequence[str], tags: tuple[str, ...] = (),
+                    references: tuple[str, ...] = ()) -> Draft | str | None:
     """`multiple_choice` for field values whose roles are already known (one note type's notes)."""
     if roles.question is None or roles.answer is None:
         return None
@@ -107,15 +124,11 @@ def choice_question(roles: FieldRoles, values: Sequence[str]) -> dict[str, Any] 
     explanation = "\n\n".join(
         part for part in [rest, *(values[i].strip() for i in roles.explanations)] if part
     )
-    data: dict[str, Any] = {
-        "kind": "single" if len(correct) == 1 else "multiple",
-        "prompt": question.strip(),
-        "choices": [{"text": texts[i], "correct": i in correct} for i in kept],
-        "explanation": explanation,
-    }
-    if len(correct) > 1:
-        data["pick"] = len(correct)
-    return data
+    return Draft(
+        "single" if len(correct) == 1 else "multiple", question.strip(),
+        tuple([Choice(texts[i], i in correct) for i in kept]), len(correct) if len(correct) > 1 else None,
+        "", explanation, references, tags,
+    )
 
 
 def cloze_ordinals(text: str) -> list[int]:
@@ -136,10 +149,12 @@ def cloze_card(text: str, ordinal: int, to_text: Callable[[str], str]) -> tuple[
     return prompt, "; ".join(a for a in answers if a)
 
 
-def flashcard(prompt: str, answer: str, extras: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+def flashcard(prompt: str, answer: str, extras: Sequence[tuple[str, str]] = (), tags: tuple[str, ...] = (),
+              references: tuple[str, ...] = ()) -> Draft:
     """A flashcard; fields shown on neither side become the explanation, labelled by name."""
     explanation = "\n\n".join(
         value if not name or EXPLANATION_FIELD.match(name.strip()) else f"{name}: {value}"
         for name, value in extras if value.strip()
     )
-    return {"kind": "flashcard", "prompt": prompt.strip(), "answer": answer.strip(), "explanation": explanation}
+    return Draft("flashcard", prompt.strip(), answer=answer.strip(), explanation=explanation, references=references,
+                 tags=tags)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from certdrill.core.gcpause import collector_paused
 from certdrill.core.model import Deck
 from certdrill.decks.anki import read_anki_package
 from certdrill.decks.anki_notes import note_candidates, question_id
@@ -88,7 +86,7 @@ def read_source(path: Path, *, options: ReadOptions, name: str | None = None) ->
         candidates = read_table(path)
         stem = Path(origin).stem or "deck"
         return _assembled(candidates, options, origin, stem, None, kind)
-    with _collector_paused():
+    with collector_paused():
         # The notes and candidates are freed (by reference counting) when _read_package
         # returns, before the collector is back: it then only looks at what is kept.
         return _read_package(path, options, origin)
@@ -111,24 +109,6 @@ def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
                 at = datetime.fromtimestamp(r.at_ms / 1000, UTC)
                 source.history.append(PastReview(qid, at, r.ease, max(r.duration_ms, 0)))
     return source
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a package is converted.
-
-    A package makes hundreds of thousands of small objects that all live on, and each one
-    counts towards the next collection: CPython ends up sweeping the whole heap again and
-    again for nothing (a third of the time of a 10,000-note import). Nothing is lost: the
-    collector runs as usual once it is switched back on.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _assembled(candidates: list[Candidate], options: ReadOptions, origin: str, title: str,

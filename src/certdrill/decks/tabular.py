@@ -92,15 +92,14 @@ def _headed(rows: list[tuple[int, list[str]]], to_text: Callable[[str], str]) ->
         options = [f for f in fields if OPTION_FIELD.match(f[0])]
         for n, choice in enumerate(c for c in _CHOICE_SPLIT.split(cells.get("choices", "")) if c.strip()):
             options.append((f"Option {chr(ord('A') + n)}" if n < 10 else str(n), choice.strip()))
-        mc = multiple_choice([f for f in fields if not OPTION_FIELD.match(f[0])] + options)
+        tags = tuple([t for t in _TAG_SPLIT.split(cells.get("tags", "")) if t])
+        references = tuple(cells.get("references", "").split())
+        mc = multiple_choice([f for f in fields if not OPTION_FIELD.match(f[0])] + options, tags, references)
         if isinstance(mc, str):
             yield Candidate(qid, origin, group, problem=mc)
             continue
-        data = mc or flashcard(question, cells.get("answer", ""), [("", cells.get("explanation", ""))])
-        yield Candidate(qid, origin, group, {
-            **data, "tags": [t for t in _TAG_SPLIT.split(cells.get("tags", "")) if t],
-            "references": cells.get("references", "").split(),
-        })
+        yield Candidate(qid, origin, group, mc or flashcard(
+            question, cells.get("answer", ""), [("", cells.get("explanation", ""))], tags, references))
 
 
 def _column(header: dict[str, str], key: str) -> int | None:
@@ -125,7 +124,7 @@ def _anki_text(rows: list[tuple[int, list[str]]], header: dict[str, str], to_tex
         names = [n for i, n in enumerate(named) if i not in specials] if named else []
         names += [""] * (len(raw) - len(names))
         guid, group = cell(guid_col).strip(), clean_text(cell(deck_col)).strip()
-        tags = [t for t in clean_text(cell(tags_col)).split() if t]
+        tags = tuple(clean_text(cell(tags_col)).split())
         origin = f"line {line}"
         first = raw[0] if raw else ""
         if "cloze" in cell(type_col).casefold() or cloze_ordinals(first):
@@ -136,14 +135,14 @@ def _anki_text(rows: list[tuple[int, list[str]]], header: dict[str, str], to_tex
             for n in ordinals:
                 prompt, answer = cloze_card(first, n, to_text)
                 qid = question_id(guid, n - 1) if guid else row_id(first) + (f"-{n}" if n > 1 else "")
-                yield Candidate(qid, origin, group, {**flashcard(prompt, answer, extras), "tags": tags})
+                yield Candidate(qid, origin, group, flashcard(prompt, answer, extras, tags))
             continue
         texts = [to_text(v) for v in raw]
         qid = question_id(guid, 0) if guid else row_id(texts[0] if texts else "")
-        mc = multiple_choice(list(zip(names, texts, strict=True))) if named else None
+        mc = multiple_choice(list(zip(names, texts, strict=True)), tags) if named else None
         if isinstance(mc, str):
             yield Candidate(qid, origin, group, problem=mc)
             continue
-        data = mc or flashcard(texts[0] if texts else "", texts[1] if len(texts) > 1 else "",
-                               list(zip(names[2:], texts[2:], strict=True)))
-        yield Candidate(qid, origin, group, {**data, "tags": tags})
+        yield Candidate(qid, origin, group, mc or flashcard(
+            texts[0] if texts else "", texts[1] if len(texts) > 1 else "",
+            list(zip(names[2:], texts[2:], strict=True)), tags))

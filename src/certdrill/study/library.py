@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,9 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 from sqlmodel import Session, col
 
+from certdrill.core.gcpause import collector_paused
 from certdrill.core.model import Deck
 from certdrill.decks.bundled import bundled_deck_paths
 from certdrill.decks.loader import load_valid_deck, read_header
@@ -19,7 +21,8 @@ from certdrill.errors import CertdrillError
 from certdrill.storage import cardstore
 from certdrill.storage.convert import QUESTION_COLUMNS, exam_to_json, question_row
 from certdrill.storage.engine import begin_write
-from certdrill.storage.tables import DeckRow, DomainRow, QuestionRow
+from certdrill.storage.tables import DeckRow
+from certdrill.storage.timefmt import to_db_time
 
 BUNDLED = "bundled"
 
@@ -78,7 +81,8 @@ def import_deck(
     """
     begin_write(session)
     try:
-        report = _apply(session, deck, source, now, dry_run)
+        with collector_paused():
+            report = _apply(session, deck, source, now, dry_run)
         if after is not None:
             after(session, report)
     except BaseException:
@@ -93,42 +97,37 @@ def import_deck(
 
 def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bool) -> ImportReport:
     report = ImportReport(deck.id, deck.title, deck.version, dry_run=dry_run)
-    existing = session.get(DeckRow, deck.id)
-    if existing is None:
+    # Plain SQL on the session's own connection (same transaction): through the ORM the rows of a
+    # 10,000-question deck cost ten times as much, and even the deck row cost 15 ms of statement
+    # compiling on a new engine (benchmarks/bench_apkg_import.py). Values are stored as
+    # SQLAlchemy stores them (JSON as json.dumps text, None in a JSON column as 'null').
+    con = cardstore.raw(session)
+    found = con.execute("SELECT source FROM deck WHERE id = ?", (deck.id,)).fetchone()
+    values = (deck.title, deck.version, deck.license, deck.description, source,
+              json.dumps(exam_to_json(deck.exam)), to_db_time(now), deck.id)
+    if found is None:
         report.new_deck = True
-        session.add(DeckRow(
-            id=deck.id, title=deck.title, version=deck.version, license=deck.license,
-            description=deck.description, source=source, exam=exam_to_json(deck.exam), imported_at=now,
-        ))
+        con.execute("INSERT INTO deck (title, version, license, description, source, exam, imported_at, id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
     else:
-        if (existing.source == BUNDLED) != (source == BUNDLED):
-            owner = "a bundled deck" if existing.source == BUNDLED else f"a deck imported from {existing.source}"
+        if (found[0] == BUNDLED) != (source == BUNDLED):
+            owner = "a bundled deck" if found[0] == BUNDLED else f"a deck imported from {found[0]}"
             raise CertdrillError(
                 f"deck id '{deck.id}' already belongs to {owner}; import under another id with --deck-id"
             )
-        existing.title, existing.version, existing.license = deck.title, deck.version, deck.license
-        existing.description, existing.exam = deck.description, exam_to_json(deck.exam)
-        existing.source, existing.imported_at = source, now
-        session.add(existing)
-    session.flush()
-    session.execute(delete(DomainRow).where(col(DomainRow.deck_id) == deck.id))
-    session.execute(insert(DomainRow), [
-        {"deck_id": deck.id, "id": d.id, "name": d.name, "weight": d.weight, "position": i,
-         "tasks": [[t.id, t.name] for t in d.tasks]}
+        con.execute("UPDATE deck SET title = ?, version = ?, license = ?, description = ?, source = ?, exam = ?, "
+                    "imported_at = ? WHERE id = ?", values)
+    con.execute("DELETE FROM domain WHERE deck_id = ?", (deck.id,))
+    con.executemany("INSERT INTO domain (deck_id, id, name, weight, position, tasks) VALUES (?, ?, ?, ?, ?, ?)", [
+        (deck.id, d.id, d.name, d.weight, i, json.dumps([[t.id, t.name] for t in d.tasks]))
         for i, d in enumerate(deck.domains)
     ])
-
     old = {
         qid: (pk, content_hash, answer_key, retired, position)
-        for qid, pk, content_hash, answer_key, retired, position in session.execute(
-            select(col(QuestionRow.qid), col(QuestionRow.pk), col(QuestionRow.content_hash),
-                   col(QuestionRow.answer_key), col(QuestionRow.retired), col(QuestionRow.position))
-            .where(col(QuestionRow.deck_id) == deck.id)
+        for qid, pk, content_hash, answer_key, retired, position in con.execute(
+            "SELECT qid, pk, content_hash, answer_key, retired, position FROM question WHERE deck_id = ?", (deck.id,)
         )
     }
-    # Plain executemany on the session's own connection (same transaction): through the ORM the
-    # rows of a 10,000-question deck cost ten times as much (benchmarks/bench_apkg_import.py).
-    con = cardstore.raw(session)
     first_pk = (con.execute("SELECT max(pk) FROM question").fetchone()[0] or 0) + 1
     fresh: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
@@ -137,7 +136,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
         row = question_row(deck.id, q, position)
         before = old.pop(q.id, None)
         if before is None:
-            fresh.append((q.domain, *row))
+            fresh.append(row)
             report.added.append(q.id)
             continue
         pk, content_hash, answer_key, retired, old_position = before
@@ -162,8 +161,9 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             "WHERE id=?", reset,
         )
     if fresh:
-        fresh = [(first_pk + i, *row[1:]) for i, row in enumerate(interleave_domains(fresh))]
-        con.executemany(f"INSERT INTO question (pk, {', '.join(QUESTION_COLUMNS)}) VALUES (?, {', '.join('?' * len(QUESTION_COLUMNS))})", fresh)
+        # In interleaved order, without a pk: SQLite numbers the rows first_pk, first_pk + 1, ...
+        con.executemany(f"INSERT INTO question ({', '.join(QUESTION_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(QUESTION_COLUMNS))})", interleave_domains(fresh, _DOMAIN))
         # Every column spelled out: SQLAlchemy wrote the model's defaults, and so must this.
         con.execute(
             "INSERT INTO card (id, deck_id, state, reps, lapses, suspended, flagged) "
@@ -172,13 +172,11 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
     gone = [(qid, pk) for qid, (pk, _h, _k, retired, _p) in old.items() if not retired]
     if gone:
         report.retired.extend(qid for qid, _ in gone)
-        session.execute(
-            update(QuestionRow).where(col(QuestionRow.pk).in_([pk for _, pk in gone])).values(retired=True)
-        )
+        con.executemany("UPDATE question SET retired = 1 WHERE pk = ?", [(pk,) for _, pk in gone])
     return report
 
 
-_HASH, _KEY = QUESTION_COLUMNS.index("content_hash"), QUESTION_COLUMNS.index("answer_key")
+_HASH, _KEY, _DOMAIN = (QUESTION_COLUMNS.index(c) for c in ("content_hash", "answer_key", "domain_id"))
 
 
 @dataclass
@@ -189,21 +187,22 @@ class SyncResult:
     refused: list[str] = field(default_factory=list)
 
 
-def interleave_domains(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Rows (domain first) spread so every domain runs evenly through the sequence.
+def interleave_domains(rows: list[tuple[Any, ...]], column: int = 0) -> list[tuple[Any, ...]]:
+    """Rows spread so every domain (the value in `column`) runs evenly through the sequence.
 
     New cards are introduced in card-id order; a deck file lists its questions domain by domain,
     and a learner should meet all of the exam's domains from the first day, not one after another.
     """
-    sizes = Counter(row[0] for row in rows)
+    domains = [row[column] for row in rows]
+    sizes = Counter(domains)
+    order = {domain: i for i, domain in enumerate(sizes)}  # first-seen order
     seen: Counter[Any] = Counter()
-    order = {domain: i for i, domain in enumerate(dict.fromkeys(row[0] for row in rows))}
-    keyed = []
-    for index, row in enumerate(rows):
-        domain = row[0]
-        keyed.append(((seen[domain] + 0.5) / sizes[domain], order[domain], index, row))
+    keys = []
+    for domain in domains:
+        keys.append(((seen[domain] + 0.5) / sizes[domain], order[domain]))
         seen[domain] += 1
-    return [row for *_key, row in sorted(keyed, key=lambda k: k[:3])]
+    # sorted() is stable: rows of one rank keep their order in the deck
+    return [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
 
 
 def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = None) -> SyncResult:
