@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from certdrill.core.model import Choice, Deck, Domain
 from certdrill.decks.community import _as_data, _located, _well_formed
 from certdrill.decks.html_text import html_to_text, parsed_text
-from certdrill.decks.notes import Draft
+from certdrill.decks.notes import Draft, resolve_answer
 from certdrill.decks.schema import Findings, read_question
 
 HTML_PIECES = [
@@ -57,3 +57,13 @@ def test_usual_drafts_take_the_quick_check() -> None:
         assert quick is not None
         assert quick == read_question(_located({"id": "anki-x", "domain": "dom", **_as_data(draft)}), SHELL,
                                       Findings(), "x", 0)
+
+
+def test_an_answer_letter_names_its_option_unless_an_option_reads_as_that_letter() -> None:
+    assert resolve_answer("C", ["first", "second", "third"]) == ([2], "")
+    assert resolve_answer("b", ["first", "second", "third"]) == ([1], "")
+    # An option's own text wins over the letter it happens to match.
+    assert resolve_answer("B", ["B", "A", "C"]) == ([0], "")
+    assert resolve_answer("B", [" b ", "A"]) == ([0], "")
+    assert resolve_answer("A", ["B", "A", "C"]) == ([1], "")
+    assert resolve_answer("D", ["x", "y"]) is None

@@ -52,12 +52,16 @@ def resolve_answer(answer: str, options: Sequence[str]) -> tuple[list[int], str]
         bits = re.findall(r"[01]", text)
         if len(bits) == n:
             return [i for i, b in enumerate(bits) if b == "1"], ""
+    letter = _ONE_LETTER.get(text)
+    # The usual answer, a bare letter: read as the letters rule below reads it, unless an option's
+    # text is that letter (an option's own text wins). Only a one-character option can be.
+    if letter is not None and letter < n and not any(len(o.strip()) == 1 for o in options):
+        return [letter], ""
     wanted = _norm(text)
     exact = [i for i, o in enumerate(options) if _norm(o) == wanted]
     if len(exact) == 1:
         return exact, ""
-    letter = _ONE_LETTER.get(text)
-    if letter is not None and letter < n:  # the usual answer, read as the letters rule below reads it
+    if letter is not None and letter < n:
         return [letter], ""
     if (_LETTERS.match(text) or re.fullmatch(r"[A-J]{2,10}", text)) and len(text) <= 3 * n + 8:
         letters = re.findall(r"[A-J]", re.sub(r"\band\b", " ", text, flags=re.IGNORECASE).upper())
