@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
 from certdrill.cli import main
+from certdrill.core import planner
 from certdrill.core.scheduling import REVIEW
 from certdrill.errors import CertdrillError
 from certdrill.storage.tables import CardRow, DeckRow
 from certdrill.study import review
+from certdrill.study.desk import StudyDesk
 from certdrill.study.exam_date import exam_plan, set_exam_date
 from certdrill.study.workspace import Workspace
 from conftest import Clock
@@ -86,3 +90,27 @@ def test_cli_sets_and_clears_the_exam_date(capsys: pytest.CaptureFixture[str], t
     assert "cleared" in capsys.readouterr().out
     assert main(["exam-date", "aws-mls-c01", "soon"]) == 1
     assert "must be a date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("hours", [14, -10])
+def test_reviews_are_planned_towards_the_exam_morning_in_the_learners_timezone(
+    make_workspace: Callable[..., Workspace], clock: Clock, monkeypatch: pytest.MonkeyPatch, hours: int,
+) -> None:
+    tz = timezone(timedelta(hours=hours))
+    ws = make_workspace(tz=tz)
+    set_date(ws, 30)
+    asked: list[datetime] = []
+    real = planner.exam_due
+
+    def recording(*args: Any, **kwargs: Any) -> datetime | None:
+        asked.append(kwargs["exam_at"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planner, "exam_due", recording)
+    desk = StudyDesk(ws)
+    card = desk.next_card(["sample"])
+    assert card is not None
+    result = desk.answer(card.card_id, list(card.question.correct_indices))
+    desk.rerate(result.review_id, 4)
+    exam_morning = datetime(2026, 12, 2, 9, tzinfo=tz)  # the exam date, 09:00 where the learner is
+    assert asked and all(at == exam_morning and at.utcoffset() == timedelta(hours=hours) for at in asked)

@@ -216,7 +216,8 @@ class StudyDesk:
                duration_ms: int = 0, mode: review.Mode = "review") -> review.AnswerResult:
         with self._session() as s:
             return review.answer(s, card_id=card_id, chosen=chosen, rating=rating, now=self.now(),
-                                 duration_ms=duration_ms, mode=mode, scheduler_settings=self.scheduler_settings())
+                                 duration_ms=duration_ms, mode=mode, scheduler_settings=self.scheduler_settings(),
+                                 tz=self.ws.tz)
 
     def intervals(self, card: review.StudyCard) -> dict[int, timedelta]:
         """Time until the card would return under each rating, if answered now."""
@@ -226,7 +227,8 @@ class StudyDesk:
 
     def rerate(self, review_id: int, rating: int) -> review.AnswerResult:
         with self._session() as s:
-            return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.scheduler_settings())
+            return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.scheduler_settings(),
+                                 tz=self.ws.tz)
 
     def undo(self, deck_ids: Sequence[str] | None = None) -> int | None:
         with self._session() as s:

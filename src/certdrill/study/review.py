@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal
 
 from sqlalchemy import delete, func, select
@@ -110,10 +110,12 @@ def load_card(session: Session, *, card_id: int) -> StudyCard:
 def answer(
     session: Session, *, card_id: int, chosen: Sequence[int] = (), rating: int | None = None,
     now: datetime, duration_ms: int = 0, mode: Mode = "review", scheduler_settings: SchedulerSettings,
+    tz: tzinfo = UTC,
 ) -> AnswerResult:
     """Grade, update the memory state (review mode only) and store the review: one transaction.
 
-    When this returns, the answer is committed.
+    When this returns, the answer is committed. `tz` is the learner's: exam-date mode plans
+    towards the exam's local morning.
     """
     if session.in_transaction():
         session.commit()  # end the caller's read transaction: it must not hold back this writer
@@ -143,7 +145,7 @@ def answer(
         if mode == "review":
             after = scheduling.review(before, rating, now, scheduler)
             if found.exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
-                after = plan_review(session, deck_id=deck_id, after=after, now=now, scheduler=scheduler)
+                after = plan_review(session, deck_id=deck_id, after=after, now=now, scheduler=scheduler, tz=tz)
         review_id = queries.save_answer(
             con, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
             rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
@@ -154,7 +156,7 @@ def answer(
 
 
 def rerate(
-    session: Session, *, review_id: int, rating: int, scheduler_settings: SchedulerSettings
+    session: Session, *, review_id: int, rating: int, scheduler_settings: SchedulerSettings, tz: tzinfo = UTC,
 ) -> AnswerResult:
     """Change the rating of the card's latest answer (the learner overrode the default)."""
     begin_write(session)
@@ -175,7 +177,8 @@ def rerate(
     after = before
     if row.mode == "review":
         after = scheduling.review(before, rating, row.reviewed_at, scheduler)
-        after = plan_review(session, deck_id=card.deck_id, after=after, now=row.reviewed_at, scheduler=scheduler)
+        after = plan_review(session, deck_id=card.deck_id, after=after, now=row.reviewed_at, scheduler=scheduler,
+                            tz=tz)
         apply_card_state(card, after)
         session.add(card)
     row.rating = rating
