@@ -213,7 +213,9 @@ def _simple_text(parts: list[str]) -> str:
     """
     if not any(parts[1::2]):  # no line break: one line, the usual case
         texts = parts[::2]
-        line = "".join(map(unescape, texts)) if "&" in "".join(texts) else "".join(texts)
+        line = "".join(texts)
+        if "&" in line:
+            line = "".join(map(unescape, texts))  # chunk by chunk, as html.parser unescapes
         return clean_text(_fold(line).strip())
     lines: list[str] = []
     chunks: list[str] = []
