@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from certdrill.cli import main
-from certdrill.core import planner
+from certdrill.core import planner, scheduling
 from certdrill.core.scheduling import REVIEW
 from certdrill.errors import CertdrillError
 from certdrill.storage.tables import CardRow, DeckRow
@@ -114,3 +114,32 @@ def test_reviews_are_planned_towards_the_exam_morning_in_the_learners_timezone(
     desk.rerate(result.review_id, 4)
     exam_morning = datetime(2026, 12, 2, 9, tzinfo=tz)  # the exam date, 09:00 where the learner is
     assert asked and all(at == exam_morning and at.utcoffset() == timedelta(hours=hours) for at in asked)
+
+
+def test_rating_buttons_show_where_exam_date_mode_places_the_card(workspace: Workspace, clock: Clock) -> None:
+    """The intervals on the rating buttons are the planner's, before and after answering, and
+    re-rating stores exactly what the chosen button said."""
+    set_date(workspace, 30)
+    desk = StudyDesk(workspace)
+    first = desk.next_card(["sample"])
+    assert first is not None
+    with workspace.session() as s:  # a card in review, due now, that FSRS would bring back well before the exam
+        row = s.get(CardRow, first.card_id)
+        assert row is not None
+        row.state, row.step, row.stability, row.difficulty = REVIEW, None, 4.0, 5.0
+        row.last_review, row.due = clock.now - timedelta(days=4), clock.now
+        s.add(row)
+        s.commit()
+    card = desk.card(first.card_id)
+    assert card.exam_date == "2026-12-02"
+    before = desk.intervals(card)
+    fsrs_own = scheduling.preview(card.state, clock.now, scheduling.make_scheduler(workspace.scheduler_settings()))
+    assert before != fsrs_own  # the planner defers at least one rating's review towards the exam
+    result = desk.answer(card.card_id, list(card.question.correct_indices))
+    assert result.intervals() == before
+    for rating in (1, 2, 3, 4):
+        rerated = desk.rerate(result.review_id, rating)
+        with workspace.session() as s:
+            stored = s.get(CardRow, card.card_id)
+            assert stored is not None and stored.due is not None
+            assert stored.due - clock.now == before[rating] == rerated.intervals()[rating]

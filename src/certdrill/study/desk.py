@@ -220,10 +220,19 @@ class StudyDesk:
                                  tz=self.ws.tz)
 
     def intervals(self, card: review.StudyCard) -> dict[int, timedelta]:
-        """Time until the card would return under each rating, if answered now."""
+        """Time until the card would return under each rating, if answered now (in exam-date
+        mode, where the planner would place it)."""
         from certdrill.core import scheduling
+        from certdrill.study.exam_date import planned_states
 
-        return scheduling.preview(card.state, self.now(), scheduling.make_scheduler(self.scheduler_settings()))
+        now, scheduler = self.now(), scheduling.make_scheduler(self.scheduler_settings())
+        if card.exam_date is not None:
+            with self._session() as s:
+                states = planned_states(s, deck_id=card.deck_id, before=card.state, now=now, scheduler=scheduler,
+                                        tz=self.ws.tz)
+            if states is not None:
+                return {rating: state.due - now for rating, state in states.items() if state.due is not None}
+        return scheduling.preview(card.state, now, scheduler)
 
     def rerate(self, review_id: int, rating: int) -> review.AnswerResult:
         with self._session() as s:

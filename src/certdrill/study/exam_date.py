@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -10,7 +11,7 @@ import fsrs
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from certdrill.core import planner
+from certdrill.core import planner, scheduling
 from certdrill.core.clock import day_start, study_date
 from certdrill.core.scheduling import NEW, CardState
 from certdrill.errors import CertdrillError
@@ -139,12 +140,37 @@ def _load(session: Session, deck_id: str, plan: ExamPlan, now: datetime, tz: tzi
     return lambda moment: counts.get((moment - start).days, 0) / capacity
 
 
-def plan_review(session: Session, *, deck_id: str, after: CardState, now: datetime, scheduler: fsrs.Scheduler,
-                tz: tzinfo = UTC) -> CardState:
-    """`after` with its due moved by the exam-date planner, when the deck's exam date is in the future."""
+Placer = Callable[[CardState], CardState]
+"""Moves the due of a card's state (as FSRS left it) to where the exam-date planner wants it."""
+
+
+def review_placer(session: Session, *, deck_id: str, now: datetime, scheduler: fsrs.Scheduler,
+                  tz: tzinfo = UTC) -> Placer | None:
+    """The planner for reviews made at `now`, when the deck's exam date is in the future; else None.
+
+    The plan and the day loads are read once, so that placing all four ratings of one answer (for
+    the rating buttons) costs four planner runs, not four times the queries.
+    """
     plan = exam_plan(session, deck_id=deck_id, now=now, tz=tz)
-    if plan is None or after.due is None:
-        return after
-    due = planner.exam_due(after, now=now, exam_at=exam_moment(plan.exam_date, tz), scheduler=scheduler,
-                           load=_load(session, deck_id, plan, now, tz))
-    return after if due is None or due == after.due else replace(after, due=due)
+    if plan is None:
+        return None
+    exam_at = exam_moment(plan.exam_date, tz)
+    load = _load(session, deck_id, plan, now, tz)
+
+    def place(after: CardState) -> CardState:
+        if after.due is None:
+            return after
+        due = planner.exam_due(after, now=now, exam_at=exam_at, scheduler=scheduler, load=load)
+        return after if due is None or due == after.due else replace(after, due=due)
+
+    return place
+
+
+def planned_states(session: Session, *, deck_id: str, before: CardState, now: datetime, scheduler: fsrs.Scheduler,
+                   tz: tzinfo = UTC) -> dict[int, CardState] | None:
+    """Rating -> the state a review at `now` would leave, with its due as exam-date mode places it;
+    None when the deck has no exam date ahead (FSRS's own dues stand)."""
+    place = review_placer(session, deck_id=deck_id, now=now, scheduler=scheduler, tz=tz)
+    if place is None:
+        return None
+    return {rating: place(scheduling.review(before, rating, now, scheduler)) for rating in (1, 2, 3, 4)}

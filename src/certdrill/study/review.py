@@ -19,7 +19,7 @@ from certdrill.storage import cardstore, queries
 from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
-from certdrill.study.exam_date import paced_new_limit, plan_review
+from certdrill.study.exam_date import paced_new_limit, planned_states
 
 Mode = Literal["review", "practice", "exam"]
 LEARN_AHEAD = timedelta(minutes=20)
@@ -35,6 +35,7 @@ class StudyCard:
     state: CardState
     flagged: bool = False
     suspended: bool = False
+    exam_date: str | None = None  # the deck's exam date, if the learner set one
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +49,20 @@ class AnswerResult:
     after: CardState
     scheduler_settings: SchedulerSettings
     answered_at: datetime | None = None
+    planned: dict[int, timedelta] | None = None  # exam-date mode: each rating's interval as the planner placed it
 
     def intervals(self) -> dict[int, timedelta]:
         """Rating -> time until the card would return, for the rating buttons (review mode)."""
+        if self.planned is not None:
+            return dict(self.planned)
         at = self.answered_at or self.after.last_review
         if at is None:
             return {}
         return scheduling.preview(self.before, at, scheduling.make_scheduler(self.scheduler_settings))
+
+
+def _planned_intervals(states: dict[int, CardState], at: datetime) -> dict[int, timedelta]:
+    return {rating: state.due - at for rating, state in states.items() if state.due is not None}
 
 
 def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
@@ -96,7 +104,8 @@ def next_card(
         found = None if card_id is None else queries.load(con, card_id=card_id)
     if found is None or card_id is None:
         return None
-    return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended)
+    return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended,
+                     found.exam_date)
 
 
 def load_card(session: Session, *, card_id: int) -> StudyCard:
@@ -104,7 +113,8 @@ def load_card(session: Session, *, card_id: int) -> StudyCard:
         found = queries.load(con, card_id=card_id)
     if found is None:
         raise CertdrillError(f"card {card_id} does not exist")
-    return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended)
+    return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended,
+                     found.exam_date)
 
 
 def answer(
@@ -142,17 +152,22 @@ def answer(
             raise CertdrillError(f"rating must be 1-4, not {rating}")
         scheduler = scheduling.make_scheduler(scheduler_settings)
         after = before
+        planned = None
         if mode == "review":
             after = scheduling.review(before, rating, now, scheduler)
             if found.exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
-                after = plan_review(session, deck_id=deck_id, after=after, now=now, scheduler=scheduler, tz=tz)
+                # All four ratings are placed now, with the same day loads, so that the rating
+                # buttons show where each would put the card (the learner may change the rating).
+                states = planned_states(session, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz)
+                if states is not None:
+                    after, planned = states[rating], _planned_intervals(states, now)
         review_id = queries.save_answer(
             con, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
             rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
             was_new=before.state == scheduling.NEW and mode == "review",
             state_before=before.to_json() if mode == "review" else None,
         )
-    return AnswerResult(review_id, correct, rating, before, after, scheduler_settings)
+    return AnswerResult(review_id, correct, rating, before, after, scheduler_settings, now, planned)
 
 
 def rerate(
@@ -175,16 +190,20 @@ def rerate(
     scheduler = scheduling.make_scheduler(scheduler_settings)
     before = CardState.from_json(row.state_before) if row.state_before else card_state(card)
     after = before
+    planned = None
     if row.mode == "review":
         after = scheduling.review(before, rating, row.reviewed_at, scheduler)
-        after = plan_review(session, deck_id=card.deck_id, after=after, now=row.reviewed_at, scheduler=scheduler,
-                            tz=tz)
+        states = planned_states(session, deck_id=card.deck_id, before=before, now=row.reviewed_at,
+                                scheduler=scheduler, tz=tz)
+        if states is not None:
+            after, planned = states[rating], _planned_intervals(states, row.reviewed_at)
         apply_card_state(card, after)
         session.add(card)
     row.rating = rating
     session.add(row)
     session.commit()
-    return AnswerResult(review_id, row.correct, rating, before, after, scheduler_settings, row.reviewed_at)
+    return AnswerResult(review_id, row.correct, rating, before, after, scheduler_settings, row.reviewed_at,
+                        planned)
 
 
 def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None) -> int | None:
