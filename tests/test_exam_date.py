@@ -83,9 +83,17 @@ def test_a_date_in_the_past_is_refused(workspace: Workspace) -> None:
 
 
 def test_cli_sets_and_clears_the_exam_date(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
-    assert main(["exam-date", "aws-mls-c01", "2099-01-01", "--minutes-per-day", "25", "--json"]) == 0
-    plan = json.loads(capsys.readouterr().out)["plan"]
+    assert main(["exam-date", "aws-mla-c02", "2099-01-01", "--minutes-per-day", "25", "--json"]) == 0
+    out = capsys.readouterr()
+    plan = json.loads(out.out)["plan"]
     assert plan["exam_date"] == "2099-01-01" and plan["minutes_per_day"] == 25 and plan["new_per_day"] >= 1
+    assert out.err == ""  # a current exam: no warning
+    # MLS-C01 is retired: the date is kept (a learner may set their own deadline), with a warning on stderr
+    assert main(["exam-date", "aws-mls-c01", "2099-01-01", "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["plan"]["exam_date"] == "2099-01-01"
+    assert out.err.strip() == ("certdrill: warning: MLS-C01 was retired on 2026-03-31 and can no longer be booked; "
+                               "its successor deck is aws-mla-c02")
     assert main(["exam-date", "aws-mls-c01", "--clear"]) == 0
     assert "cleared" in capsys.readouterr().out
     assert main(["exam-date", "aws-mls-c01", "soon"]) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +105,7 @@ def render(r: Readiness) -> list[str]:
 
 def cmd_exam_date(args: argparse.Namespace) -> int:
     from certdrill.core.clock import study_date
-    from certdrill.study.exam_date import exam_plan, set_exam_date
+    from certdrill.study.exam_date import exam_plan, retired_exam_note, set_exam_date
 
     if args.clear == (args.date is not None):
         raise CertdrillError("give either an exam date (YYYY-MM-DD) or --clear")
@@ -115,6 +116,9 @@ def cmd_exam_date(args: argparse.Namespace) -> int:
         set_exam_date(session, deck_id=args.deck, exam_date=exam_date, minutes_per_day=args.minutes_per_day,
                       today=date.fromisoformat(study_date(now, ws.tz)))
         plan = exam_plan(session, deck_id=args.deck, now=now, tz=ws.tz)
+        retired = retired_exam_note(session, deck_id=args.deck) if plan is not None else None
+    if retired:
+        print(f"certdrill: warning: {retired}", file=sys.stderr)
     if args.json:
         print(json.dumps({"deck": args.deck, "plan": None if plan is None else plan.to_json()}, indent=2))
         return 0
@@ -125,5 +129,5 @@ def cmd_exam_date(args: argparse.Namespace) -> int:
           f"{plan.new_per_day} new a day so that all are met a week before; {plan.minutes_per_day} minutes a day")
     if plan.over_cap:
         print(f"certdrill: warning: {plan.new_per_day} new questions a day likely take more than "
-              f"{plan.minutes_per_day} minutes; allow more time or choose a later date")
+              f"{plan.minutes_per_day} minutes; allow more time or choose a later date", file=sys.stderr)
     return 0

@@ -15,6 +15,7 @@ from certdrill.core import planner, scheduling
 from certdrill.core.clock import day_start, study_date
 from certdrill.core.scheduling import NEW, CardState
 from certdrill.errors import CertdrillError
+from certdrill.storage.convert import exam_from_json
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow, SettingRow
 from certdrill.study.readiness import exam_moment
@@ -73,6 +74,16 @@ def set_exam_date(session: Session, *, deck_id: str, exam_date: date | None, min
     elif minutes_per_day is not None:
         session.merge(SettingRow(key=key, value=minutes_per_day))
     session.commit()
+
+
+def retired_exam_note(session: Session, *, deck_id: str) -> str | None:
+    """Why an exam date for this deck is likely a mistake: its exam is retired and cannot be booked."""
+    exam = exam_from_json(_deck(session, deck_id).exam)
+    if exam is None or exam.status != "retired":
+        return None
+    when = f" on {exam.retired_on}" if exam.retired_on else ""
+    successor = f"; its successor deck is {exam.successor}" if exam.successor else ""
+    return f"{exam.code} was retired{when} and can no longer be booked{successor}"
 
 
 def _seconds_per_review(session: Session, deck_id: str) -> float:
