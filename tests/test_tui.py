@@ -237,3 +237,12 @@ async def test_certdrill_review_opens_straight_into_the_review(workspace: Worksp
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen) and app.screen.deck_ids == ["sample"]
+
+
+def test_a_long_domain_name_is_cut_with_an_ellipsis_and_the_bars_stay_aligned() -> None:
+    from certdrill.tui.widgets.bars import Bar, render_bar
+
+    long = render_bar(Bar("Data Preparation for Machine Learning and AI", 0.5), label_width=20, width=10).plain
+    short = render_bar(Bar("Modeling", 0.5), label_width=20, width=10).plain
+    assert long.startswith("Data Preparation fo… ")
+    assert long.index("█") == short.index("█") == 21

@@ -22,7 +22,8 @@ class Bar:
 
 def render_bar(bar: Bar, *, label_width: int, width: int) -> Text:
     """One bar as literal text (labels come from decks: never parsed as markup)."""
-    line = Text(bar.label[:label_width].ljust(label_width) + " ", style="bold")
+    label = bar.label if len(bar.label) <= label_width else bar.label[: label_width - 1].rstrip() + "…"
+    line = Text(label.ljust(label_width) + " ", style="bold")
     if bar.value is None:
         line.append(EMPTY * width, style="dim")
         line.append("   ?  ", style="dim")
