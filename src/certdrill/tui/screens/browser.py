@@ -39,7 +39,9 @@ class BrowserScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filters"):
-            yield Input(placeholder="search text, id or tag  ( / )", id="search")
+            search = Input(placeholder="/ search", id="search")
+            search.tooltip = "Search question text, id or tag (/ jumps here)"
+            yield search
             yield Select([(d.id, d.id) for d in self.decks], prompt="any deck", id="deck",
                          value=self.where.deck_id or Select.BLANK)
             yield Select(self.domain_options(), prompt="any domain", id="domain")
