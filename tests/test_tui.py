@@ -246,3 +246,15 @@ def test_a_long_domain_name_is_cut_with_an_ellipsis_and_the_bars_stay_aligned() 
     short = render_bar(Bar("Modeling", 0.5), label_width=20, width=10).plain
     assert long.startswith("Data Preparation fo… ")
     assert long.index("█") == short.index("█") == 21
+
+
+async def test_in_an_80_column_terminal_the_deck_list_stacks_above_the_deck_panel(workspace: Workspace) -> None:
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        decks, panel = app.screen.query_one("#decks").region, app.screen.query_one("#deck-panel").region
+        assert decks.bottom <= panel.y and panel.width >= 76  # below the list, the whole width
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        decks, panel = app.screen.query_one("#decks").region, app.screen.query_one("#deck-panel").region
+        assert decks.right <= panel.x and decks.y == panel.y  # side by side again

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -25,6 +25,8 @@ from certdrill.tui.messages import (
 )
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
+
+NARROW = 100  # columns: below this the deck list stacks above the deck's panel
 
 # Only for type hints: the dashboard must draw before SQLAlchemy and the readiness model load.
 if TYPE_CHECKING:
@@ -85,7 +87,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal():
+        with Horizontal(id="dashboard-body"):
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="deck-panel"):
                 yield Static(id="deck-title")
@@ -99,6 +101,10 @@ class DashboardScreen(Screen[None]):
                 yield Static("Answers per day", classes="section")
                 yield Heatmap(id="heatmap")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 100 columns the deck list goes above the deck's panel, so neither is squeezed.
+        self.set_class(event.size.width < NARROW, "narrow")
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
