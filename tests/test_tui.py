@@ -258,3 +258,11 @@ async def test_in_an_80_column_terminal_the_deck_list_stacks_above_the_deck_pane
         await settle(pilot)
         decks, panel = app.screen.query_one("#decks").region, app.screen.query_one("#deck-panel").region
         assert decks.right <= panel.x and decks.y == panel.y  # side by side again
+
+
+def test_the_choice_hint_names_only_the_keys_the_question_has() -> None:
+    from certdrill.tui.widgets.choices import choice_key, choice_keys
+
+    assert choice_keys(4) == "a–d" and choice_keys(6, digits=True) == "a–f or 1–6"
+    assert choice_keys(10, digits=True) == "a–j or 1–9"  # ten choices: j is the only key for the last
+    assert choice_key("j") == 9 and choice_key("0") is None

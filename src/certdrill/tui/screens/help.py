@@ -40,5 +40,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("certdrill keys", style="bold"))
             for title, bindings in self.sections:
                 yield Static(key_table(title, bindings))
-            yield Static(Text("In review and exams: a–e or 1–5 choose an answer. "
+            yield Static(Text("In review and exams: a, b, c… or 1, 2, 3… choose an answer. "
                               "ctrl+p opens the command palette with every action.", style="dim"))

@@ -19,7 +19,7 @@ from certdrill.study.desk import StudyDesk
 from certdrill.study.review import AnswerResult, StudyCard
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.text import references_markdown
-from certdrill.tui.widgets.choices import LETTERS, ChoiceList, choice_key
+from certdrill.tui.widgets.choices import LETTERS, ChoiceList, choice_key, choice_keys
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
 Mode = Literal["review", "practice"]
@@ -127,8 +127,9 @@ class ReviewScreen(Screen[list[Answered]]):
         meta.append(f" · {q.id}", style="dim")
         if card.flagged:
             meta.append("  ⚑ flagged", style="yellow")
-        hint = {"single": "Choose one (a–e, then enter).",
-                "multiple": f"Choose {q.pick} (a–e toggles, then enter).",
+        keys = choice_keys(len(q.choices))
+        hint = {"single": f"Choose one ({keys}, then enter).",
+                "multiple": f"Choose {q.pick} ({keys} toggles, then enter).",
                 "flashcard": "Recall the answer, then press space to reveal it."}[q.kind]
         meta.append(f"\n{hint}", style="italic")
         self.query_one("#meta", Static).update(meta)
@@ -286,7 +287,7 @@ class ReviewScreen(Screen[list[Answered]]):
                 self.next_question()
             return
         if not self.selected:
-            self.notify("Pick an answer first: a–e or 1–5.", severity="warning")
+            self.notify(f"Pick an answer first: {choice_keys(len(q.choices), digits=True)}.", severity="warning")
             return
         if q.kind == "multiple" and len(self.selected) != q.pick:
             self.notify(f"Pick exactly {q.pick} (you picked {len(self.selected)}).", severity="warning")

@@ -20,6 +20,13 @@ def choice_key(key: str) -> int | None:
     return None
 
 
+def choice_keys(count: int, *, digits: bool = False) -> str:
+    """The keys that choose among `count` choices, for hints: 'a–d', or 'a–d or 1–4'."""
+    count = max(1, min(count, len(LETTERS)))
+    letters = f"a–{LETTERS[count - 1].lower()}"
+    return f"{letters} or 1–{min(count, 9)}" if digits else letters
+
+
 class ChoiceList(Static):
     """Renders the choices; the screen owns the selection and calls `show`."""
 
