@@ -266,3 +266,17 @@ def test_the_choice_hint_names_only_the_keys_the_question_has() -> None:
     assert choice_keys(4) == "a–d" and choice_keys(6, digits=True) == "a–f or 1–6"
     assert choice_keys(10, digits=True) == "a–j or 1–9"  # ten choices: j is the only key for the last
     assert choice_key("j") == 9 and choice_key("0") is None
+
+
+async def test_the_verdict_and_the_ratings_stay_in_view_in_a_small_terminal(workspace: Workspace) -> None:
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "b", "enter")  # s-1, answered: its explanations fill more than the screen
+        await settle(pilot)
+        screen = app.screen
+        verdict, rating = screen.query_one("#verdict").region, screen.query_one("#rating").region
+        card = screen.query_one("#card")
+        assert card.max_scroll_y > 0  # the card itself has to scroll
+        assert verdict.height and rating.height and rating.bottom <= 15  # above the footer line
+        assert "✔ Correct" in screen_text(app) and "Next review:" in screen_text(app)

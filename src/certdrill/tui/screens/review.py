@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -88,9 +88,12 @@ class ReviewScreen(Screen[list[Answered]]):
             yield Static(id="meta")
             yield MarkdownView(id="prompt")
             yield ChoiceList(id="choices")
-            yield Static(id="verdict")
             yield MarkdownView(id="explanation")
             yield MarkdownView(id="references")
+        # Below the card, outside its scroll: the verdict and the next-review intervals stay in
+        # view however long the question and its explanations are.
+        with Vertical(id="outcome"):
+            yield Static(id="verdict")
             yield Static(id="rating")
         yield Footer()
 
@@ -214,7 +217,7 @@ class ReviewScreen(Screen[list[Answered]]):
             text.append(label, style="bold reverse" if rating == current else "")
             text.append(" ")
         if self.result and card.question.kind != "flashcard":
-            text.append("\nYour answer set the rating; press 1–4 to change it, enter for the next question.",
+            text.append("\nYour answer set the rating: 1–4 changes it, enter goes on.",
                         style="dim")
         return text
 
