@@ -280,3 +280,23 @@ async def test_the_verdict_and_the_ratings_stay_in_view_in_a_small_terminal(work
         assert card.max_scroll_y > 0  # the card itself has to scroll
         assert verdict.height and rating.height and rating.bottom <= 15  # above the footer line
         assert "✔ Correct" in screen_text(app) and "Next review:" in screen_text(app)
+
+
+async def test_a_mock_exam_in_an_80_column_terminal_keeps_room_for_the_question(workspace: Workspace) -> None:
+    from certdrill.tui.screens.exam import navigator_text
+
+    app = make_app(workspace, seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.nav_columns == 5 and screen.query_one("#navigator-box").region.width == 24
+        text = screen_text(app)
+        assert "left" in text and text.index("⏱") < text.index("Mock exam")  # the clock is never the part cut off
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert screen.nav_columns == 10 and screen.query_one("#navigator-box").region.width == 44
+    grid = navigator_text(screen.paper.items * 4, 0, columns=5).plain.splitlines()
+    assert [len(row.split()) for row in grid[:3]] == [5, 5, 2]  # 12 questions: 5 a row

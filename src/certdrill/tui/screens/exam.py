@@ -20,6 +20,8 @@ from certdrill.tui.screens.confirm import ConfirmScreen
 from certdrill.tui.widgets.choices import ChoiceList, choice_key
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
+NARROW = 100  # columns: below this the navigator shows 5 numbers a row, leaving the question more room
+
 
 def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> Text:
     """Numbered cells: answered, flagged (⚑), the current one highlighted."""
@@ -61,6 +63,16 @@ class ExamScreen(Screen[int]):
         self.cursor = 0
         self.shown_at = self.desk.now().timestamp()
         self.timer: Timer | None = None
+        self.nav_columns = 10  # question numbers per navigator row; 5 on a narrow terminal
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "narrow")
+        columns = 5 if narrow else 10
+        if columns != self.nav_columns:
+            self.nav_columns = columns
+            if self.is_mounted:
+                self.render_item()
 
     def compose(self) -> ComposeResult:
         yield Static(id="exam-clock")
@@ -85,11 +97,11 @@ class ExamScreen(Screen[int]):
     def tick(self) -> None:
         left = self.remaining()
         seconds = max(0, int(left.total_seconds()))
-        text = Text(f" Mock exam · {self.paper.title} ", style="bold reverse")
         h, rem = divmod(seconds, 3600)
         m, s = divmod(rem, 60)
-        clock = f"{h}:{m:02d}:{s:02d}"
-        text.append(f"   ⏱ {clock} left", style="bold red" if seconds < 300 else "bold")
+        # The clock first: on a narrow terminal the end of this one line is cut off.
+        text = Text(f" ⏱ {h}:{m:02d}:{s:02d} left ", style="bold white on red" if seconds < 300 else "bold reverse")
+        text.append(f"  Mock exam · {self.paper.title}", style="bold")
         text.append("   ctrl+s submits · unanswered questions count as wrong", style="dim")
         self.query_one("#exam-clock", Static).update(text)
         if seconds <= 0:
@@ -111,7 +123,7 @@ class ExamScreen(Screen[int]):
         self.query_one("#exam-meta", Static).update(meta)
         self.query_one("#exam-prompt", MarkdownView).show(q.prompt)
         self.query_one("#exam-choices", ChoiceList).show(q, set(item.chosen), cursor=self.cursor)
-        self.query_one("#navigator", Static).update(navigator_text(self.paper.items, self.current))
+        self.query_one("#navigator", Static).update(navigator_text(self.paper.items, self.current, self.nav_columns))
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
 
     def save(self, chosen: set[int], flagged: bool) -> None:
@@ -199,7 +211,7 @@ class ExamScreen(Screen[int]):
         widget = event.widget
         if widget is not None and widget.id == "navigator":
             row, col = event.y, event.x // 4
-            index = row * 10 + col
-            if 0 <= index < len(self.paper.items):
+            index = row * self.nav_columns + col
+            if col < self.nav_columns and 0 <= index < len(self.paper.items):
                 self.current, self.cursor = index, 0
                 self.render_item()
