@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from certdrill.cli import main
+from certdrill.core.clock import study_date
 from conftest import SAMPLE_DECKS
 
 
@@ -108,3 +110,14 @@ def test_review_and_exam_refuse_an_unknown_deck(tmp_path: Path) -> None:
         result = run(*args, env_home=tmp_path)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert result.stderr.startswith("certdrill: no deck 'nope' (decks: ")
+
+
+def test_counts_of_one_read_in_the_singular(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from certdrill.core.text import counted
+
+    assert (counted(1, "day"), counted(0, "day"), counted(2, "answer")) == ("1 day", "0 days", "2 answers")
+    local = datetime.now().astimezone().tzinfo or UTC
+    today = date.fromisoformat(study_date(datetime.now(UTC), local))  # the CLI's study day
+    assert main(["--data-dir", str(tmp_path / "d"), "exam-date", "aws-mla-c02",
+                 (today + timedelta(days=1)).isoformat()]) == 0
+    assert "(1 day);" in capsys.readouterr().out

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from certdrill.cli import open_workspace
+from certdrill.core.text import counted
 
 
 def register(sub: Any) -> None:
@@ -24,5 +25,5 @@ def cmd_export(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     with ws.session() as session:
         deck = export_deck(session, deck_id=args.deck, to=args.to, fmt=args.format, now=ws.now())
-    print(f"exported {deck.id} {deck.version}: {len(deck.questions)} questions to {args.to}")
+    print(f"exported {deck.id} {deck.version}: {counted(len(deck.questions), 'question')} to {args.to}")
     return 0

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from certdrill.core.text import counted
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("doctor", help="check the database: integrity, orphans, cards that disagree with their answers")
@@ -70,7 +72,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     target = back_up(db_path=paths.database_path(args.data_dir), target=args.path, now=datetime.now(UTC))
     facts = inspect_database_file(target)
-    print(f"backed up to {target} ({facts.decks} decks, {facts.reviews} answers)")
+    print(f"backed up to {target} ({counted(facts.decks, 'deck')}, {counted(facts.reviews, 'answer')})")
     return 0
 
 
@@ -79,7 +81,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from certdrill.study.maintenance import restore
 
     report = restore(db_path=paths.database_path(args.data_dir), source=args.path, now=datetime.now(UTC))
-    print(f"restored {args.path} ({report.facts.decks} decks, {report.facts.reviews} answers)")
+    print(f"restored {args.path} ({counted(report.facts.decks, 'deck')}, {counted(report.facts.reviews, 'answer')})")
     if report.previous:
         print(f"the database it replaced is saved as {report.previous}")
     return 0

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from certdrill.cli import open_workspace
+from certdrill.core.text import counted
 from certdrill.errors import CertdrillError
 
 if TYPE_CHECKING:
@@ -125,7 +126,8 @@ def cmd_exam_date(args: argparse.Namespace) -> int:
     if plan is None:
         print(f"{args.deck}: exam date cleared; normal scheduling")
         return 0
-    print(f"{args.deck}: exam on {plan.exam_date} ({plan.days_left} days); {plan.unseen} unseen questions, "
+    print(f"{args.deck}: exam on {plan.exam_date} ({counted(plan.days_left, 'day')}); "
+          f"{counted(plan.unseen, 'unseen question')}, "
           f"{plan.new_per_day} new a day so that all are met a week before; {plan.minutes_per_day} minutes a day")
     if plan.over_cap:
         print(f"certdrill: warning: {plan.new_per_day} new questions a day likely take more than "

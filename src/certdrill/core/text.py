@@ -21,3 +21,8 @@ def clean_text(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n")
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def counted(n: int, noun: str) -> str:
+    """`n` and the noun, plural unless n is 1: '1 day', '3 days'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

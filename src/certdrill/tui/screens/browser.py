@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select
 
+from certdrill.core.text import counted
 from certdrill.study.browse import BrowseFilter, BrowseRow
 from certdrill.study.desk import StudyDesk
 from certdrill.tui.errors import reports_user_errors
@@ -81,7 +82,7 @@ class BrowserScreen(Screen[None]):
             table.add_row(Text(row.question_id), Text(row.domain), Text(row.task or ""), row.kind, state,
                           f"{row.due:%Y-%m-%d}" if row.due else "", str(row.lapses), str(row.misses),
                           "⚑" if row.flagged else "", key=str(row.card_id))
-        self.sub_title = f"{len(self.rows)} questions" + (" (first 2000)" if len(self.rows) >= 2000 else "")
+        self.sub_title = counted(len(self.rows), "question") + (" (first 2000)" if len(self.rows) >= 2000 else "")
         self.show_detail()
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
+from certdrill.core.text import counted
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.messages import (
     OpenBrowser,
@@ -57,7 +58,7 @@ def exam_line(deck: DeckSummary, today: date) -> Text:
     if deck.exam_date:
         when = date.fromisoformat(deck.exam_date)
         days = (when - today).days
-        left = f"{days} days left" if days > 0 else ("today" if days == 0 else "passed")
+        left = f"{counted(days, 'day')} left" if days > 0 else ("today" if days == 0 else "passed")
         text.append(f"\nExam date {when:%a %d %b %Y} · {left}", style="bold cyan")
     else:
         text.append("\nNo exam date set (settings: ,)", style="dim")

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from certdrill.core.text import counted
 from certdrill.study.desk import StudyDesk
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.widgets.bars import Bar, Bars
@@ -67,7 +68,8 @@ class StatsScreen(Screen[None]):
         s = self.desk.stats()
         today = self.desk.today()
         acc = f"{s.accuracy_30d:.0%}" if s.accuracy_30d is not None else "—"
-        head = Text(f"{s.reviews_total} answers in all · {s.reviews_today} today · streak {s.streak_days} days · "
+        head = Text(f"{counted(s.reviews_total, 'answer')} in all · {s.reviews_today} today · "
+                    f"streak {counted(s.streak_days, 'day')} · "
                     f"30-day accuracy {acc}\n", style="bold")
         head.append("Cards: " + " · ".join(f"{n} {name}" for name, n in s.cards_by_state.items()), style="dim")
         self.query_one("#stats-headline", Static).update(head)

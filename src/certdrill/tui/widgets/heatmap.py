@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.widgets import Static
 
+from certdrill.core.text import counted
+
 SHADES = ["grey23", "dark_green", "green4", "green3", "bright_green"]
 CELL = "■"
 
@@ -41,7 +43,7 @@ def heatmap_text(counts: dict[str, int], *, today: date, weeks: int) -> Text:
             text.append(CELL + " ", style=SHADES[level])
     total = sum(n for d, n in counts.items() if d >= start.isoformat())
     days = sum(1 for d, n in counts.items() if n and d >= start.isoformat())
-    text.append(f"\n    {total} answers on {days} days · less ", style="dim")
+    text.append(f"\n    {counted(total, 'answer')} on {counted(days, 'day')} · less ", style="dim")
     for colour in SHADES:
         text.append(CELL, style=colour)
     text.append(" more", style="dim")
