@@ -136,7 +136,7 @@ def test_backup_then_restore_brings_back_exactly_the_backed_up_answers(
     saved = review_ids(studied.db_path)
     copy = tmp_path / "saved.db"
     assert main(["--data-dir", data, "backup", str(copy)]) == 0
-    assert capsys.readouterr().out.strip() == f"backed up to {copy} (1 decks, {len(saved)} answers)"
+    assert capsys.readouterr().out.strip() == f"backed up to {copy} (1 deck, {len(saved)} answers)"
     assert main(["--data-dir", data, "backup", str(copy)]) == 1  # never over an existing file
     clock.advance(days=30)
     later = answer_some(studied, 3)

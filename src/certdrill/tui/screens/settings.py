@@ -21,6 +21,7 @@ class SettingsScreen(Screen[None]):
     """Each field saves when you press enter (or pick a value); esc goes back."""
 
     BINDINGS = [Binding("escape", "dismiss", "Back", id="settings.back")]
+    AUTO_FOCUS = "Input"  # the first field, not the scrolling container around it
 
     def __init__(self, desk: StudyDesk) -> None:
         super().__init__()
