@@ -20,3 +20,13 @@ def test_quick_bench_core_prints_the_benchmark_table() -> None:
     rows = lines[header + 2 : header + 4]
     assert rows[0].startswith("next card + answer + commit") and rows[1].startswith("import 10,000-question YAML deck")
     assert all(row.split()[-1] in ("pass", "FAIL", "-") for row in rows)
+
+
+def test_apkg_stage_breakdown_runs_and_prints_the_floor() -> None:
+    result = subprocess.run([sys.executable, "-m", "benchmarks.apkg_stages"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    stages = {line[:46].strip(): float(line[46:]) for line in out[1:7]}
+    assert "write (rows ready: SQL, cards, commit)" in stages and all(ms > 0 for ms in stages.values())
+    assert any(line.startswith("floor (read + deck bookkeeping") for line in out)
