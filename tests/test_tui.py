@@ -300,3 +300,18 @@ async def test_a_mock_exam_in_an_80_column_terminal_keeps_room_for_the_question(
         assert screen.nav_columns == 10 and screen.query_one("#navigator-box").region.width == 44
     grid = navigator_text(screen.paper.items * 4, 0, columns=5).plain.splitlines()
     assert [len(row.split()) for row in grid[:3]] == [5, 5, 2]  # 12 questions: 5 a row
+
+
+def test_the_quick_start_up_overview_reads_a_changed_daily_new_limit(workspace: Workspace) -> None:
+    """Settings are JSON columns, which SQLite reads back as numbers: the overview (the first
+    frame's counts, without SQLAlchemy) once returned None for them, and start-up took the slow path."""
+    from datetime import UTC
+
+    from certdrill.storage.overview import read_overview
+    from certdrill.study.desk import StudyDesk
+
+    StudyDesk(workspace).save_setting("new_per_day", 2)
+    overview = read_overview(workspace.db_path, now=workspace.now(), tz=UTC)
+    assert overview is not None
+    [sample] = [d for d in overview if d.id == "sample"]
+    assert sample.new_available == 2  # 3 new questions, at most 2 a day

@@ -43,7 +43,9 @@ def read_overview(db_path: Path, *, now: datetime, tz: tzinfo) -> list[DeckOverv
         if con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             return None
         row = con.execute("SELECT value FROM setting WHERE key = 'new_per_day'").fetchone()
-        default_limit = int(json.loads(row[0])) if row and row[0] is not None else DEFAULT_NEW_PER_DAY
+        # A JSON column has NUMERIC affinity in SQLite: the '15' SQLAlchemy writes is read back as 15.
+        value = json.loads(row[0]) if row and isinstance(row[0], str) else row[0] if row else None
+        default_limit = DEFAULT_NEW_PER_DAY if value is None else int(value)
         since = day_start(now, tz)
         decks = []
         for deck_id, title, exam, new_per_day in con.execute(
