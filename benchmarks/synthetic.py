@@ -117,6 +117,7 @@ def shared_collection(*, quick: bool = False) -> Path:
 
         from certdrill.decks.loader import load_valid_deck
         from certdrill.study.library import import_deck
+        from certdrill.study.settings import save_setting
         from certdrill.study.workspace import Workspace
 
         root = Path(tempfile.mkdtemp(prefix="certdrill-bench-"))
@@ -126,6 +127,8 @@ def shared_collection(*, quick: bool = False) -> Path:
         deck_path = write_folder_deck(root / "big", "big", questions)
         with ws.session() as session:
             import_deck(session, deck=load_valid_deck(deck_path), source=str(deck_path), now=NOW)
+            # A learner who has changed a setting: start-up must still draw from the quick overview.
+            save_setting(session, name="new_per_day", value=25)
         ws.close()
         fill_history(root / "data" / "certdrill.db", deck_id="big", reviews=reviews, now=NOW)
         _SHARED[quick] = root / "data"
