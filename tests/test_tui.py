@@ -315,3 +315,20 @@ def test_the_quick_start_up_overview_reads_a_changed_daily_new_limit(workspace: 
     assert overview is not None
     [sample] = [d for d in overview if d.id == "sample"]
     assert sample.new_available == 2  # 3 new questions, at most 2 a day
+
+
+async def test_the_browser_suspends_and_flags_the_highlighted_question(workspace: Workspace) -> None:
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(160, 30)) as pilot:  # wide: the detail's first line on one line
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("ctrl+u", "ctrl+f")
+        await settle(pilot)
+        first = card(workspace, 1)
+        assert first["suspended"] and first["flagged"]
+        text = screen_text(app)
+        assert "s-1 · sample · new · suspended · ⚑ flagged" in text
+        await pilot.press("ctrl+u", "ctrl+f")
+        await settle(pilot)
+        assert not card(workspace, 1)["suspended"] and not card(workspace, 1)["flagged"]

@@ -68,7 +68,8 @@ class BrowserScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#questions", DataTable)
-        for label in ("Id", "Domain", "Task", "Kind", "State", "Due", "Lapses", "Missed", "⚑"):
+        # What a learner scans for first on the left; the long domain id last (the filter above names it too).
+        for label in ("Id", "State", "Due", "⚑", "Kind", "Task", "Lapses", "Missed", "Domain"):
             table.add_column(label)
         self.reload()
         table.focus()
@@ -79,9 +80,9 @@ class BrowserScreen(Screen[None]):
         table.clear()
         for row in self.rows:
             state = "suspended" if row.suspended else row.state
-            table.add_row(Text(row.question_id), Text(row.domain), Text(row.task or ""), row.kind, state,
-                          f"{row.due:%Y-%m-%d}" if row.due else "", str(row.lapses), str(row.misses),
-                          "⚑" if row.flagged else "", key=str(row.card_id))
+            table.add_row(Text(row.question_id), state, f"{row.due:%Y-%m-%d}" if row.due else "",
+                          "⚑" if row.flagged else "", row.kind, Text(row.task or ""), str(row.lapses),
+                          str(row.misses), Text(row.domain), key=str(row.card_id))
         self.sub_title = counted(len(self.rows), "question") + (" (first 2000)" if len(self.rows) >= 2000 else "")
         self.show_detail()
 
@@ -124,7 +125,8 @@ class BrowserScreen(Screen[None]):
             return
         card = self.desk.card(row.card_id)
         q = card.question
-        prompt.show(f"**{q.id}** · {row.deck_id} · {row.state}\n\n" + q.prompt)
+        marks = "".join([" · suspended" if row.suspended else "", " · ⚑ flagged" if row.flagged else ""])
+        prompt.show(f"**{q.id}** · {row.deck_id} · {row.state}{marks}\n\n" + q.prompt)
         choices.display = bool(q.choices)
         if q.choices:
             choices.show(q, set(), revealed=True, chosen=set())
