@@ -332,3 +332,17 @@ async def test_the_browser_suspends_and_flags_the_highlighted_question(workspace
         await pilot.press("ctrl+u", "ctrl+f")
         await settle(pilot)
         assert not card(workspace, 1)["suspended"] and not card(workspace, 1)["flagged"]
+
+
+def test_past_attempts_read_as_the_exam_reports_them() -> None:
+    from datetime import timedelta
+
+    from certdrill.core.exam_score import score_scale
+    from certdrill.core.model import PassMark
+    from certdrill.tui.screens.exam_setup import score_text, time_left
+
+    assert score_text(186.1, score_scale(PassMark(scaled=720, min=100, max=1000))) == "scaled 186"
+    assert score_text(71.6, score_scale(PassMark(raw=0.7))) == "72%"
+    assert score_text(0.35, None) == "35% right"  # no pass mark: the raw share is stored
+    assert score_text(None, None) == "no score"
+    assert time_left(timedelta(minutes=100, seconds=59)) == "1:40"

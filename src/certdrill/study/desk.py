@@ -65,6 +65,10 @@ class StudyDesk:
     def now(self) -> datetime:
         return self.ws.now()
 
+    def local(self, moment: datetime) -> datetime:
+        """A stored (UTC) moment in the learner's timezone, for display."""
+        return moment.astimezone(self.ws.tz)
+
     def today(self) -> date:
         return date.fromisoformat(study_date(self.now(), self.ws.tz))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,9 +12,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from certdrill.core.exam_score import ScoreScale, score_scale
+from certdrill.core.text import counted
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import exam_shape
 from certdrill.tui.errors import reports_user_errors
+
+
+def score_text(score: float | None, scale: ScoreScale | None) -> str:
+    """An attempt's stored score as the exam states it: scaled, percent, or (no pass mark) right."""
+    if score is None:
+        return "no score"
+    if scale is None:
+        return f"{score:.0%} right"  # stored as the raw fraction
+    return f"scaled {score:.0f}" if scale.unit == "scaled" else f"{score:.0f}%"
+
+
+def time_left(left: timedelta) -> str:
+    minutes = max(0, int(left.total_seconds() // 60))
+    return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 @reports_user_errors
@@ -40,15 +58,20 @@ class ExamSetupScreen(ModalScreen[tuple[int, int] | int | None]):
                 if size < n:
                     s, m = exam_shape(self.deck.exam, size, None)
                     options.append(Option(f"Short: {s} questions, {m} min", id=f"size-{s}"))
+            scale = score_scale(self.deck.exam.pass_mark if self.deck.exam else None)
+            now = self.desk.now()
             for attempt in self.desk.exam_attempts(self.deck_id)[:8]:
+                started = f"{self.desk.local(attempt.started_at):%d %b %H:%M}"
                 if attempt.finished:
                     verdict = "" if attempt.passed is None else (" · pass" if attempt.passed else " · fail")
-                    score = f"{attempt.score:g}" if attempt.score is not None else "?"
-                    options.append(Option(f"Result of {attempt.started_at:%d %b %H:%M}: {attempt.size} q, "
-                                          f"score {score}{verdict}", id=f"attempt-{attempt.attempt_id}"))
-                else:
-                    options.append(Option(f"Resume the unfinished exam of {attempt.started_at:%d %b %H:%M}",
+                    options.append(Option(f"Result of {started}: {counted(attempt.size, 'question')}, "
+                                          f"{score_text(attempt.score, scale)}{verdict}",
                                           id=f"attempt-{attempt.attempt_id}"))
+                else:
+                    left = attempt.started_at + timedelta(minutes=attempt.minutes) - now
+                    clock = f"{time_left(left)} left" if left.total_seconds() > 0 else "time is up (opens its result)"
+                    options.append(Option(f"Resume the exam of {started}: {counted(attempt.size, 'question')}, "
+                                          f"{clock}", id=f"attempt-{attempt.attempt_id}"))
             yield OptionList(*options, id="exam-options")
             yield Label("Or a custom size (questions), then enter:")
             yield Input(placeholder=str(n), id="custom-size", type="integer")
