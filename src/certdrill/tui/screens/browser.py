@@ -80,7 +80,7 @@ class BrowserScreen(Screen[None]):
         table.clear()
         for row in self.rows:
             state = "suspended" if row.suspended else row.state
-            table.add_row(Text(row.question_id), state, f"{row.due:%Y-%m-%d}" if row.due else "",
+            table.add_row(Text(row.question_id), state, f"{self.desk.local(row.due):%Y-%m-%d}" if row.due else "",
                           "⚑" if row.flagged else "", row.kind, Text(row.task or ""), str(row.lapses),
                           str(row.misses), Text(row.domain), key=str(row.card_id))
         self.sub_title = counted(len(self.rows), "question") + (" (first 2000)" if len(self.rows) >= 2000 else "")
