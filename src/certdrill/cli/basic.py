@@ -114,7 +114,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(s.to_json(), indent=2))
         return 0
     acc = f"{s.accuracy_30d:.0%}" if s.accuracy_30d is not None else "no answers yet"
-    print(f"answers: {s.reviews_total} in all, {s.reviews_today} today · streak: {counted(s.streak_days, 'day')} · "
+    print(f"reviews: {s.reviews_total} in all, {s.reviews_today} today · streak: {counted(s.streak_days, 'day')} · "
           f"accuracy (30 days): {acc}")
     print("cards: " + ", ".join(f"{n} {name}" for name, n in s.cards_by_state.items()))
     print("due in the next 7 days: " + " ".join(str(n) for n in s.due_forecast[:7]))

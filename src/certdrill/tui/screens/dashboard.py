@@ -99,7 +99,7 @@ class DashboardScreen(Screen[None]):
                 yield Static(id="readiness-actions")
                 yield Static("Readiness trend (predicted score, last 60 days)", id="trend-title", classes="section")
                 yield Sparkline([], id="trend")
-                yield Static("Answers per day", classes="section")
+                yield Static("Reviews per day", classes="section")
                 yield Heatmap(id="heatmap")
         yield Footer()
 

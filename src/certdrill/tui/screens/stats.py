@@ -51,11 +51,11 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="stats-headline")
-            yield Static(Text("Answers per day, last 26 weeks", style="bold"), classes="section")
+            yield Static(Text("Reviews per day, last 26 weeks", style="bold"), classes="section")
             yield Heatmap(id="stats-heatmap")
             yield Static(Text("Due in the next 30 days", style="bold"), classes="section")
             yield Static(id="forecast")
-            yield Static(Text("Answers per day, last 30 days", style="bold"), classes="section")
+            yield Static(Text("Reviews per day, last 30 days", style="bold"), classes="section")
             yield Static(id="per-day")
             yield Static(Text("Retention: share of review answers right, per week", style="bold"), classes="section")
             yield Static(id="retention")
@@ -68,7 +68,7 @@ class StatsScreen(Screen[None]):
         s = self.desk.stats()
         today = self.desk.today()
         acc = f"{s.accuracy_30d:.0%}" if s.accuracy_30d is not None else "—"
-        head = Text(f"{counted(s.reviews_total, 'answer')} in all · {s.reviews_today} today · "
+        head = Text(f"{counted(s.reviews_total, 'review')} in all · {s.reviews_today} today · "
                     f"streak {counted(s.streak_days, 'day')} · "
                     f"30-day accuracy {acc}\n", style="bold")
         head.append("Cards: " + " · ".join(f"{n} {name}" for name, n in s.cards_by_state.items()), style="dim")

@@ -43,7 +43,7 @@ def heatmap_text(counts: dict[str, int], *, today: date, weeks: int) -> Text:
             text.append(CELL + " ", style=SHADES[level])
     total = sum(n for d, n in counts.items() if d >= start.isoformat())
     days = sum(1 for d, n in counts.items() if n and d >= start.isoformat())
-    text.append(f"\n    {counted(total, 'answer')} on {counted(days, 'day')} · less ", style="dim")
+    text.append(f"\n    {counted(total, 'review')} on {counted(days, 'day')} · less ", style="dim")
     for colour in SHADES:
         text.append(CELL, style=colour)
     text.append(" more", style="dim")
