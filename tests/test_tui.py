@@ -101,7 +101,10 @@ async def test_practice_leaves_the_schedule_untouched(workspace: Workspace) -> N
             assert isinstance(app.screen, ReviewScreen)
             q = app.screen.card.question  # type: ignore[union-attr]
             if q.kind == "flashcard":
-                await pilot.press("space", "enter")
+                await pilot.press("space")
+                text = screen_text(app)  # practice offers no rating, and says so
+                assert "Enter: next question" in text and "1 Again" not in text
+                await pilot.press("enter")
             else:
                 await pilot.press(*"abcde"[: q.pick or 1], "enter", "enter")
         await settle(pilot)

@@ -197,6 +197,8 @@ class ReviewScreen(Screen[list[Answered]]):
         assert card is not None
         q = card.question
         if q.kind == "flashcard":
+            if self.result is None and self.mode == "practice":  # no rating: the schedule is left alone
+                return Text("Did you recall it? Enter: next question.", style="bold")
             if self.result is None:
                 return Text("How well did you recall it? 1 Again · 2 Hard · 3 Good · 4 Easy", style="bold")
             return Text(f"Rated {RATING_NAMES[self.result.rating]}.", style="bold")
