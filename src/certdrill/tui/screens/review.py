@@ -200,7 +200,7 @@ class ReviewScreen(Screen[list[Answered]]):
             if self.result is None and self.mode == "practice":  # no rating: the schedule is left alone
                 return Text("Did you recall it? Enter: next question.", style="bold")
             if self.result is None:
-                return Text("How well did you recall it? 1 Again · 2 Hard · 3 Good · 4 Easy", style="bold")
+                return Text("How well did you recall it? Press 1–4 (the interval each gives is below).", style="bold")
             return Text(f"Rated {RATING_NAMES[self.result.rating]}.", style="bold")
         assert self.result is not None
         if self.result.correct:
