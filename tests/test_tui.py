@@ -349,3 +349,16 @@ def test_past_attempts_read_as_the_exam_reports_them() -> None:
     assert score_text(0.35, None) == "35% right"  # no pass mark: the raw share is stored
     assert score_text(None, None) == "no score"
     assert time_left(timedelta(minutes=100, seconds=59)) == "1:40"
+
+
+def test_weekly_retention_bars_show_their_whole_track() -> None:
+    from datetime import date
+
+    from certdrill.tui.screens.stats import StatsScreen
+
+    class Desk:
+        def weekly_retention(self, weeks: int) -> list[tuple[date, int, int]]:
+            return [(date(2026, 11, 16), 0, 0), (date(2026, 11, 23), 3, 1)]
+
+    text = StatsScreen.retention(type("S", (), {"desk": Desk()})()).plain  # type: ignore[arg-type]
+    assert text == "23 Nov  " + "█" * 10 + "░" * 20 + " 33% of 3\n"

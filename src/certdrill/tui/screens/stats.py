@@ -90,7 +90,9 @@ class StatsScreen(Screen[None]):
         for week, n, right in weeks:
             if n:
                 text.append(f"{week:%d %b}  ", style="dim")
-                text.append("█" * round(right / n * 30), style="green")
+                filled = round(right / n * 30)
+                text.append("█" * filled, style="green")
+                text.append("░" * (30 - filled), style="dim")  # the whole track: 33% reads as a third
                 text.append(f" {right / n:.0%} of {n}\n")
         return text
 
