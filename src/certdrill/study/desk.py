@@ -227,7 +227,7 @@ class StudyDesk:
         """Time until the card would return under each rating, if answered now (in exam-date
         mode, where the planner would place it)."""
         from certdrill.core import scheduling
-        from certdrill.study.exam_date import planned_states
+        from certdrill.study.exam_date import planned_intervals, planned_states
 
         now, scheduler = self.now(), scheduling.make_scheduler(self.scheduler_settings())
         if card.exam_date is not None:
@@ -235,7 +235,7 @@ class StudyDesk:
                 states = planned_states(s, deck_id=card.deck_id, before=card.state, now=now, scheduler=scheduler,
                                         tz=self.ws.tz)
             if states is not None:
-                return {rating: state.due - now for rating, state in states.items() if state.due is not None}
+                return planned_intervals(states, now)
         return scheduling.preview(card.state, now, scheduler)
 
     def rerate(self, review_id: int, rating: int) -> review.AnswerResult:

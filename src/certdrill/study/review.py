@@ -19,7 +19,7 @@ from certdrill.storage import cardstore, queries
 from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
-from certdrill.study.exam_date import paced_new_limit, planned_states
+from certdrill.study.exam_date import paced_new_limit, planned_intervals, planned_states
 
 Mode = Literal["review", "practice", "exam"]
 LEARN_AHEAD = timedelta(minutes=20)
@@ -60,9 +60,6 @@ class AnswerResult:
             return {}
         return scheduling.preview(self.before, at, scheduling.make_scheduler(self.scheduler_settings))
 
-
-def _planned_intervals(states: dict[int, CardState], at: datetime) -> dict[int, timedelta]:
-    return {rating: state.due - at for rating, state in states.items() if state.due is not None}
 
 
 def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
@@ -160,7 +157,7 @@ def answer(
                 # buttons show where each would put the card (the learner may change the rating).
                 states = planned_states(session, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz)
                 if states is not None:
-                    after, planned = states[rating], _planned_intervals(states, now)
+                    after, planned = states[rating], planned_intervals(states, now)
         review_id = queries.save_answer(
             con, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
             rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
@@ -196,7 +193,7 @@ def rerate(
         states = planned_states(session, deck_id=card.deck_id, before=before, now=row.reviewed_at,
                                 scheduler=scheduler, tz=tz)
         if states is not None:
-            after, planned = states[rating], _planned_intervals(states, row.reviewed_at)
+            after, planned = states[rating], planned_intervals(states, row.reviewed_at)
         apply_card_state(card, after)
         session.add(card)
     row.rating = rating
