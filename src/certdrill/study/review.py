@@ -61,7 +61,6 @@ class AnswerResult:
         return scheduling.preview(self.before, at, scheduling.make_scheduler(self.scheduler_settings))
 
 
-
 def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
     """How many new questions of the deck were started in today's study day."""
     with cardstore.lane(session, write=False) as con:
