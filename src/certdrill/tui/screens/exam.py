@@ -75,6 +75,9 @@ class ExamScreen(Screen[int]):
                 self.render_item()
 
     def compose(self) -> ComposeResult:
+        narrow = self.app.size.width < NARROW  # before anything is styled (see the dashboard)
+        self.set_class(narrow, "narrow", update=False)
+        self.nav_columns = 5 if narrow else 10
         yield Static(id="exam-clock")
         with Horizontal():
             with VerticalScroll(id="exam-card"):
