@@ -44,7 +44,7 @@ def test_csv_export_imports_back_with_the_same_questions(workspace: Workspace, t
     for q in original.questions:
         row = back[q.id]
         assert (row.kind, row.prompt, row.answer, row.explanation, row.pick) == (q.kind, q.prompt, q.answer, q.explanation, q.pick)
-        assert [(t, c) for t, c, _w in row.choices] == [(c.text, c.correct) for c in q.choices]
+        assert [tuple(c) for c in row.choices] == [(c.text, c.correct, c.why) for c in q.choices]  # whys too
         assert tuple(row.references) == q.references and tuple(row.tags) == q.tags
 
 
@@ -59,7 +59,8 @@ def test_apkg_export_is_a_legacy_package_that_imports_back(workspace: Workspace,
     for q in original.questions:
         row = by_prompt[" ".join(q.prompt.split())]
         assert row.kind == q.kind and [c[1] for c in row.choices] == [c.correct for c in q.choices]
-        assert row.answer == q.answer
+        assert [c[2] for c in row.choices] == [c.why for c in q.choices]  # each choice's why comes back
+        assert row.answer == q.answer and row.explanation == " ".join(q.explanation.split())
 
 
 def test_official_anki_imports_the_exported_package(workspace: Workspace, tmp_path: Path) -> None:

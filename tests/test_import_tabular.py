@@ -78,3 +78,20 @@ def test_reimporting_a_table_changes_nothing_and_an_edit_updates_in_place(worksp
     report = run_import(workspace, source)
     assert report.updated == [row_id("What is 2+2?")] and report.reset == report.updated
     assert report.retired == [row_id("What is 3+3?")]
+
+
+def test_choice_notes_become_each_choices_why_and_free_form_notes_stay_in_the_explanation() -> None:
+    from certdrill.decks.notes import Draft, multiple_choice
+
+    fields = [("Question", "Which is prime?"), ("A", "4"), ("B", "5"), ("C", "6"), ("Answer", "B"),
+              ("Explanation", "Primes have two divisors.")]
+    draft = multiple_choice([*fields, ("Choice notes", "A: Even.\nB) Only 1 and 5 divide it.\n\n(C) - Even.")])
+    assert isinstance(draft, Draft)
+    assert [(c.text, c.correct, c.why) for c in draft.choices] == [
+        ("4", False, "Even."), ("5", True, "Only 1 and 5 divide it."), ("6", False, "Even.")]
+    assert draft.explanation == "Primes have two divisors."
+    # Not one note per line for an existing option: kept whole, after the explanation, not lost.
+    for notes in ("All even but B.", "A: Even.\nD: no such option", "A: Even.\nA: twice"):
+        draft = multiple_choice([*fields, ("Option notes", notes)])
+        assert isinstance(draft, Draft) and all(c.why == "" for c in draft.choices)
+        assert draft.explanation == f"Primes have two divisors.\n\n{notes}"

@@ -126,7 +126,8 @@ def _note_fields(q: Question, width: int) -> list[str]:
         return [_html(q.prompt), _html(q.answer), _html(q.explanation), refs]
     options = [_html(c.text) for c in q.choices] + [""] * (width - len(q.choices))
     answer = ", ".join(LETTERS[i] for i in q.correct_indices)
-    why = "<br>".join(f"{LETTERS[i]}: {_html(c.why)}" for i, c in enumerate(q.choices) if c.why)
+    # One line per choice ("A: ..."): the importer reads them back as the choices' whys.
+    why = "<br>".join(f"{LETTERS[i]}: {_html(' '.join(c.why.split()))}" for i, c in enumerate(q.choices) if c.why)
     return [_html(q.prompt), *options, answer, _html(q.explanation), why, refs]
 
 

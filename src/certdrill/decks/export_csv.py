@@ -1,4 +1,4 @@
-"""Write a Deck as a headed CSV table (id, question, A..E, answer, explanation, domain, tags)."""
+"""Write a Deck as a headed CSV table (id, question, A..E, answer, explanation, choice notes, domain, tags)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ LETTERS = "ABCDEFGHIJ"
 
 
 def write_csv(deck: Deck, path: Path) -> None:
-    """One row per question; choices in letter columns, the answer as letters ('A, C').
-
-    The per-choice 'why' notes have no column in this form and are left out.
-    """
+    """One row per question; choices in letter columns, the answer as letters ('A, C'), and each
+    choice's 'why' as a line "A: ..." of the choice notes column (which the importer reads back)."""
     width = max([5, *(len(q.choices) for q in deck.questions)])
     if width > len(LETTERS):
         width = len(LETTERS)
@@ -23,9 +21,11 @@ def write_csv(deck: Deck, path: Path) -> None:
         # Anki-style header lines: prompts about HTML must stay literal text on the way back in.
         f.write("#separator:comma\n#html:false\n")
         out = csv.writer(f)
-        out.writerow(["id", "question", *LETTERS[:width], "answer", "explanation", "domain", "tags", "references"])
+        out.writerow(["id", "question", *LETTERS[:width], "answer", "explanation", "choice notes", "domain", "tags",
+                      "references"])
         for q in deck.questions:
             choices = [c.text for c in q.choices[:width]] + [""] * (width - len(q.choices))
             answer = ", ".join(LETTERS[i] for i in q.correct_indices) if q.choices else q.answer
-            out.writerow([q.id, q.prompt, *choices, answer, q.explanation, names.get(q.domain, q.domain),
+            notes = "\n".join(f"{LETTERS[i]}: {' '.join(c.why.split())}" for i, c in enumerate(q.choices) if c.why)
+            out.writerow([q.id, q.prompt, *choices, answer, q.explanation, notes, names.get(q.domain, q.domain),
                           " ".join(q.tags), " ".join(q.references)])

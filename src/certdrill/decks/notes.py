@@ -14,6 +14,11 @@ QUESTION_FIELD = re.compile(r"^(?:question|front|prompt|stem|text)$", re.IGNOREC
 OPTION_FIELD = re.compile(r"^(?:option|choice|answer|opt|q|alternative)?[\s_-]*([a-j]|[1-9])$", re.IGNORECASE)
 ANSWER_FIELD = re.compile(r"^(?:answers?|correct(?:[\s_-]*(?:answers?|options?|choices?))?|key|solution)$", re.IGNORECASE)
 EXPLANATION_FIELD = re.compile(r"^(?:explanation|extra|back[\s_-]*extra|rationale|notes?|why|comments?)$", re.IGNORECASE)
+# Why each option is right or wrong, one line per option: "A: ...", "B: ..." (certdrill's own
+# .apkg and CSV exports write a "Choice notes" field).
+CHOICE_NOTES_FIELD = re.compile(r"^(?:choice|option|answer)s?[\s_-]*(?:notes?|explanations?|rationales?|whys?)$",
+                                re.IGNORECASE)
+_CHOICE_NOTE = re.compile(r"^\(?([A-J])\)?\s*[:.)\-–]\s*(.*\S)\s*$")
 
 _BITS = re.compile(r"^[01](?:[\s,]+[01])+$")
 _LETTERS = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|;|/|&|\band\b|\s)\s*\(?[A-J]\)?)*$", re.IGNORECASE)
@@ -86,6 +91,7 @@ class FieldRoles:
     answer: int | None
     options: tuple[int, ...]
     explanations: tuple[int, ...]
+    choice_notes: int | None = None  # "A: why ...", a line per option
 
 
 @lru_cache(maxsize=256)
@@ -97,7 +103,22 @@ def field_roles(names: tuple[str, ...]) -> FieldRoles:
         answer=next((i for i, k in enumerate(keys) if ANSWER_FIELD.match(k)), None),
         options=tuple(i for i, k in enumerate(keys) if OPTION_FIELD.match(k) and not ANSWER_FIELD.match(k)),
         explanations=tuple(i for i, k in enumerate(keys) if EXPLANATION_FIELD.match(k)),
+        choice_notes=next((i for i, k in enumerate(keys) if CHOICE_NOTES_FIELD.match(k)), None),
     )
+
+
+def choice_notes(text: str, count: int) -> dict[int, str] | None:
+    """Option index -> its note, from lines like "A: why ..."; None unless every line is one
+    (for an option that exists), so that a free-form note is kept whole instead."""
+    notes: dict[int, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = _CHOICE_NOTE.match(line.strip())
+        if m is None or ord(m.group(1)) - ord("A") >= count or ord(m.group(1)) - ord("A") in notes:
+            return None
+        notes[ord(m.group(1)) - ord("A")] = m.group(2)
+    return notes
 
 
 def multiple_choice(fields: Sequence[tuple[str, str]], tags: tuple[str, ...] = (),
@@ -125,12 +146,16 @@ def choice_question(roles: FieldRoles, values: Sequence[str], tags: tuple[str, .
     if not correct:
         return "no option is marked correct"
     kept = [i for i, t in enumerate(texts) if t]
+    notes_text = values[roles.choice_notes].strip() if roles.choice_notes is not None else ""
+    whys = choice_notes(notes_text, len(texts)) if notes_text else {}
     explanation = "\n\n".join(
-        part for part in [rest, *(values[i].strip() for i in roles.explanations)] if part
+        part for part in [rest, *(values[i].strip() for i in roles.explanations), "" if whys is not None else notes_text]
+        if part
     )
+    whys = whys or {}
     return Draft(
         "single" if len(correct) == 1 else "multiple", question.strip(),
-        tuple([Choice(texts[i], i in correct) for i in kept]), len(correct) if len(correct) > 1 else None,
+        tuple([Choice(texts[i], i in correct, whys.get(i, "")) for i in kept]), len(correct) if len(correct) > 1 else None,
         "", explanation, references, tags,
     )
 
