@@ -151,3 +151,33 @@ def test_rating_buttons_show_where_exam_date_mode_places_the_card(workspace: Wor
             stored = s.get(CardRow, card.card_id)
             assert stored is not None and stored.due is not None
             assert stored.due - clock.now == before[rating] == rerated.intervals()[rating]
+
+
+def test_re_rating_does_not_count_the_cards_own_first_placement_in_the_day_loads(
+    workspace: Workspace, clock: Clock,
+) -> None:
+    """With room for one review a day (1 minute), a day holding one other card still has room.
+    Re-rating must see the day as the first placement did, not fuller by the card itself."""
+    set_date(workspace, 30, minutes=1)
+    desk = StudyDesk(workspace)
+    with workspace.session() as s:
+        rows = [s.get(CardRow, i) for i in (1, 2)]
+        for row in rows:
+            assert row is not None
+            row.state, row.step, row.stability, row.difficulty = REVIEW, None, 4.0, 5.0
+            row.last_review, row.due = clock.now - timedelta(days=4), clock.now
+            s.add(row)
+        s.commit()
+    target = desk.intervals(desk.card(1))[3]  # where Good would put card 1
+    with workspace.session() as s:  # card 2 waits on that day already: load 1 of 1.4, room for one more
+        other = s.get(CardRow, 2)
+        assert other is not None
+        other.due = clock.now + target
+        s.add(other)
+        s.commit()
+    card = desk.card(1)
+    assert desk.intervals(card)[3] == target
+    result = desk.answer(1, list(card.question.correct_indices))
+    assert result.rating == 3 and result.after.due == clock.now + target
+    again = desk.rerate(result.review_id, 3)  # the same rating: the same day
+    assert again.after.due == clock.now + target and again.intervals()[3] == target

@@ -233,7 +233,7 @@ class StudyDesk:
         if card.exam_date is not None:
             with self._session() as s:
                 states = planned_states(s, deck_id=card.deck_id, before=card.state, now=now, scheduler=scheduler,
-                                        tz=self.ws.tz)
+                                        tz=self.ws.tz, card_id=card.card_id)
             if states is not None:
                 return planned_intervals(states, now)
         return scheduling.preview(card.state, now, scheduler)

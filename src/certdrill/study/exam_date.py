@@ -136,15 +136,19 @@ def paced_new_limit(session: Session, *, deck_id: str, now: datetime, tz: tzinfo
     return 0 if plan is None else plan.new_per_day
 
 
-def _load(session: Session, deck_id: str, plan: ExamPlan, now: datetime, tz: tzinfo) -> planner.Load:
+def _load(session: Session, deck_id: str, plan: ExamPlan, now: datetime, tz: tzinfo,
+          card_id: int | None = None) -> planner.Load:
+    """Each day's planned reviews as a share of the daily cap; the card being placed (`card_id`)
+    does not count: its stored due is the one being replaced."""
     start = day_start(now, tz)
     end = exam_moment(plan.exam_date, tz)
     counts: dict[int, int] = {}
-    for (due,) in session.execute(
-        select(col(CardRow.due)).where(col(CardRow.deck_id) == deck_id, col(CardRow.state) > 0,
-                                       col(CardRow.suspended).is_(False), col(CardRow.due) >= start,
-                                       col(CardRow.due) < end + timedelta(days=1))
-    ):
+    planned = select(col(CardRow.due)).where(col(CardRow.deck_id) == deck_id, col(CardRow.state) > 0,
+                                             col(CardRow.suspended).is_(False), col(CardRow.due) >= start,
+                                             col(CardRow.due) < end + timedelta(days=1))
+    if card_id is not None:
+        planned = planned.where(col(CardRow.id) != card_id)
+    for (due,) in session.execute(planned):
         index = (due - start).days
         counts[index] = counts.get(index, 0) + 1
     capacity = max(1.0, planner.CAPACITY_SHARE * plan.minutes_per_day * 60 / plan.seconds_per_review)
@@ -156,7 +160,7 @@ Placer = Callable[[CardState], CardState]
 
 
 def review_placer(session: Session, *, deck_id: str, now: datetime, scheduler: fsrs.Scheduler,
-                  tz: tzinfo = UTC) -> Placer | None:
+                  tz: tzinfo = UTC, card_id: int | None = None) -> Placer | None:
     """The planner for reviews made at `now`, when the deck's exam date is in the future; else None.
 
     The plan and the day loads are read once, so that placing all four ratings of one answer (for
@@ -166,7 +170,7 @@ def review_placer(session: Session, *, deck_id: str, now: datetime, scheduler: f
     if plan is None:
         return None
     exam_at = exam_moment(plan.exam_date, tz)
-    load = _load(session, deck_id, plan, now, tz)
+    load = _load(session, deck_id, plan, now, tz, card_id)
 
     def place(after: CardState) -> CardState:
         if after.due is None:
@@ -178,10 +182,11 @@ def review_placer(session: Session, *, deck_id: str, now: datetime, scheduler: f
 
 
 def planned_states(session: Session, *, deck_id: str, before: CardState, now: datetime, scheduler: fsrs.Scheduler,
-                   tz: tzinfo = UTC) -> dict[int, CardState] | None:
+                   tz: tzinfo = UTC, card_id: int | None = None) -> dict[int, CardState] | None:
     """Rating -> the state a review at `now` would leave, with its due as exam-date mode places it;
-    None when the deck has no exam date ahead (FSRS's own dues stand)."""
-    place = review_placer(session, deck_id=deck_id, now=now, scheduler=scheduler, tz=tz)
+    None when the deck has no exam date ahead (FSRS's own dues stand). `card_id` is the card's, so
+    that its own current due does not count in the day loads."""
+    place = review_placer(session, deck_id=deck_id, now=now, scheduler=scheduler, tz=tz, card_id=card_id)
     if place is None:
         return None
     return {rating: place(scheduling.review(before, rating, now, scheduler)) for rating in (1, 2, 3, 4)}

@@ -154,7 +154,8 @@ def answer(
             if found.exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
                 # All four ratings are placed now, with the same day loads, so that the rating
                 # buttons show where each would put the card (the learner may change the rating).
-                states = planned_states(session, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz)
+                states = planned_states(session, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz,
+                                        card_id=card_id)
                 if states is not None:
                     after, planned = states[rating], planned_intervals(states, now)
         review_id = queries.save_answer(
@@ -190,7 +191,7 @@ def rerate(
     if row.mode == "review":
         after = scheduling.review(before, rating, row.reviewed_at, scheduler)
         states = planned_states(session, deck_id=card.deck_id, before=before, now=row.reviewed_at,
-                                scheduler=scheduler, tz=tz)
+                                scheduler=scheduler, tz=tz, card_id=card.id)
         if states is not None:
             after, planned = states[rating], planned_intervals(states, row.reviewed_at)
         apply_card_state(card, after)
