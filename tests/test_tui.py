@@ -362,3 +362,30 @@ def test_weekly_retention_bars_show_their_whole_track() -> None:
 
     text = StatsScreen.retention(type("S", (), {"desk": Desk()})()).plain  # type: ignore[arg-type]
     assert text == "23 Nov  " + "█" * 10 + "░" * 20 + " 33% of 3\n"
+
+
+async def test_setting_an_exam_date_in_settings_says_what_it_asks_of_each_day(workspace: Workspace) -> None:
+    from textual.widgets import Input
+
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        notes: list[tuple[str, str]] = []
+        app.screen.notify = lambda message, **kw: notes.append((str(message), kw.get("severity", "information")))  # type: ignore[method-assign]
+        app.screen.query_one("#exam-sample", Input).value = "2026-11-12"  # ten days after the test clock's day
+        minutes = app.screen.query_one("#minutes-sample", Input)
+        minutes.focus()
+        for value in ("1", "5"):  # 2 new a day, about 3 minutes: too much for 1 minute a day, fine in 5
+            minutes.value = value
+            await pilot.press("enter")
+            await settle(pilot)
+    with workspace.session() as s:
+        from certdrill.storage.tables import DeckRow
+
+        assert s.get(DeckRow, "sample").exam_date == "2026-11-12"  # type: ignore[union-attr]
+    (tight, severity_tight), (fine, severity_fine) = notes
+    assert fine.startswith("Saved. Exam on Thu 12 Nov (10 days away): 2 new a day meet all 4 unseen questions")
+    assert severity_fine == "information" and "5 minutes a day." in fine
+    assert severity_tight == "warning" and "allow more minutes or choose a later date" in tight

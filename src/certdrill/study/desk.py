@@ -22,6 +22,7 @@ from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow, R
 from certdrill.study import browse as browsing
 from certdrill.study import exam, practice, review
 from certdrill.study import readiness as readiness_service
+from certdrill.study.exam_date import ExamPlan
 from certdrill.study.library import ImportReport
 from certdrill.study.reports import DeckSummary, Stats, daily_counts, deck_summaries, stats, study_streak
 from certdrill.study.settings import Settings, save_setting
@@ -86,11 +87,13 @@ class StudyDesk:
             save_setting(s, name=name, value=value)
         self._settings = None
 
-    def set_exam_date(self, deck_id: str, when: date | None, minutes_per_day: int | None = None) -> None:
-        from certdrill.study.exam_date import set_exam_date
+    def set_exam_date(self, deck_id: str, when: date | None, minutes_per_day: int | None = None) -> ExamPlan | None:
+        """Store the deck's exam date (None clears it); returns the plan it makes, if any."""
+        from certdrill.study.exam_date import exam_plan, set_exam_date
 
         with self._session() as s:
             set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today())
+            return exam_plan(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
 
     def set_deck_new_limit(self, deck_id: str, limit: int | None) -> None:
         from certdrill.storage.engine import begin_write

@@ -11,8 +11,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
+from certdrill.core.text import counted
 from certdrill.errors import CertdrillError
 from certdrill.study.desk import StudyDesk
+from certdrill.study.exam_date import ExamPlan
 from certdrill.tui.errors import reports_user_errors
 
 
@@ -66,7 +68,9 @@ class SettingsScreen(Screen[None]):
                 when = self.query_one(f"#exam-{deck_id}", Input).value.strip()
                 minutes = self.query_one(f"#minutes-{deck_id}", Input).value.strip()
                 day = date.fromisoformat(when) if when else None
-                self.desk.set_exam_date(deck_id, day, int(minutes) if minutes else None)
+                plan = self.desk.set_exam_date(deck_id, day, int(minutes) if minutes else None)
+                self.notify_plan(plan)
+                return
             else:
                 return
         except ValueError:
@@ -76,6 +80,20 @@ class SettingsScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         self.notify("Saved.")
+
+    def notify_plan(self, plan: ExamPlan | None) -> None:
+        """What the exam date asks of each day (as `certdrill exam-date` prints it)."""
+        if plan is None:
+            self.notify("Exam date cleared: normal scheduling.")
+            return
+        text = (f"Saved. Exam on {plan.exam_date:%a %d %b} ({counted(plan.days_left, 'day')} away): "
+                f"{plan.new_per_day} new a day meet all {counted(plan.unseen, 'unseen question')} a week before; "
+                f"{plan.minutes_per_day} minutes a day.")
+        if plan.over_cap:
+            self.notify(f"{text} That pace likely takes longer: allow more minutes or choose a later date.",
+                        severity="warning", timeout=10)
+        else:
+            self.notify(text, timeout=8)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "theme" and event.value is not Select.BLANK:
