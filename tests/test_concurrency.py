@@ -80,3 +80,38 @@ def test_a_writer_locked_out_past_the_busy_timeout_gets_one_line_and_exit_1(tmp_
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert certdrill(data, "decks", "--json").stdout == before  # nothing half-written
     assert certdrill(data, "import", str(SAMPLE_DECKS / "sample")).returncode == 0
+
+
+CLOSE_DURING_QUERY = """
+import sys, threading, time
+from datetime import UTC
+from pathlib import Path
+from certdrill.storage import cardstore
+from certdrill.study.workspace import Workspace
+
+ws = Workspace.open(Path(sys.argv[1]), tz=UTC, sync_bundled=False)
+started, result = threading.Event(), []
+
+def count() -> None:  # a worker thread's read, still running when the app quits
+    with ws.session() as s, cardstore.lane(s, write=False) as con:
+        started.set()
+        result.append(con.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                                  "WHERE x < 2000000) SELECT count(*) FROM c").fetchone()[0])
+
+worker = threading.Thread(target=count)
+worker.start()
+started.wait()
+time.sleep(0.05)
+ws.close()
+worker.join()
+print(result)
+"""
+
+
+def test_closing_the_workspace_waits_for_a_query_running_in_another_thread(tmp_path: Path) -> None:
+    """Closing a SQLite connection that another thread is stepping crashed the process
+    (a segfault: the TUI's progress counter was still counting when the app quit)."""
+    done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", CLOSE_DURING_QUERY, str(tmp_path / "data")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[2000000]"

@@ -389,3 +389,24 @@ async def test_setting_an_exam_date_in_settings_says_what_it_asks_of_each_day(wo
     assert fine.startswith("Saved. Exam on Thu 12 Nov (10 days away): 2 new a day meet all 4 unseen questions")
     assert severity_fine == "information" and "5 minutes a day." in fine
     assert severity_tight == "warning" and "allow more minutes or choose a later date" in tight
+
+
+async def test_a_progress_count_that_arrives_after_the_review_screen_is_gone_is_dropped(
+    workspace: Workspace,
+) -> None:
+    """The progress line is counted in a worker thread. A count that came back while the app was
+    quitting updated a widget already removed: NoMatches, and the app died with a traceback."""
+    from rich.text import Text
+
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await screen.remove()  # what quitting does to every screen
+        assert not list(screen.query("#progress"))
+        screen.show_progress(Text("2 due · 1 new left"))  # the worker's late update: nothing to do
+        assert app.is_running

@@ -32,12 +32,22 @@ def raw(session: Session) -> sqlite3.Connection:
     return found
 
 
+class _Lane:
+    """One thread's connection, and the lock it holds while a transaction runs on it."""
+
+    __slots__ = ("busy", "con", "pooled")
+
+    def __init__(self, pooled: Any, con: sqlite3.Connection) -> None:
+        # Re-entrant: a nested lane fails on its BEGIN, as before, instead of waiting forever.
+        self.pooled, self.con, self.busy = pooled, con, threading.RLock()
+
+
 class _Lanes:
     """Each thread's lane connection for one engine; all closed when the engine is disposed."""
 
     def __init__(self, engine: Engine) -> None:
         self.local = threading.local()
-        self.opened: list[Any] = []
+        self.opened: list[_Lane] = []
         self.lock = threading.Lock()
         event.listen(engine, "engine_disposed", self.close_all)
 
@@ -45,29 +55,33 @@ class _Lanes:
         with self.lock:
             opened, self.opened = self.opened, []
             self.local = threading.local()
-        for pooled in opened:
-            pooled.invalidate()  # closes the DBAPI connection, from any thread
+        for lane in opened:
+            # Never under a running statement: closing a connection that another thread is
+            # stepping crashes the process (a worker counting cards while the app quits did).
+            with lane.busy:
+                lane.pooled.invalidate()  # closes the DBAPI connection, from any thread
 
 
 _LANES: weakref.WeakKeyDictionary[Engine, _Lanes] = weakref.WeakKeyDictionary()
 
 
-def _lane_connection(session: Session) -> sqlite3.Connection:
+def _lane(session: Session) -> _Lane:
     """This thread's own connection for lanes, checked out of the engine's pool once and kept."""
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
     lanes = _LANES.get(engine)
     if lanes is None:
         lanes = _LANES[engine] = _Lanes(engine)
-    con: sqlite3.Connection | None = getattr(lanes.local, "con", None)
-    if con is None:
+    found: _Lane | None = getattr(lanes.local, "lane", None)
+    if found is None:
         pooled = engine.raw_connection()  # PRAGMAs come from the engine's connect hook
         con = pooled.driver_connection
         assert isinstance(con, sqlite3.Connection)
+        found = _Lane(pooled, con)
         with lanes.lock:
-            lanes.opened.append(pooled)
-            lanes.local.con = con
-    return con
+            lanes.opened.append(found)
+            lanes.local.lane = found
+    return found
 
 
 @contextmanager
@@ -78,14 +92,16 @@ def lane(session: Session, *, write: bool) -> Iterator[sqlite3.Connection]:
     transaction commits when the block ends and rolls back if it raises. It is separate from the
     session's own transaction: call it with no uncommitted writes pending in the session.
     """
-    con = _lane_connection(session)
-    con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-    try:
-        yield con
-    except BaseException:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+    found = _lane(session)
+    con = found.con
+    with found.busy:  # the engine's disposal waits for this transaction to end
+        con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield con
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
 

@@ -165,12 +165,18 @@ class ReviewScreen(Screen[list[Answered]]):
         self.call_after_refresh(self.refresh_bindings)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
 
-    @work(thread=True, exclusive=True, group="progress")
+    @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
     def update_progress(self) -> None:
-        """Count what is left off the UI thread (index scans: milliseconds on a big collection)."""
+        """Count what is left off the UI thread (index scans: milliseconds on a big collection).
+        Only a progress line: if it fails or comes late, the review goes on without it."""
         if self.card is not None:
             text = self.progress_text()
-            self.app.call_from_thread(self.query_one("#progress", Static).update, text)
+            self.app.call_from_thread(self.show_progress, text)
+
+    def show_progress(self, text: Text) -> None:
+        # The learner may have left the screen while the count ran: then there is nothing to update.
+        for widget in self.query("#progress").results(Static):
+            widget.update(text)
 
     def result_chosen(self) -> list[int]:
         return sorted(self.selected)
