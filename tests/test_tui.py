@@ -7,6 +7,7 @@ from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from certdrill.storage.tables import CardRow, ExamAttemptRow, ReviewRow
@@ -410,3 +411,22 @@ async def test_a_progress_count_that_arrives_after_the_review_screen_is_gone_is_
         assert not list(screen.query("#progress"))
         screen.show_progress(Text("2 due · 1 new left"))  # the worker's late update: nothing to do
         assert app.is_running
+
+
+async def test_a_database_error_while_the_deck_panel_loads_is_a_notice(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The panel's figures load in a worker thread; a failure there ended the whole app."""
+    from certdrill.storage.engine import DatabaseUnavailable
+    from certdrill.study.desk import StudyDesk
+
+    def busy(self: StudyDesk, deck_id: str) -> object:
+        raise DatabaseUnavailable("the database is busy (another certdrill is writing); try again")
+
+    monkeypatch.setattr(StudyDesk, "domain_progress", busy)
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert app.is_running and isinstance(app.screen, DashboardScreen)
+        assert any("database is busy" in str(n.message) for n in app._notifications)

@@ -197,21 +197,27 @@ class DashboardScreen(Screen[None]):
         self.query_one("#deck-exam", Static).update(exam_line(deck, self.desk.today()))
         self.load_details(deck.id, deck.exam is not None)
 
-    @work(exclusive=True, thread=True, group="deck-details")
+    @work(exclusive=True, thread=True, group="deck-details", exit_on_error=False)
     def load_details(self, deck_id: str, has_exam: bool) -> None:
-        """The slow parts of the panel (history scans, the readiness model) off the UI thread."""
+        """The slow parts of the panel (history scans, the readiness model) off the UI thread.
+        Only the panel depends on it: a failure is a notice, never the end of the app."""
+        from certdrill.errors import CertdrillError
+
         assert self.desk is not None
-        progress = self.desk.domain_progress(deck_id)
-        counts = self.desk.daily_counts(140, deck_id)
-        self.app.call_from_thread(self.show_details, deck_id, progress, counts)
-        if has_exam:
-            report = self.desk.readiness(deck_id)
-            trend = self.desk.readiness_trend(deck_id) if report is not None else []
-            self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
+        try:
+            progress = self.desk.domain_progress(deck_id)
+            counts = self.desk.daily_counts(140, deck_id)
+            self.app.call_from_thread(self.show_details, deck_id, progress, counts)
+            if has_exam:
+                report = self.desk.readiness(deck_id)
+                trend = self.desk.readiness_trend(deck_id) if report is not None else []
+                self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
+        except CertdrillError as exc:  # the database is busy, damaged, gone: say so
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
 
     def show_details(self, deck_id: str, progress: list[DomainProgress], counts: dict[str, int]) -> None:
-        if self.selected_deck_id() != deck_id or self.desk is None:
-            return
+        if not self.is_attached or self.selected_deck_id() != deck_id or self.desk is None:
+            return  # the app is quitting, or the learner has moved to another deck
         deck = self.selected_deck()
         self.show_progress(progress)
         self.query_one("#heatmap", Heatmap).show(counts, today=self.desk.today())
@@ -229,7 +235,7 @@ class DashboardScreen(Screen[None]):
         ])
 
     def show_readiness(self, deck_id: str, report: Readiness | None, trend: list[float]) -> None:
-        if report is None or self.selected_deck_id() != deck_id:
+        if not self.is_attached or report is None or self.selected_deck_id() != deck_id:
             return
         when = f"on {report.exam_at:%d %b %Y}" if report.exam_at else "if the exam were today"
         self.query_one("#readiness-title", Static).update(

@@ -174,9 +174,9 @@ class ReviewScreen(Screen[list[Answered]]):
             self.app.call_from_thread(self.show_progress, text)
 
     def show_progress(self, text: Text) -> None:
-        # The learner may have left the screen while the count ran: then there is nothing to update.
-        for widget in self.query("#progress").results(Static):
-            widget.update(text)
+        # The learner may have left the screen, or quit, while the count ran: then nothing to update.
+        if self.is_attached:
+            self.query_one("#progress", Static).update(text)
 
     def result_chosen(self) -> list[int]:
         return sorted(self.selected)
