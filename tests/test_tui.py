@@ -425,8 +425,10 @@ async def test_a_database_error_while_the_deck_panel_loads_is_a_notice(
 
     monkeypatch.setattr(StudyDesk, "domain_progress", busy)
     app = make_app(workspace, seed=1)
+    notes: list[str] = []
+    app.notify = lambda message, **_kw: notes.append(str(message))  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.pause(0.2)
         assert app.is_running and isinstance(app.screen, DashboardScreen)
-        assert any("database is busy" in str(n.message) for n in app._notifications)
+    assert any("database is busy" in note for note in notes)
