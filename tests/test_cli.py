@@ -121,3 +121,20 @@ def test_counts_of_one_read_in_the_singular(capsys: pytest.CaptureFixture[str], 
     assert main(["--data-dir", str(tmp_path / "d"), "exam-date", "aws-mla-c02",
                  (today + timedelta(days=1)).isoformat()]) == 0
     assert "(1 day);" in capsys.readouterr().out
+
+
+def test_check_counts_the_questions_without_errors_when_a_deck_has_some(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(
+        "format: certdrill/1\nid: bad\ntitle: Bad\nversion: '1'\ndomains: [{id: d, name: D, weight: 1}]\n"
+        "questions:\n"
+        "  - {id: b-1, domain: d, kind: flashcard, prompt: 'Q?', answer: 'A.', explanation: 'E.',"
+        " references: ['https://example.org/a']}\n"
+        "  - {id: b-2, domain: nope, kind: flashcard, prompt: 'Q2?', answer: 'A.', explanation: 'E.',"
+        " references: ['https://example.org/b']}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(deck)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == f"{deck}: 1 question without errors, 1 error, 0 warnings"

@@ -76,8 +76,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             deck = result.deck
             count = len(deck.questions) if deck else 0
             errors, warnings = len(result.errors), len(result.warnings)
-            print(f"{target}: {count} questions, {errors} error{'s' * (errors != 1)}, "
-                  f"{warnings} warning{'s' * (warnings != 1)}")
+            # With errors, the questions counted are those that pass (the others are why it fails).
+            counted_questions = counted(count, "question") + (" without errors" if errors else "")
+            print(f"{target}: {counted_questions}, {counted(errors, 'error')}, {counted(warnings, 'warning')}")
             if args.stats and deck is not None:
                 from certdrill.decks.quality import quality_report
 
