@@ -78,9 +78,9 @@ class ExamResultScreen(Screen[None]):
     def option(i: int, item: PaperItem) -> Option:
         mark = "⚑ " if item.flagged else ""
         status = "unanswered" if not item.chosen else "flagged" if item.question.correct_indices == item.chosen else "wrong"
-        first_line = item.question.prompt.strip().splitlines()[0] if item.question.prompt.strip() else ""
+        # The whole prompt: the list cuts it with an ellipsis where its width ends (app.tcss).
         label = Text(f"{item.position + 1:>3}. {mark}[{status}] ")
-        label.append(first_line[:36] + ("…" if len(first_line) > 36 else ""))
+        label.append(" ".join(item.question.prompt.split()))
         return Option(label, id=str(i))
 
     def on_mount(self) -> None:
