@@ -432,3 +432,18 @@ async def test_a_database_error_while_the_deck_panel_loads_is_a_notice(
         await pilot.pause(0.2)
         assert app.is_running and isinstance(app.screen, DashboardScreen)
     assert any("database is busy" in note for note in notes)
+
+
+async def test_the_session_summary_shows_its_last_line(workspace: Workspace) -> None:
+    """Dialog boxes were capped at 90% of an auto-height parent: one line short, and the
+    summary's "enter or esc" hint was hidden."""
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "b", "enter", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "enter or esc: back to the dashboard" in screen_text(app)
+        box = app.screen.query_one("#summary-box")
+        last = list(box.children)[-1]
+        assert last.region.bottom <= box.region.bottom - 2  # inside the padding and the border
