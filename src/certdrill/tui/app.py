@@ -98,7 +98,7 @@ class CertdrillApp(App[None]):
         desk = self.ready_desk()
         if desk is None:
             return
-        heading = "Review" if len(message.deck_ids) != 1 else f"Review · {message.deck_ids[0]}"
+        heading = "Review · all decks" if len(message.deck_ids) != 1 else f"Review · {message.deck_ids[0]}"
         self.run_session(ReviewScreen(desk, deck_ids=message.deck_ids, title=heading), message.deck_ids, heading)
 
     def run_session(self, screen: ReviewScreen, deck_ids: list[str], heading: str) -> None:
