@@ -138,3 +138,18 @@ def test_check_counts_the_questions_without_errors_when_a_deck_has_some(
     )
     assert main(["check", str(deck)]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == f"{deck}: 1 question without errors, 1 error, 0 warnings"
+
+
+def test_output_cut_short_by_the_reader_is_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`certdrill decks | head -1`: the reader leaves early; certdrill stops quietly."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    with capsys.disabled(), open(write_end, "w", buffering=1) as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        code = main(["--data-dir", str(tmp_path / "d"), "decks"])
+        monkeypatch.undo()
+    assert code == 141  # quietly: no traceback (pytest would show the exception instead)
