@@ -111,13 +111,12 @@ def choice_notes(text: str, count: int) -> dict[int, str] | None:
     """Option index -> its note, from lines like "A: why ..."; None unless every line is one
     (for an option that exists), so that a free-form note is kept whole instead."""
     notes: dict[int, str] = {}
-    for line in text.splitlines():
-        if not line.strip():
-            continue
+    for line in filter(str.strip, text.splitlines()):
         m = _CHOICE_NOTE.match(line.strip())
-        if m is None or ord(m.group(1)) - ord("A") >= count or ord(m.group(1)) - ord("A") in notes:
+        index = ord(m.group(1)) - ord("A") if m else count
+        if m is None or index >= count or index in notes:
             return None
-        notes[ord(m.group(1)) - ord("A")] = m.group(2)
+        notes[index] = m.group(2)
     return notes
 
 
@@ -148,11 +147,12 @@ def choice_question(roles: FieldRoles, values: Sequence[str], tags: tuple[str, .
     kept = [i for i, t in enumerate(texts) if t]
     notes_text = values[roles.choice_notes].strip() if roles.choice_notes is not None else ""
     whys = choice_notes(notes_text, len(texts)) if notes_text else {}
+    unread = ""
+    if whys is None:  # not a line per option: kept whole at the end of the explanation
+        whys, unread = {}, notes_text
     explanation = "\n\n".join(
-        part for part in [rest, *(values[i].strip() for i in roles.explanations), "" if whys is not None else notes_text]
-        if part
+        part for part in [rest, *(values[i].strip() for i in roles.explanations), unread] if part
     )
-    whys = whys or {}
     return Draft(
         "single" if len(correct) == 1 else "multiple", question.strip(),
         tuple([Choice(texts[i], i in correct, whys.get(i, "")) for i in kept]), len(correct) if len(correct) > 1 else None,
