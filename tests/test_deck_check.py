@@ -207,3 +207,15 @@ def test_control_characters_and_escapes_are_stripped(tmp_path: Path) -> None:
     deck = load_deck(path).deck
     assert deck is not None
     assert deck.questions[0].prompt == "Pick B."
+
+
+def test_verified_month_is_read_and_a_day_or_bad_month_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "deck.yaml"
+    path.write_text(HEADER + textwrap.dedent(GOOD.replace("    explanation:", "    verified: 2026-11\n    explanation:")))
+    loaded = load_deck(path)
+    assert [str(p) for p in loaded.problems] == []
+    assert loaded.deck is not None and loaded.deck.questions[0].verified == "2026-11"
+    day = check(tmp_path, GOOD.replace("    explanation:", "    verified: 2026-11-03\n    explanation:"))
+    assert only(day, "verified").endswith("deck.yaml:22: q1: 'verified' is a month like 2026-11, not a day")
+    month = check(tmp_path, GOOD.replace("    explanation:", "    verified: 2026-13\n    explanation:"))
+    assert only(month, "verified").endswith("deck.yaml:22: q1: 'verified' must be a month like 2026-12, not '2026-13'")

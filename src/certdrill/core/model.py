@@ -43,6 +43,9 @@ class Question(_HashSlot):
     explanation: str = ""
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    verified: str | None = None
+    """The month ("YYYY-MM") its facts were last checked against the official docs; not part of
+    the content hash, so re-verifying a question never looks like an edit."""
 
     @property
     def correct_indices(self) -> tuple[int, ...]:

@@ -15,6 +15,7 @@ from certdrill.decks.safe_yaml import Located
 FORMAT = "certdrill/1"
 DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+VERIFIED = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 DECK_KEYS = {"format", "id", "title", "version", "license", "description", "exam", "domains", "questions"}
 EXAM_KEYS = {"code", "guide", "status", "retired_on", "successor", "questions", "scored", "minutes", "pass"}
@@ -23,7 +24,7 @@ DOMAIN_KEYS = {"id", "name", "weight", "tasks"}
 TASK_KEYS = {"id", "name"}
 QUESTION_KEYS = {
     "id", "domain", "task", "kind", "prompt", "choices", "pick", "answer",
-    "explanation", "references", "tags",
+    "explanation", "references", "tags", "verified",
 }
 CHOICE_KEYS = {"text", "correct", "why"}
 QUESTION_FILE_KEYS = {"questions"}
@@ -336,13 +337,29 @@ def read_question(data: Any, deck: Deck, f: Findings, path: str, fallback_line: 
     if not references:
         f.warn(path, data.line, subject, "no reference")
     tags = r.strings("tags")
+    verified = _read_verified(r, f, path, subject)
     if len(f.errors) > errors_before:
         return None
     return Question(
         id=qid, domain=domain_id, kind=kind, prompt=prompt, task=task,  # type: ignore[arg-type]
         choices=tuple(choices), pick=pick if kind == "multiple" else None,
-        answer=answer, explanation=explanation, references=references, tags=tags,
+        answer=answer, explanation=explanation, references=references, tags=tags, verified=verified,
     )
+
+
+def _read_verified(r: _Reader, f: Findings, path: str, subject: str) -> str | None:
+    """`verified: YYYY-MM`, the month the question's facts were last checked (optional)."""
+    value = r.data.get("verified")
+    if value is None:
+        return None
+    if isinstance(value, date):  # YAML reads 2026-11-03 as a date
+        f.error(path, r.data.line_of("verified"), subject, f"'verified' is a month like {value:%Y-%m}, not a day")
+        return None
+    text = str(value) if isinstance(value, str) else ""
+    if not VERIFIED.match(text):
+        f.error(path, r.data.line_of("verified"), subject, f"'verified' must be a month like 2026-12, not {value!r}")
+        return None
+    return text
 
 
 def _read_choices(r: _Reader, kind: str, f: Findings, path: str, subject: str) -> list[Choice]:
