@@ -22,10 +22,10 @@ from typing import Any
 
 from benchmarks.bench_apkg_import import NOTES, anki_importer, build_package
 from certdrill.core.model import Question
-from certdrill.decks import community
-from certdrill.decks.anki import read_anki_package
-from certdrill.decks.anki_notes import note_candidates
-from certdrill.decks.package_zip import Limits
+from certdrill.decks.importers import community
+from certdrill.decks.importers.anki import read_anki_package
+from certdrill.decks.importers.anki_notes import note_candidates
+from certdrill.decks.importers.package_zip import Limits
 from certdrill.storage import convert
 from certdrill.study import library
 from certdrill.study.workspace import Workspace

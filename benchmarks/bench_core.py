@@ -12,7 +12,7 @@ import yaml
 
 from benchmarks.report import Figure
 from benchmarks.synthetic import NOW, fill_history, shared_collection, write_deck, write_folder_deck
-from certdrill.decks.loader import load_valid_deck
+from certdrill.decks.format.loader import load_valid_deck
 from certdrill.study import review
 from certdrill.study.library import import_deck
 from certdrill.study.workspace import Workspace

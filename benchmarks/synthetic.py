@@ -115,7 +115,7 @@ def shared_collection(*, quick: bool = False) -> Path:
         import shutil
         import tempfile
 
-        from certdrill.decks.loader import load_valid_deck
+        from certdrill.decks.format.loader import load_valid_deck
         from certdrill.study.library import import_deck
         from certdrill.study.settings import save_setting
         from certdrill.study.workspace import Workspace

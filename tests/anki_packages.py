@@ -10,7 +10,7 @@ from pathlib import Path
 import genanki
 import zstandard
 
-from certdrill.decks.protobuf_wire import encode_bytes, encode_int
+from certdrill.decks.importers.protobuf_wire import encode_bytes, encode_int
 
 MCQ = genanki.Model(
     1607392319, "MCQ",

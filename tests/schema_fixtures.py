@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from certdrill.core import scheduling
-from certdrill.decks.loader import load_valid_deck
+from certdrill.decks.format.loader import load_valid_deck
 from conftest import SAMPLE_DECKS
 
 SCHEMAS = Path(__file__).parent / "schemas"

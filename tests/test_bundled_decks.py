@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from certdrill.core.model import Deck
-from certdrill.decks.loader import load_deck
-from certdrill.decks.quality import cross_deck_duplicates, quality_report
+from certdrill.decks.format.loader import load_deck
+from certdrill.decks.format.quality import cross_deck_duplicates, quality_report
 
 DECKS = Path(__file__).resolve().parents[1] / "decks"
 # deck id -> (minimum questions, minimum per task, or per domain for the foundations)

@@ -86,14 +86,14 @@ CLOSE_DURING_QUERY = """
 import sys, threading, time
 from datetime import UTC
 from pathlib import Path
-from certdrill.storage import cardstore
+from certdrill.storage import lanes
 from certdrill.study.workspace import Workspace
 
 ws = Workspace.open(Path(sys.argv[1]), tz=UTC, sync_bundled=False)
 started, result = threading.Event(), []
 
 def count() -> None:  # a worker thread's read, still running when the app quits
-    with ws.session() as s, cardstore.lane(s, write=False) as con:
+    with ws.session() as s, lanes.lane(s, write=False) as con:
         started.set()
         result.append(con.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                                   "WHERE x < 2000000) SELECT count(*) FROM c").fetchone()[0])

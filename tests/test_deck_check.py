@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from certdrill.decks.loader import load_deck
+from certdrill.decks.format.loader import load_deck
 from certdrill.errors import CertdrillError
 
 HEADER = """\
@@ -191,7 +191,7 @@ def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
 
 
 def test_file_over_the_size_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import certdrill.decks.safe_yaml as safe_yaml
+    import certdrill.decks.format.safe_yaml as safe_yaml
 
     path = tmp_path / "deck.yaml"
     path.write_text(HEADER + GOOD)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from certdrill.cli import main
-from certdrill.decks.loader import load_deck
+from certdrill.decks.format.loader import load_deck
 from certdrill.storage.tables import QuestionRow
 from certdrill.study.exporting import export_deck, stored_deck
 from certdrill.study.importing import ImportOptions, import_source

@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certdrill.core.model import Choice, Deck, Domain
-from certdrill.decks.community import _as_data, _located, _well_formed
-from certdrill.decks.html_text import html_to_text, parsed_text
-from certdrill.decks.notes import Draft, resolve_answer
-from certdrill.decks.schema import Findings, read_question
+from certdrill.decks.format.schema import Findings, read_question
+from certdrill.decks.importers.community import _as_data, _located, _well_formed
+from certdrill.decks.importers.html_text import html_to_text, parsed_text
+from certdrill.decks.importers.notes import Draft, resolve_answer
 
 HTML_PIECES = [
     "<b>", "</b>", "<I>", "</i >", "<span style='x'>", "</span>", "<ſ>", "<s>", "</S>", "<b/>", "<a href=x>", "</a>",

@@ -16,8 +16,8 @@ import pytest
 
 from anki_packages import mcq, write_package
 from certdrill.cli import main
-from certdrill.decks.package_zip import Limits
-from certdrill.decks.remote import DownloadLimits
+from certdrill.decks.importers.package_zip import Limits
+from certdrill.decks.importers.remote import DownloadLimits
 from certdrill.errors import CertdrillError
 from certdrill.study.importing import ImportOptions, import_source
 from certdrill.study.workspace import Workspace

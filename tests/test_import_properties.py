@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certdrill.core.text import clean_text
-from certdrill.decks.html_text import html_to_text
-from certdrill.decks.loader import load_deck
-from certdrill.decks.notes import Draft, multiple_choice
-from certdrill.decks.tabular import read_table
+from certdrill.decks.format.loader import load_deck
+from certdrill.decks.importers.html_text import html_to_text
+from certdrill.decks.importers.notes import Draft, multiple_choice
+from certdrill.decks.importers.tabular import read_table
 from certdrill.errors import CertdrillError
 
 PIECES = [*"[]/=<>&;#:{}\"'\\ab \n\t\x1b\x07\x00\x9b\r,", "[bold]", "[/]", "\x1b[31m", "\x1b]0;t\x07", "&amp;", "&#0;",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from certdrill.decks.tabular import row_id
+from certdrill.decks.importers.tabular import row_id
 from certdrill.storage.tables import QuestionRow
 from certdrill.study.importing import ImportOptions, import_source
 from certdrill.study.library import ImportReport
@@ -81,7 +81,7 @@ def test_reimporting_a_table_changes_nothing_and_an_edit_updates_in_place(worksp
 
 
 def test_choice_notes_become_each_choices_why_and_free_form_notes_stay_in_the_explanation() -> None:
-    from certdrill.decks.notes import Draft, multiple_choice
+    from certdrill.decks.importers.notes import Draft, multiple_choice
 
     fields = [("Question", "Which is prime?"), ("A", "4"), ("B", "5"), ("C", "6"), ("Answer", "B"),
               ("Explanation", "Primes have two divisors.")]

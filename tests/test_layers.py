@@ -18,7 +18,7 @@ def test_headless_layers_never_import_textual() -> None:
     code = (
         "import sys\n"
         "import certdrill.cli, certdrill.study.workspace, certdrill.study.review, certdrill.study.reports\n"
-        "import certdrill.study.library, certdrill.decks.loader, certdrill.decks.quality, certdrill.storage.engine\n"
+        "import certdrill.study.library, certdrill.decks.format.loader, certdrill.decks.format.quality, certdrill.storage.engine\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(','.join(bad))\n"
     )

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from certdrill.core.scheduling import NEW
-from certdrill.decks.loader import load_valid_deck
+from certdrill.decks.format.loader import load_valid_deck
 from certdrill.errors import CertdrillError
 from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow
 from certdrill.study import library, review

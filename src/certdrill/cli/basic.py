@@ -58,7 +58,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from certdrill.decks.loader import load_deck
+    from certdrill.decks.format.loader import load_deck
 
     failed = False
     checked: list[Deck] = []
@@ -80,13 +80,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             counted_questions = counted(count, "question") + (" without errors" if errors else "")
             print(f"{target}: {counted_questions}, {counted(errors, 'error')}, {counted(warnings, 'warning')}")
             if args.stats and deck is not None:
-                from certdrill.decks.quality import quality_report
+                from certdrill.decks.format.quality import quality_report
 
                 print(quality_report(deck).render())
                 checked.append(deck)
             failed = failed or bool(errors)
     if len(checked) > 1:
-        from certdrill.decks.quality import cross_deck_duplicates
+        from certdrill.decks.format.quality import cross_deck_duplicates
 
         pairs = cross_deck_duplicates(checked)
         print(f"near-duplicate prompts across decks: {len(pairs)}")

@@ -1,1 +1,1 @@
-"""SQLite storage: tables, engine factory, repositories, schema versions."""
+"""SQLite storage: tables, the engine factory, connection lanes for the hot path, plain-sqlite3 queries, schema versions."""

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session, SQLModel
 
+from certdrill import paths
 from certdrill.errors import CertdrillError
 from certdrill.storage import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from certdrill.storage.version import FIRST_SCHEMA_VERSION as FIRST_SCHEMA_VERSION
@@ -189,8 +190,7 @@ def backup_database(db_path: Path, *, reason: str, now: datetime | None = None, 
     """
     if target is None:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-        folder = db_path.parent / "backups"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = paths.backups_dir(db_path.parent)
         target = folder / f"certdrill-{stamp}-{reason}.db"
         n = 1
         while target.exists():

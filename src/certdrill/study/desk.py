@@ -126,7 +126,7 @@ class StudyDesk:
 
     def queue_counts(self, deck_ids: Sequence[str]) -> tuple[int, int]:
         """Due now and new questions left today over these decks: cheap enough for every question."""
-        from certdrill.storage import cardstore, queries
+        from certdrill.storage import lanes, queries
 
         settings = self.settings()
         now = self.now()
@@ -134,7 +134,7 @@ class StudyDesk:
         with self._session() as s:
             for deck_id in deck_ids:
                 limit = review.new_limit(s, deck_id=deck_id, default=settings.new_per_day, now=now, tz=self.ws.tz)
-                with cardstore.lane(s, write=False) as con:
+                with lanes.lane(s, write=False) as con:
                     due += queries.count_due(con, deck_id=deck_id, now=now)
                     started = queries.count_new_since(con, deck_id=deck_id, since=day_start(now, self.ws.tz))
                     waiting = queries.count_new(con, deck_id=deck_id, at_most=max(0, limit - started))

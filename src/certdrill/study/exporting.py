@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from certdrill.core.model import Deck
-from certdrill.decks.export_apkg import write_apkg
-from certdrill.decks.export_csv import write_csv
-from certdrill.decks.export_yaml import write_yaml
+from certdrill.decks.exporters.apkg import write_apkg
+from certdrill.decks.exporters.csv_table import write_csv
+from certdrill.decks.exporters.yaml_deck import write_yaml
 from certdrill.errors import CertdrillError
 from certdrill.storage.convert import deck_from_rows, question_from_row
 from certdrill.storage.tables import DeckRow, DomainRow, QuestionRow

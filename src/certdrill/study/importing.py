@@ -13,12 +13,12 @@ from sqlmodel import Session, col
 
 from certdrill.core import scheduling
 from certdrill.core.scheduling import NEW, CardState, SchedulerSettings
-from certdrill.decks import remote
-from certdrill.decks.community import DomainRule, read_domain_map
-from certdrill.decks.package_zip import Limits
-from certdrill.decks.remote import DownloadLimits
-from certdrill.decks.safe_yaml import read_yaml
-from certdrill.decks.sources import PastReview, ReadOptions, read_source
+from certdrill.decks.format.safe_yaml import read_yaml
+from certdrill.decks.importers import remote
+from certdrill.decks.importers.community import DomainRule, read_domain_map
+from certdrill.decks.importers.package_zip import Limits
+from certdrill.decks.importers.remote import DownloadLimits
+from certdrill.decks.importers.sources import PastReview, ReadOptions, read_source
 from certdrill.storage.tables import CardRow, QuestionRow, ReviewRow
 from certdrill.study.library import ImportReport, import_deck
 

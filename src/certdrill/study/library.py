@@ -16,9 +16,9 @@ from sqlmodel import Session, col
 from certdrill.core.gcpause import collector_paused
 from certdrill.core.model import Deck
 from certdrill.decks.bundled import bundled_deck_paths
-from certdrill.decks.loader import load_valid_deck, read_header
+from certdrill.decks.format.loader import load_valid_deck, read_header
 from certdrill.errors import CertdrillError
-from certdrill.storage import cardstore
+from certdrill.storage import lanes
 from certdrill.storage.convert import QUESTION_COLUMNS, exam_to_json, question_row
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import DeckRow
@@ -101,7 +101,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
     # 10,000-question deck cost ten times as much, and even the deck row cost 15 ms of statement
     # compiling on a new engine (benchmarks/bench_apkg_import.py). Values are stored as
     # SQLAlchemy stores them (JSON as json.dumps text, None in a JSON column as 'null').
-    con = cardstore.raw(session)
+    con = lanes.raw(session)
     found = con.execute("SELECT source FROM deck WHERE id = ?", (deck.id,)).fetchone()
     values = (deck.title, deck.version, deck.license, deck.description, source,
               json.dumps(exam_to_json(deck.exam)), to_db_time(now), deck.id)

@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from certdrill import paths
 from certdrill.decks.bundled import bundled_deck_paths
-from certdrill.decks.loader import read_header
+from certdrill.decks.format.loader import read_header
 from certdrill.errors import CertdrillError
 from certdrill.storage.engine import (
     BUSY_TIMEOUT_MS,
@@ -258,8 +259,8 @@ def file_problems(db_path: Path) -> list[Finding]:
 
 def backups(db_path: Path) -> list[Path]:
     """The backups next to the database, newest first."""
-    folder = db_path.parent / "backups"
-    return sorted(folder.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []
+    folder = paths.backups_dir(db_path.parent)
+    return sorted(folder.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def back_up(*, db_path: Path, target: Path | None, now: datetime) -> Path:
@@ -346,9 +347,7 @@ def restore(*, db_path: Path, source: Path, now: datetime) -> RestoreReport:
 
 
 def _set_aside(db_path: Path, now: datetime) -> Path:
-    folder = db_path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"certdrill-{now.strftime('%Y%m%dT%H%M%SZ')}-damaged.db"
+    target = paths.backups_dir(db_path.parent) / f"certdrill-{now.strftime('%Y%m%dT%H%M%SZ')}-damaged.db"
     copy_file(db_path, target)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)

@@ -187,9 +187,9 @@ def streak(daily: dict[str, int], *, now: datetime, tz: tzinfo) -> int:
 
 def study_streak(session: Session, *, deck_id: str | None, now: datetime, tz: tzinfo) -> int:
     """Consecutive study days with answers, ending today (or yesterday if none yet today)."""
-    from certdrill.storage import cardstore, queries
+    from certdrill.storage import lanes, queries
 
-    with cardstore.lane(session, write=False) as con:
+    with lanes.lane(session, write=False) as con:
         return queries.study_streak(con, deck_id=deck_id, now=now, tz=tz)
 
 

@@ -15,7 +15,7 @@ from certdrill.core.clock import day_start, next_day_start
 from certdrill.core.model import Question
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
-from certdrill.storage import cardstore, queries
+from certdrill.storage import lanes, queries
 from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
@@ -63,7 +63,7 @@ class AnswerResult:
 
 def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
     """How many new questions of the deck were started in today's study day."""
-    with cardstore.lane(session, write=False) as con:
+    with lanes.lane(session, write=False) as con:
         return queries.count_new_since(con, deck_id=deck_id, since=day_start(now, tz))
 
 
@@ -82,7 +82,7 @@ def next_card(
 ) -> StudyCard | None:
     """Learning cards due, then reviews due, then new cards within each deck's daily limit."""
     skip = set(exclude)
-    with cardstore.lane(session, write=False) as con:
+    with lanes.lane(session, write=False) as con:
 
         def first(states: tuple[int, ...], due_by: datetime | None, decks: Sequence[str] = deck_ids) -> int | None:
             return queries.first_due(con, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
@@ -105,7 +105,7 @@ def next_card(
 
 
 def load_card(session: Session, *, card_id: int) -> StudyCard:
-    with cardstore.lane(session, write=False) as con:
+    with lanes.lane(session, write=False) as con:
         found = queries.load(con, card_id=card_id)
     if found is None:
         raise CertdrillError(f"card {card_id} does not exist")
@@ -125,7 +125,7 @@ def answer(
     """
     if session.in_transaction():
         session.commit()  # end the caller's read transaction: it must not hold back this writer
-    with cardstore.lane(session, write=True) as con:
+    with lanes.lane(session, write=True) as con:
         found = queries.load(con, card_id=card_id)
         if found is None:
             raise CertdrillError(f"card {card_id} does not exist")

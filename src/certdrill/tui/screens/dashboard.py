@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from certdrill.core.text import counted
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.layout import NARROW
 from certdrill.tui.messages import (
     OpenBrowser,
     OpenExamSetup,
@@ -26,8 +27,6 @@ from certdrill.tui.messages import (
 )
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
-
-NARROW = 100  # columns: below this the deck list stacks above the deck's panel
 
 # Only for type hints: the dashboard must draw before SQLAlchemy and the readiness model load.
 if TYPE_CHECKING:

@@ -16,11 +16,10 @@ from textual.widgets import Footer, Static
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.layout import NARROW
 from certdrill.tui.screens.confirm import ConfirmScreen
 from certdrill.tui.widgets.choices import ChoiceList, choice_key
 from certdrill.tui.widgets.markdown_view import MarkdownView
-
-NARROW = 100  # columns: below this the navigator shows 5 numbers a row, leaving the question more room
 
 
 def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> Text:

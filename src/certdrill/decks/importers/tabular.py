@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from certdrill.core.text import clean_text
-from certdrill.decks.anki_notes import question_id
-from certdrill.decks.community import Candidate
-from certdrill.decks.html_text import html_to_text, looks_like_html
-from certdrill.decks.notes import OPTION_FIELD, cloze_card, cloze_ordinals, flashcard, multiple_choice
+from certdrill.decks.importers.anki_notes import question_id
+from certdrill.decks.importers.community import Candidate
+from certdrill.decks.importers.html_text import html_to_text, looks_like_html
+from certdrill.decks.importers.notes import OPTION_FIELD, cloze_card, cloze_ordinals, flashcard, multiple_choice
 from certdrill.errors import CertdrillError
 
 MAX_TABLE_BYTES = 32 * 1024 * 1024

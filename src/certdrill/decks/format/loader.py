@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from certdrill.core.model import Deck, Question
-from certdrill.decks.safe_yaml import Located, read_yaml
-from certdrill.decks.schema import QUESTION_FILE_KEYS, Findings, Problem, _check_keys, read_deck_header, read_question
+from certdrill.decks.format.safe_yaml import Located, read_yaml
+from certdrill.decks.format.schema import (
+    QUESTION_FILE_KEYS,
+    Findings,
+    Problem,
+    check_keys,
+    read_deck_header,
+    read_question,
+)
 from certdrill.errors import CertdrillError
 
 DECK_FILE = "deck.yaml"
@@ -91,7 +98,7 @@ def load_deck(path: Path) -> LoadResult:
         if not isinstance(qdata, Located) or not isinstance(qdata.get("questions"), list):
             f.error(str(qfile), _first_line(qdata), deck.id, "a question file must be a mapping with a 'questions' list")
             continue
-        _check_keys(qdata, QUESTION_FILE_KEYS, f, str(qfile), deck.id)
+        check_keys(qdata, QUESTION_FILE_KEYS, f, str(qfile), deck.id)
         sources.append((str(qfile), qdata, qdata["questions"]))
     for name, container, items in sources:
         fallback = container.line_of("questions")

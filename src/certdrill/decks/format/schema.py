@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from certdrill.core.model import KINDS, Choice, Deck, Domain, ExamInfo, PassMark, Question, Task
 from certdrill.core.text import clean_text
-from certdrill.decks.safe_yaml import Located
+from certdrill.decks.format.safe_yaml import Located
 
 FORMAT = "certdrill/1"
 DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -68,7 +68,7 @@ def _line(data: Any, key: Any = None) -> int:
     return 0
 
 
-def _check_keys(data: Located, allowed: set[str], f: Findings, path: str, subject: str) -> None:
+def check_keys(data: Located, allowed: set[str], f: Findings, path: str, subject: str) -> None:
     for key, line in data.duplicate_keys:
         f.error(path, line, subject, f"key '{key}' appears twice")
     for key in data:
@@ -166,7 +166,7 @@ def read_deck_header(data: Any, f: Findings, path: str) -> Deck | None:
     if not isinstance(data, Located):
         f.error(path, 1, "deck", "a deck file must be a YAML mapping with format, id, title, version, domains")
         return None
-    _check_keys(data, DECK_KEYS, f, path, "deck")
+    check_keys(data, DECK_KEYS, f, path, "deck")
     r = _Reader(data, f, path, "deck")
     fmt = data.get("format")
     if fmt != FORMAT:
@@ -197,7 +197,7 @@ def _read_domains(r: _Reader, f: Findings, path: str) -> list[Domain]:
             f.error(path, _line(r.data, "domains"), r.subject, "each domain must be a mapping with id, name, weight")
             continue
         dr = _Reader(item, f, path, "domain")
-        _check_keys(item, DOMAIN_KEYS, f, path, "domain")
+        check_keys(item, DOMAIN_KEYS, f, path, "domain")
         did = dr.text("id", required=True)
         dr.subject = f"domain {did}" if did else "domain"
         if did in seen:
@@ -217,7 +217,7 @@ def _read_domains(r: _Reader, f: Findings, path: str) -> list[Domain]:
             if not isinstance(t, Located):
                 f.error(path, item.line_of("tasks"), dr.subject, "each task must be a mapping with id and name")
                 continue
-            _check_keys(t, TASK_KEYS, f, path, dr.subject)
+            check_keys(t, TASK_KEYS, f, path, dr.subject)
             tr = _Reader(t, f, path, dr.subject)
             tid = tr.text("id", required=True)
             if tid in task_ids:
@@ -232,7 +232,7 @@ def _read_exam(r: _Reader, f: Findings, path: str, subject: str) -> ExamInfo | N
     data = r.mapping("exam")
     if data is None:
         return None
-    _check_keys(data, EXAM_KEYS, f, path, subject)
+    check_keys(data, EXAM_KEYS, f, path, subject)
     er = _Reader(data, f, path, subject)
     status = er.text("status", default="active")
     if status not in ("active", "beta", "retired"):
@@ -247,7 +247,7 @@ def _read_exam(r: _Reader, f: Findings, path: str, subject: str) -> ExamInfo | N
     pass_mark = None
     pm = er.mapping("pass")
     if pm is not None:
-        _check_keys(pm, PASS_KEYS, f, path, subject)
+        check_keys(pm, PASS_KEYS, f, path, subject)
         pr = _Reader(pm, f, path, subject)
         raw = pr.number("raw")
         if raw is not None and not 0 < raw <= 1:
@@ -277,7 +277,7 @@ def read_question(data: Any, deck: Deck, f: Findings, path: str, fallback_line: 
     qid = clean_text(raw_id) if isinstance(raw_id, str) else (str(raw_id) if raw_id is not None else "")
     subject = qid or f"question at line {data.line}"
     errors_before = len(f.errors)
-    _check_keys(data, QUESTION_KEYS, f, path, subject)
+    check_keys(data, QUESTION_KEYS, f, path, subject)
     r = _Reader(data, f, path, subject)
     r.text("id", required=True)
     if qid and not QUESTION_ID.match(qid):
@@ -373,7 +373,7 @@ def _read_choices(r: _Reader, kind: str, f: Findings, path: str, subject: str) -
         if not isinstance(item, Located):
             f.error(path, r.data.line_of("choices"), subject, f"choice {label} must be a mapping with text, correct, why")
             continue
-        _check_keys(item, CHOICE_KEYS, f, path, subject)
+        check_keys(item, CHOICE_KEYS, f, path, subject)
         cr = _Reader(item, f, path, subject)
         text = cr.text("text", required=True)
         norm = " ".join(text.split()).casefold()

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from certdrill.core.model import Deck, ExamInfo, Question
-from certdrill.decks.schema import FORMAT
+from certdrill.decks.format.schema import FORMAT
 
 try:
     from yaml import CSafeDumper as _BaseDumper

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from certdrill.decks import protobuf_wire as pb
-from certdrill.decks.package_zip import Limits, open_package, read_member, unzstd
+from certdrill.decks.importers import protobuf_wire as pb
+from certdrill.decks.importers.package_zip import Limits, open_package, read_member, unzstd
 from certdrill.errors import CertdrillError
 
 MODERN, LEGACY, OLDEST = "collection.anki21b", "collection.anki21", "collection.anki2"

@@ -13,9 +13,9 @@ from typing import Any, NamedTuple
 
 from certdrill.core.model import Choice, Deck, Domain, Question
 from certdrill.core.text import clean_text
-from certdrill.decks.notes import Draft
-from certdrill.decks.safe_yaml import Located
-from certdrill.decks.schema import QUESTION_ID, Findings, read_question
+from certdrill.decks.format.safe_yaml import Located
+from certdrill.decks.format.schema import QUESTION_ID, Findings, read_question
+from certdrill.decks.importers.notes import Draft
 from certdrill.errors import CertdrillError
 
 GENERAL = "General"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from certdrill.core.gcpause import collector_paused
 from certdrill.core.model import Deck
-from certdrill.decks.anki import read_anki_package
-from certdrill.decks.anki_notes import note_candidates, question_id
-from certdrill.decks.community import Candidate, DomainRule, assemble_deck, common_root, slug
-from certdrill.decks.loader import load_valid_deck
-from certdrill.decks.package_zip import Limits
-from certdrill.decks.schema import DECK_ID
-from certdrill.decks.tabular import read_table
+from certdrill.decks.format.loader import load_valid_deck
+from certdrill.decks.format.schema import DECK_ID
+from certdrill.decks.importers.anki import read_anki_package
+from certdrill.decks.importers.anki_notes import note_candidates, question_id
+from certdrill.decks.importers.community import Candidate, DomainRule, assemble_deck, common_root, slug
+from certdrill.decks.importers.package_zip import Limits
+from certdrill.decks.importers.tabular import read_table
 from certdrill.errors import CertdrillError
 
 YAML_SUFFIXES = {".yaml", ".yml"}

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from certdrill.decks.anki import AnkiNote, NoteType
-from certdrill.decks.community import Candidate
-from certdrill.decks.html_text import html_to_text
-from certdrill.decks.notes import (
+from certdrill.decks.importers.anki import AnkiNote, NoteType
+from certdrill.decks.importers.community import Candidate
+from certdrill.decks.importers.html_text import html_to_text
+from certdrill.decks.importers.notes import (
     EXPLANATION_FIELD,
     REFERENCE_FIELD,
     URL,
