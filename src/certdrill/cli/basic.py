@@ -58,8 +58,12 @@ def cmd_decks(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from certdrill.decks.format.lint import lint
     from certdrill.decks.format.loader import load_deck
 
+    today = date.today()  # the learner's own calendar: a month is stale by their date
     failed = False
     checked: list[Deck] = []
     for path in args.paths:
@@ -71,11 +75,15 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(exc)
                 failed = True
                 continue
-            for problem in result.problems:
-                print(problem)
             deck = result.deck
+            problems = list(result.problems)
+            if deck is not None:
+                problems += lint(deck, result.locations, today=today)
+            for problem in problems:
+                print(problem)
             count = len(deck.questions) if deck else 0
-            errors, warnings = len(result.errors), len(result.warnings)
+            errors = len(result.errors)
+            warnings = len(problems) - errors
             # With errors, the questions counted are those that pass (the others are why it fails).
             counted_questions = counted(count, "question") + (" without errors" if errors else "")
             print(f"{target}: {counted_questions}, {counted(errors, 'error')}, {counted(warnings, 'warning')}")

@@ -46,6 +46,8 @@ class Question(_HashSlot):
     verified: str | None = None
     """The month ("YYYY-MM") its facts were last checked against the official docs; not part of
     the content hash, so re-verifying a question never looks like an edit."""
+    accepted: tuple[tuple[str, str], ...] = ()
+    """Quality-lint rules (e.g. "stem-echo") a reviewer judged wrong for this question, with the reason."""
 
     @property
     def correct_indices(self) -> tuple[int, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from certdrill.core.model import Deck, Question
@@ -27,6 +27,7 @@ class LoadResult:
 
     deck: Deck | None
     problems: tuple[Problem, ...]
+    locations: dict[str, tuple[str, int]] = field(default_factory=dict)  # question id -> (file, line)
 
     @property
     def errors(self) -> list[Problem]:
@@ -82,6 +83,7 @@ def load_deck(path: Path) -> LoadResult:
         return LoadResult(None, tuple(f.problems))
     questions: list[Question] = []
     seen: dict[str, str] = {}
+    locations: dict[str, tuple[str, int]] = {}
     sources: list[tuple[str, Located, list[object]]] = []
     assert isinstance(data, Located)
     if "questions" in data:
@@ -112,11 +114,12 @@ def load_deck(path: Path) -> LoadResult:
                         f.error(name, item.line, qid, f"question id used twice (first at {seen[qid]})")
                         continue
                     seen[qid] = where
+                    locations[qid] = (name, item.line)
             if q is not None:
                 questions.append(q)
     if not questions and not f.errors:
         f.warn(str(header), 1, deck.id, "deck has no questions")
-    return LoadResult(dataclasses.replace(deck, questions=tuple(questions)), tuple(f.problems))
+    return LoadResult(dataclasses.replace(deck, questions=tuple(questions)), tuple(f.problems), locations)
 
 
 def _first_line(data: object) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from certdrill.core.model import Deck, Question
+from certdrill.decks.format.giveaways import flagged
 
 NEAR_DUPLICATE = 0.6  # Jaccard similarity of word trigrams above which two prompts look alike
 LONGEST_LIMIT = 0.35
@@ -28,6 +29,13 @@ class QualityReport:
     with_choices: int
     missing_references: list[str] = field(default_factory=list)
     near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)
+    giveaways: dict[str, list[str]] = field(default_factory=dict)  # question id -> rules flagged, not accepted
+    accepted: int = 0  # questions with a lint finding marked accepted in the deck
+    verified: Counter[str] = field(default_factory=Counter)  # 'YYYY-MM' or 'never' -> questions
+
+    @property
+    def giveaway_rate(self) -> float:
+        return len(self.giveaways) / self.total if self.total else 0.0
 
     @property
     def longest_rate(self) -> float:
@@ -55,6 +63,12 @@ class QualityReport:
                          f"[{'ok' if ok else 'OVER 35%'}]")
         lines.append(f"  missing references: {len(self.missing_references)}"
                      + (f" ({', '.join(self.missing_references[:10])})" if self.missing_references else ""))
+        by_rule = Counter(rule for rules in self.giveaways.values() for rule in rules)
+        rules = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items()))
+        lines.append(f"  possible giveaways: {len(self.giveaways)} of {self.total} ({self.giveaway_rate:.1%})"
+                     + (f": {rules}" if rules else "") + f"; accepted after review: {self.accepted}")
+        months = ", ".join(f"{m} {n}" for m, n in sorted(self.verified.items(), reverse=True))
+        lines.append(f"  verified (month the facts were last checked): {months}")
         lines.append(f"  near-duplicate prompts: {len(self.near_duplicates)}")
         for a, b, sim in self.near_duplicates[:20]:
             lines.append(f"    {a} ~ {b} ({sim:.0%} alike)")
@@ -117,6 +131,8 @@ def quality_report(deck: Deck) -> QualityReport:
         per_task=per_task, positions=positions, singles4=singles4, longest=longest,
         with_choices=with_choices, missing_references=[q.id for q in qs if not q.references],
         near_duplicates=near_duplicates(qs),
+        giveaways={qid: [g.rule for g in found] for qid, found in flagged(qs).items()},
+        accepted=sum(bool(q.accepted) for q in qs), verified=Counter(q.verified or "never" for q in qs),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from certdrill.core.model import KINDS, Choice, Deck, Domain, ExamInfo, PassMark, Question, Task
 from certdrill.core.text import clean_text
+from certdrill.decks.format.giveaways import RULES
 from certdrill.decks.format.safe_yaml import Located
 
 FORMAT = "certdrill/1"
@@ -24,7 +25,7 @@ DOMAIN_KEYS = {"id", "name", "weight", "tasks"}
 TASK_KEYS = {"id", "name"}
 QUESTION_KEYS = {
     "id", "domain", "task", "kind", "prompt", "choices", "pick", "answer",
-    "explanation", "references", "tags", "verified",
+    "explanation", "references", "tags", "verified", "accepted",
 }
 CHOICE_KEYS = {"text", "correct", "why"}
 QUESTION_FILE_KEYS = {"questions"}
@@ -338,13 +339,34 @@ def read_question(data: Any, deck: Deck, f: Findings, path: str, fallback_line: 
         f.warn(path, data.line, subject, "no reference")
     tags = r.strings("tags")
     verified = _read_verified(r, f, path, subject)
+    accepted = _read_accepted(r, f, path, subject)
     if len(f.errors) > errors_before:
         return None
     return Question(
         id=qid, domain=domain_id, kind=kind, prompt=prompt, task=task,  # type: ignore[arg-type]
         choices=tuple(choices), pick=pick if kind == "multiple" else None,
         answer=answer, explanation=explanation, references=references, tags=tags, verified=verified,
+        accepted=accepted,
     )
+
+
+def _read_accepted(r: _Reader, f: Findings, path: str, subject: str) -> tuple[tuple[str, str], ...]:
+    """`accepted: {rule: reason}`: lint findings a reviewer judged wrong for this question."""
+    data = r.mapping("accepted")
+    if data is None:
+        return ()
+    out = []
+    for rule, reason in data.items():
+        line = data.line_of(rule)
+        if rule not in RULES:
+            hint = difflib.get_close_matches(str(rule), RULES, n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else f" (rules: {', '.join(RULES)})"
+            f.error(path, line, subject, f"unknown lint rule '{rule}' in 'accepted'{extra}")
+        elif not isinstance(reason, str) or not reason.strip():
+            f.error(path, line, subject, f"accepted '{rule}' needs a reason (why the rule is wrong here)")
+        else:
+            out.append((str(rule), clean_text(reason)))
+    return tuple(out)
 
 
 def _read_verified(r: _Reader, f: Findings, path: str, subject: str) -> str | None:
