@@ -33,7 +33,7 @@ def test_check_exits_one_and_names_file_and_line(tmp_path: Path, capsys: pytest.
     bad.write_text((SAMPLE_DECKS / "sample" / "deck.yaml").read_text().replace("correct: true, why: Prime", "corect: true, why: Prime", 1))
     assert main(["check", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert f"{bad}:45: s-2: unknown key 'corect'" in out
+    assert f"{bad}:47: s-2: unknown key 'corect'" in out
 
 
 def test_check_stats_prints_the_quality_figures(capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,7 +130,7 @@ def test_check_counts_the_questions_without_errors_when_a_deck_has_some(
     deck.write_text(
         "format: certdrill/1\nid: bad\ntitle: Bad\nversion: '1'\ndomains: [{id: d, name: D, weight: 1}]\n"
         "questions:\n"
-        "  - {id: b-1, domain: d, kind: flashcard, prompt: 'Q?', answer: 'A.', explanation: 'E.',"
+        "  - {id: b-1, domain: d, kind: flashcard, prompt: 'Q?', answer: 'A.', explanation: 'E.', verified: 2026-11,"
         " references: ['https://example.org/a']}\n"
         "  - {id: b-2, domain: nope, kind: flashcard, prompt: 'Q2?', answer: 'A.', explanation: 'E.',"
         " references: ['https://example.org/b']}\n",

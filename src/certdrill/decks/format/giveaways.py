@@ -115,6 +115,10 @@ def _longest(q: Question) -> Giveaway | None:
     return None
 
 
+def has_absolute(text: str) -> bool:
+    return not ABSOLUTES.isdisjoint(_WORD.findall(text.lower()))
+
+
 def _absolutes(q: Question) -> Giveaway | None:
     said = [sorted(set(_WORD.findall(c.text.lower())) & ABSOLUTES) for c in q.choices]
     right = [i for i, c in enumerate(q.choices) if c.correct]

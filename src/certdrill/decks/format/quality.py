@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from certdrill.core.model import Deck, Question
-from certdrill.decks.format.giveaways import flagged
+from certdrill.decks.format.giveaways import flagged, has_absolute
 
 NEAR_DUPLICATE = 0.6  # Jaccard similarity of word trigrams above which two prompts look alike
 LONGEST_LIMIT = 0.35
@@ -32,6 +32,7 @@ class QualityReport:
     giveaways: dict[str, list[str]] = field(default_factory=dict)  # question id -> rules flagged, not accepted
     accepted: int = 0  # questions with a lint finding marked accepted in the deck
     verified: Counter[str] = field(default_factory=Counter)  # 'YYYY-MM' or 'never' -> questions
+    absolutes: tuple[int, int, int, int] = (0, 0, 0, 0)  # (correct options with, correct options, distractors with, distractors)
 
     @property
     def giveaway_rate(self) -> float:
@@ -67,6 +68,10 @@ class QualityReport:
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items()))
         lines.append(f"  possible giveaways: {len(self.giveaways)} of {self.total} ({self.giveaway_rate:.1%})"
                      + (f": {rules}" if rules else "") + f"; accepted after review: {self.accepted}")
+        right_with, rights, wrong_with, wrongs = self.absolutes
+        if rights and wrongs:
+            lines.append(f"  absolute words (always, never, only, ...): in {right_with / rights:.0%} of correct options, "
+                         f"{wrong_with / wrongs:.0%} of distractors")
         months = ", ".join(f"{m} {n}" for m, n in sorted(self.verified.items(), reverse=True))
         lines.append(f"  verified (month the facts were last checked): {months}")
         lines.append(f"  near-duplicate prompts: {len(self.near_duplicates)}")
@@ -133,7 +138,20 @@ def quality_report(deck: Deck) -> QualityReport:
         near_duplicates=near_duplicates(qs),
         giveaways={qid: [g.rule for g in found] for qid, found in flagged(qs).items()},
         accepted=sum(bool(q.accepted) for q in qs), verified=Counter(q.verified or "never" for q in qs),
+        absolutes=_absolute_spread(qs),
     )
+
+
+def _absolute_spread(questions: tuple[Question, ...]) -> tuple[int, int, int, int]:
+    """Absolute words across the deck: a bank whose distractors say "always" far more often than its keys
+    teaches test-wise elimination, even when no single question is flagged."""
+    counts = [0, 0, 0, 0]
+    for q in questions:
+        for c in q.choices:
+            slot = 0 if c.correct else 2
+            counts[slot] += has_absolute(c.text)
+            counts[slot + 1] += 1
+    return counts[0], counts[1], counts[2], counts[3]
 
 
 def cross_deck_duplicates(decks: list[Deck], threshold: float = NEAR_DUPLICATE) -> list[tuple[str, str, float]]:
