@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
-from certdrill.core.clock import day_start, next_day_start, study_date
+from certdrill.core.clock import day_start, study_date
 from certdrill.core.exam_readiness import Readiness
 from certdrill.core.scheduling import SchedulerSettings
 from certdrill.storage.engine import database_errors
-from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow, ReviewRow
+from certdrill.storage.tables import DeckRow, DomainRow, QuestionRow, ReviewRow
 from certdrill.study import browse as browsing
-from certdrill.study import exam, practice, review
+from certdrill.study import exam, practice, reports, review
 from certdrill.study import readiness as readiness_service
 from certdrill.study.exam_date import ExamPlan
 from certdrill.study.library import ImportReport
@@ -126,20 +126,9 @@ class StudyDesk:
 
     def queue_counts(self, deck_ids: Sequence[str]) -> tuple[int, int]:
         """Due now and new questions left today over these decks: cheap enough for every question."""
-        from certdrill.storage import lanes, queries
-
-        settings = self.settings()
-        now = self.now()
-        due = new = 0
         with self._session() as s:
-            for deck_id in deck_ids:
-                limit = review.new_limit(s, deck_id=deck_id, default=settings.new_per_day, now=now, tz=self.ws.tz)
-                with lanes.lane(s, write=False) as con:
-                    due += queries.count_due(con, deck_id=deck_id, now=now)
-                    started = queries.count_new_since(con, deck_id=deck_id, since=day_start(now, self.ws.tz))
-                    waiting = queries.count_new(con, deck_id=deck_id, at_most=max(0, limit - started))
-                new += min(waiting, max(0, limit - started))
-        return due, new
+            return reports.queue_counts(s, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz,
+                                        new_per_day=self.settings().new_per_day)
 
     def domain_progress(self, deck_id: str) -> list[DomainProgress]:
         """Coverage and first-try accuracy per domain (review and practice answers)."""
@@ -187,26 +176,8 @@ class StudyDesk:
             return {d.id: d.name for d in rows}
 
     def due_tomorrow(self, deck_ids: Sequence[str]) -> int:
-        now = self.now()
-        end = next_day_start(now, self.ws.tz) + timedelta(days=1)
         with self._session() as s:
-            count: int = s.execute(
-                select(func.count()).select_from(CardRow).where(
-                    col(CardRow.deck_id).in_(deck_ids), col(CardRow.state) > 0, col(CardRow.suspended).is_(False),
-                    col(CardRow.due) < end, col(CardRow.due) >= next_day_start(now, self.ws.tz),
-                )
-            ).scalar_one()
-        return count
-
-    def reviewed_today(self, deck_ids: Sequence[str]) -> int:
-        with self._session() as s:
-            count: int = s.execute(
-                select(func.count()).select_from(ReviewRow).where(
-                    col(ReviewRow.deck_id).in_(deck_ids), col(ReviewRow.mode) == "review",
-                    col(ReviewRow.reviewed_at) >= day_start(self.now(), self.ws.tz),
-                )
-            ).scalar_one()
-        return count
+            return reports.due_tomorrow(s, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz)
 
     # -- reviewing ---------------------------------------------------------
     def next_card(self, deck_ids: Sequence[str], exclude: Sequence[int] = ()) -> review.StudyCard | None:

@@ -11,18 +11,17 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from certdrill.core import grading, scheduling
-from certdrill.core.clock import day_start, next_day_start
+from certdrill.core.clock import next_day_start
 from certdrill.core.model import Question
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
-from certdrill.storage import lanes, queries
+from certdrill.storage import lanes, queries, queue
 from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
-from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
-from certdrill.study.exam_date import paced_new_limit, planned_intervals, planned_states
+from certdrill.storage.tables import CardRow, ReviewRow
+from certdrill.study.exam_date import planned_intervals, planned_states
 
 Mode = Literal["review", "practice", "exam"]
-LEARN_AHEAD = timedelta(minutes=20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,21 +60,6 @@ class AnswerResult:
         return scheduling.preview(self.before, at, scheduling.make_scheduler(self.scheduler_settings))
 
 
-def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
-    """How many new questions of the deck were started in today's study day."""
-    with lanes.lane(session, write=False) as con:
-        return queries.count_new_since(con, deck_id=deck_id, since=day_start(now, tz))
-
-
-def new_limit(session: Session, *, deck_id: str, default: int, now: datetime | None = None,
-              tz: tzinfo | None = None) -> int:
-    value = session.execute(select(col(DeckRow.new_per_day)).where(col(DeckRow.id) == deck_id)).scalar()
-    limit = default if value is None else int(value)
-    if now is not None and tz is not None:  # exam-date mode raises it to meet every question in time
-        limit = max(limit, paced_new_limit(session, deck_id=deck_id, now=now, tz=tz))
-    return limit
-
-
 def next_card(
     session: Session, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo, new_per_day: int,
     exclude: Iterable[int] = (),
@@ -85,18 +69,17 @@ def next_card(
     with lanes.lane(session, write=False) as con:
 
         def first(states: tuple[int, ...], due_by: datetime | None, decks: Sequence[str] = deck_ids) -> int | None:
-            return queries.first_due(con, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
+            return queue.first_due(con, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
 
         card_id = first((1, 3), now) or first((2,), now)
         if card_id is None:
             for deck_id in deck_ids:
-                limit = new_limit(session, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
-                if queries.count_new_since(con, deck_id=deck_id, since=day_start(now, tz)) < limit:
+                if queue.new_room(con, deck_id=deck_id, default=new_per_day, now=now, tz=tz) > 0:
                     card_id = first((0,), None, [deck_id])
                     if card_id is not None:
                         break
         if card_id is None:  # nothing else to do: bring learning steps forward a little, as Anki does
-            card_id = first((1, 3), now + LEARN_AHEAD)
+            card_id = first((1, 3), now + queue.LEARN_AHEAD)
         found = None if card_id is None else queries.load(con, card_id=card_id)
     if found is None or card_id is None:
         return None

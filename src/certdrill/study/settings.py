@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlmodel import Session
 
+from certdrill.core.daily_new import DEFAULT_NEW_PER_DAY
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import SettingRow
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    new_per_day: int = 20
+    new_per_day: int = DEFAULT_NEW_PER_DAY
     """New questions per deck per day, unless the deck sets its own."""
     desired_retention: float = 0.9
     """The recall probability FSRS schedules reviews for."""
