@@ -136,3 +136,14 @@ def test_the_rollover_hour_in_the_learners_timezone_ends_a_bury(
     assert desk.queue_counts(["sample"]) == (0, 3)
     clock.advance(minutes=1)
     assert desk.queue_counts(["sample"]) == (0, 4)
+
+
+def test_a_deck_limit_out_of_range_or_for_no_deck_is_refused(workspace: Workspace) -> None:
+    from certdrill.errors import CertdrillError
+
+    desk = StudyDesk(workspace)
+    with pytest.raises(CertdrillError, match="between 0 and 9999, not -1"):
+        desk.set_deck_new_limit("sample", -1)
+    with pytest.raises(CertdrillError, match="no deck 'nope'"):
+        desk.set_deck_new_limit("nope", 5)
+    assert desk.queue_counts(["sample"]) == (0, 4)

@@ -87,6 +87,19 @@ def next_card(
                      found.exam_date)
 
 
+def rating_intervals(session: Session, *, card: StudyCard, now: datetime, scheduler_settings: SchedulerSettings,
+                     tz: tzinfo) -> dict[int, timedelta]:
+    """Time until the card would return under each rating if answered now (in exam-date mode,
+    where the planner would place it)."""
+    scheduler = scheduling.make_scheduler(scheduler_settings)
+    if card.exam_date is not None:
+        states = planned_states(session, deck_id=card.deck_id, before=card.state, now=now, scheduler=scheduler, tz=tz,
+                                card_id=card.card_id)
+        if states is not None:
+            return planned_intervals(states, now)
+    return scheduling.preview(card.state, now, scheduler)
+
+
 def load_card(session: Session, *, card_id: int) -> StudyCard:
     with lanes.lane(session, write=False) as con:
         found = queries.load(con, card_id=card_id)

@@ -49,3 +49,22 @@ def save_setting(session: Session, *, name: str, value: Any) -> None:
     begin_write(session)
     session.merge(SettingRow(key=name, value=value))
     session.commit()
+
+
+def set_deck_new_limit(session: Session, *, deck_id: str, limit: int | None) -> None:
+    """The deck's own daily new limit; None returns it to the learner's `new_per_day`."""
+    from certdrill.errors import CertdrillError
+    from certdrill.storage.tables import DeckRow
+
+    if limit is not None:
+        lo, hi = LIMITS["new_per_day"]
+        if not lo <= limit <= hi:
+            raise CertdrillError(f"a deck's new questions a day must be between {lo} and {hi}, not {limit}")
+    begin_write(session)
+    deck = session.get(DeckRow, deck_id)
+    if deck is None:
+        session.rollback()
+        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
+    deck.new_per_day = limit
+    session.add(deck)
+    session.commit()
