@@ -85,8 +85,8 @@ async def test_undo_takes_back_the_answer_and_shows_the_question_again(workspace
         assert reviews(workspace) == []
         assert card(workspace, 1) == before
         screen = app.screen
-        assert isinstance(screen, ReviewScreen) and screen.card is not None and screen.card.card_id == 1
-        assert screen.phase == "asking"
+        assert isinstance(screen, ReviewScreen) and screen.session.card is not None and screen.session.card.card_id == 1
+        assert screen.session.phase == "asking"
 
 
 async def test_practice_leaves_the_schedule_untouched(workspace: Workspace) -> None:
@@ -97,10 +97,10 @@ async def test_practice_leaves_the_schedule_untouched(workspace: Workspace) -> N
         await pilot.press("p")
         await pilot.press("enter")  # "Whole deck (shuffled)"
         screen = app.screen
-        assert isinstance(screen, ReviewScreen) and screen.mode == "practice"
+        assert isinstance(screen, ReviewScreen) and screen.session.mode == "practice"
         for _ in range(4):
             assert isinstance(app.screen, ReviewScreen)
-            q = app.screen.card.question  # type: ignore[union-attr]
+            q = app.screen.session.card.question  # type: ignore[union-attr]
             if q.kind == "flashcard":
                 await pilot.press("space")
                 text = screen_text(app)  # practice offers no rating, and says so
@@ -199,7 +199,7 @@ async def test_a_database_problem_is_a_notice_not_a_crash(workspace: Workspace, 
         await pilot.press("b", "enter")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, ReviewScreen) and screen.phase == "asking"  # still on the question
+        assert isinstance(screen, ReviewScreen) and screen.session.phase == "asking"  # still on the question
         assert any("database is busy" in n for n in notices)
     assert reviews(workspace) == []
 
@@ -355,13 +355,10 @@ def test_past_attempts_read_as_the_exam_reports_them() -> None:
 def test_weekly_retention_bars_show_their_whole_track() -> None:
     from datetime import date
 
-    from certdrill.tui.screens.stats import StatsScreen
+    from certdrill.study.progress import WeekRetention
+    from certdrill.tui.screens.stats import retention_text
 
-    class Desk:
-        def weekly_retention(self, weeks: int) -> list[tuple[date, int, int]]:
-            return [(date(2026, 11, 16), 0, 0), (date(2026, 11, 23), 3, 1)]
-
-    text = StatsScreen.retention(type("S", (), {"desk": Desk()})()).plain  # type: ignore[arg-type]
+    text = retention_text([WeekRetention(date(2026, 11, 16), 0, 0), WeekRetention(date(2026, 11, 23), 3, 1)]).plain
     assert text == "23 Nov  " + "█" * 10 + "░" * 20 + " 33% of 3\n"
 
 

@@ -141,27 +141,39 @@ class StudyDesk:
             return review.load_card(s, card_id=card_id)
 
     def answer(self, card_id: int, chosen: Sequence[int] = (), *, rating: int | None = None,
-               duration_ms: int = 0, mode: review.Mode = "review") -> review.AnswerResult:
+               duration_ms: int = 0, mode: review.Mode = "review",
+               options: review.RatingOptions | None = None) -> review.AnswerResult:
         with self._session() as s:
             return review.answer(s, card_id=card_id, chosen=chosen, rating=rating, now=self.now(),
                                  duration_ms=duration_ms, mode=mode, scheduler_settings=self.scheduler_settings(),
-                                 tz=self.ws.tz)
+                                 tz=self.ws.tz, options=options)
+
+    def rating_options(self, card: review.StudyCard) -> review.RatingOptions:
+        """What each rating would store if the card were answered now (pass them to `answer`)."""
+        with self._session() as s:
+            return review.rating_options(s, card=card, now=self.now(), scheduler_settings=self.scheduler_settings(),
+                                         tz=self.ws.tz)
 
     def intervals(self, card: review.StudyCard) -> dict[int, timedelta]:
         """Time until the card would return under each rating, if answered now (in exam-date
         mode, where the planner would place it)."""
-        with self._session() as s:
-            return review.rating_intervals(s, card=card, now=self.now(), scheduler_settings=self.scheduler_settings(),
-                                           tz=self.ws.tz)
+        return self.rating_options(card).intervals()
 
-    def rerate(self, review_id: int, rating: int) -> review.AnswerResult:
+    def rerate(self, review_id: int, rating: int, *,
+               options: review.RatingOptions | None = None) -> review.AnswerResult:
         with self._session() as s:
             return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.scheduler_settings(),
-                                 tz=self.ws.tz)
+                                 tz=self.ws.tz, options=options)
 
     def undo(self, deck_ids: Sequence[str] | None = None) -> int | None:
+        """Take back the latest answer in these decks; returns its card (None: nothing to undo)."""
         with self._session() as s:
             return review.undo_last(s, deck_ids=deck_ids)
+
+    def undo_answer(self, review_id: int) -> int:
+        """Take back exactly this answer; returns its card."""
+        with self._session() as s:
+            return review.undo_answer(s, review_id=review_id)
 
     def set_flagged(self, card_id: int, flagged: bool) -> None:
         with self._session() as s:
@@ -174,6 +186,10 @@ class StudyDesk:
     def bury(self, card_id: int) -> None:
         with self._session() as s:
             review.bury(s, card_id=card_id, now=self.now(), tz=self.ws.tz)
+
+    def unbury(self, card_id: int) -> None:
+        with self._session() as s:
+            review.unbury(s, card_id=card_id)
 
     def reset(self, card_id: int) -> None:
         with self._session() as s:

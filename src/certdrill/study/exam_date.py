@@ -171,8 +171,3 @@ def planned_states(session: Session, *, deck_id: str, before: CardState, now: da
     if place is None:
         return None
     return {rating: place(scheduling.review(before, rating, now, scheduler)) for rating in (1, 2, 3, 4)}
-
-
-def planned_intervals(states: dict[int, CardState], at: datetime) -> dict[int, timedelta]:
-    """Rating -> time from `at` until the card returns, for the rating buttons."""
-    return {rating: state.due - at for rating, state in states.items() if state.due is not None}

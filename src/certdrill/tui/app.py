@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from certdrill.storage.overview import DeckOverview
     from certdrill.study.desk import StudyDesk
     from certdrill.study.practice import Slice
+    from certdrill.study.session import Answered
     from certdrill.study.workspace import Workspace
-    from certdrill.tui.screens.review import Answered, ReviewScreen
+    from certdrill.tui.screens.review import ReviewScreen
 
 
 @reports_user_errors
@@ -107,7 +108,7 @@ class CertdrillApp(App[None]):
         def finished(log: list[Answered] | None) -> None:
             if log and self.desk is not None:
                 self.push_screen(SummaryScreen(self.desk, log, deck_ids=deck_ids, heading=heading))
-            elif screen.phase == "done":
+            elif screen.session.exhausted:
                 self.notify("Nothing due right now. Well done! Practice (p) or a mock exam (e) still work.")
 
         self.push_screen(screen, guarded(self, finished))

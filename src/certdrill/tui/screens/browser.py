@@ -129,7 +129,7 @@ class BrowserScreen(Screen[None]):
         prompt.show(f"**{q.id}** · {row.deck_id} · {row.state}{marks}\n\n" + q.prompt)
         choices.display = bool(q.choices)
         if q.choices:
-            choices.show(q, set(), revealed=True, chosen=set())
+            choices.verdict(q, ())
         back = f"**Answer:** {q.answer}\n\n" if q.kind == "flashcard" else ""
         refs = references_markdown(q.references)
         explanation.show(back + q.explanation + (f"\n\n{refs}" if refs else ""))

@@ -95,7 +95,7 @@ class ExamResultScreen(Screen[None]):
         item = self.result.review[index]
         q = item.question
         self.query_one("#missed-prompt", MarkdownView).show(q.prompt)
-        self.query_one("#missed-choices", ChoiceList).show(q, set(item.chosen), revealed=True, chosen=set(item.chosen))
+        self.query_one("#missed-choices", ChoiceList).verdict(q, item.chosen)
         refs = references_markdown(q.references)
         self.query_one("#missed-explanation", MarkdownView).show(
             q.explanation + ("\n\n**Read more**\n\n" + refs if refs else ""))
