@@ -18,6 +18,7 @@ from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.layout import NARROW
+from certdrill.tui.results import ExamClosed
 from certdrill.tui.screens.confirm import ConfirmScreen
 from certdrill.tui.widgets.choices import ChoiceList
 from certdrill.tui.widgets.markdown_view import MarkdownView
@@ -41,8 +42,8 @@ def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> T
 
 
 @reports_user_errors
-class ExamScreen(Screen[int]):
-    """Dismisses with the attempt id once submitted (or when time runs out)."""
+class ExamScreen(Screen[ExamClosed]):
+    """Closes submitted (by the learner or when time runs out) or paused."""
 
     BINDINGS = [
         Binding("right,n", "move(1)", "Next", id="exam.next"),
@@ -194,13 +195,13 @@ class ExamScreen(Screen[int]):
         if self.timer is not None:
             self.timer.stop()
         self.desk.submit_exam(self.paper.attempt_id)
-        self.dismiss(self.paper.attempt_id)
+        self.dismiss(ExamClosed(self.paper.attempt_id, submitted=True))
 
     def action_leave(self) -> None:
         self.notify("Exam paused: the clock keeps running. Resume it from the mock-exam menu (e).")
         if self.timer is not None:
             self.timer.stop()
-        self.dismiss(-1)
+        self.dismiss(ExamClosed(self.paper.attempt_id, submitted=False))
 
     def on_click(self, event: events.Click) -> None:  # the navigator grid is clickable too
         widget = event.widget

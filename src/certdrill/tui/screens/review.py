@@ -13,8 +13,9 @@ from textual.widgets import Footer, Static
 from certdrill.core.grading import RATING_NAMES
 from certdrill.core.scheduling import format_interval
 from certdrill.study.desk import StudyDesk
-from certdrill.study.session import Answered, Mode, PickMissing, Progress, ReviewSession
+from certdrill.study.session import Mode, PickMissing, Progress, ReviewSession
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.results import SessionEnded
 from certdrill.tui.text import references_markdown
 from certdrill.tui.widgets.choices import LETTERS, ChoiceList, choice_keys
 from certdrill.tui.widgets.markdown_view import MarkdownView
@@ -42,7 +43,7 @@ def missing_text(missing: PickMissing) -> str:
 
 
 @reports_user_errors
-class ReviewScreen(Screen[list[Answered]]):
+class ReviewScreen(Screen[SessionEnded]):
     """Review due cards of some decks, or practise a fixed list of cards without scheduling: the
     screen of a `ReviewSession`, which holds the rules."""
 
@@ -100,7 +101,7 @@ class ReviewScreen(Screen[list[Answered]]):
         session = self.session
         card = session.card
         if card is None:
-            self.dismiss(session.answers)
+            self.dismiss(SessionEnded(list(session.answers), exhausted=True))
             return
         q = card.question
         fresh = session.shown != self.drawn
@@ -253,4 +254,4 @@ class ReviewScreen(Screen[list[Answered]]):
             self.app.open_url(card.question.references[0])
 
     def action_leave(self) -> None:
-        self.dismiss(self.session.answers)
+        self.dismiss(SessionEnded(list(self.session.answers), exhausted=self.session.exhausted))
