@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from certdrill.study.workspace import Workspace
-from helpers import SAMPLE_DECKS, Clock, settle, sql_dump  # noqa: F401  (until every test imports helpers)
+from helpers import SAMPLE_DECKS, Clock
 
 
 @pytest.fixture(autouse=True)

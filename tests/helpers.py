@@ -1,13 +1,17 @@
 """What the tests share besides fixtures: the sample decks, a settable clock, a database dump,
-and a wait for the TUI's background work."""
+a wait for the TUI's background work, and the notifications it shows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from certdrill.study.workspace import Workspace
+
+if TYPE_CHECKING:
+    from textual.message import Message
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_DECKS = DATA / "decks"
@@ -51,3 +55,14 @@ async def settle(pilot: Any) -> None:
         if not any(w.is_running for w in pilot.app.workers):
             break
     await pilot.pause()
+
+
+def notices(into: list[tuple[str, str]]) -> Callable[[Message], None]:
+    """A `run_test(message_hook=...)` that keeps every notification the app shows: (text, severity)."""
+    from textual.notifications import Notify
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Notify):
+            into.append((message.notification.message, message.notification.severity))
+
+    return hook

@@ -18,7 +18,7 @@ from certdrill.study import review
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam_date import exam_plan, set_exam_date
 from certdrill.study.workspace import Workspace
-from conftest import Clock
+from helpers import Clock
 
 
 def set_date(ws: Workspace, days: int | None, minutes: int | None = 20) -> None:

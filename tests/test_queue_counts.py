@@ -13,7 +13,7 @@ from certdrill.cli import main
 from certdrill.storage.overview import read_overview
 from certdrill.study.desk import StudyDesk
 from certdrill.study.workspace import Workspace
-from conftest import Clock
+from helpers import Clock
 
 
 def counts(ws: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:

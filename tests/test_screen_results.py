@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from textual.message import Message
-from textual.notifications import Notify
-
 from certdrill.study.desk import StudyDesk
 from certdrill.study.workspace import Workspace
 from certdrill.tui.app import make_app
@@ -14,19 +9,9 @@ from certdrill.tui.results import ExamClosed, SessionEnded
 from certdrill.tui.screens.dashboard import DashboardScreen
 from certdrill.tui.screens.exam import ExamScreen
 from certdrill.tui.screens.review import ReviewScreen
-from helpers import settle
+from helpers import notices, settle
 
 SIZE = (100, 30)
-
-
-def notices(into: list[str]) -> Callable[[Message], None]:
-    """A `message_hook` that keeps the text of every notification the app shows."""
-
-    def hook(message: Message) -> None:
-        if isinstance(message, Notify):
-            into.append(message.notification.message)
-
-    return hook
 
 
 async def test_a_paused_mock_exam_closes_unsubmitted_and_resumes_where_it_was(workspace: Workspace) -> None:
@@ -68,11 +53,11 @@ async def test_a_review_with_nothing_left_ends_exhausted_and_says_so(workspace: 
     desk = StudyDesk(workspace)
     for card_id in (1, 2, 3, 4):
         desk.set_suspended(card_id, True)
-    shown: list[str] = []
+    shown: list[tuple[str, str]] = []
     app = make_app(workspace, seed=1)
     async with app.run_test(size=SIZE, message_hook=notices(shown)) as pilot:
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-    assert any(n.startswith("Nothing due right now.") for n in shown)
+    assert any(text.startswith("Nothing due right now.") for text, _severity in shown)

@@ -18,7 +18,7 @@ from certdrill.tui.screens.exam import ExamScreen
 from certdrill.tui.screens.exam_result import ExamResultScreen
 from certdrill.tui.screens.review import ReviewScreen
 from certdrill.tui.screens.summary import SummaryScreen
-from conftest import settle
+from helpers import notices, settle
 
 SIZE = (100, 30)
 
@@ -189,10 +189,8 @@ async def test_a_database_problem_is_a_notice_not_a_crash(workspace: Workspace, 
         raise CertdrillError("the database is busy in another certdrill window; nothing was saved, try again")
 
     app = make_app(workspace, seed=1)
-    notices: list[str] = []
-    real_notify = app.notify
-    app.notify = lambda message, **kw: (notices.append(str(message)), real_notify(message, **kw))[1]  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE) as pilot:
+    shown: list[tuple[str, str]] = []
+    async with app.run_test(size=SIZE, message_hook=notices(shown)) as pilot:
         await settle(pilot)
         await pilot.press("r")
         monkeypatch.setattr(StudyDesk, "answer", busy)  # type: ignore[attr-defined]
@@ -200,7 +198,7 @@ async def test_a_database_problem_is_a_notice_not_a_crash(workspace: Workspace, 
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.session.phase == "asking"  # still on the question
-        assert any("database is busy" in n for n in notices)
+        assert ("the database is busy in another certdrill window; nothing was saved, try again", "error") in shown
     assert reviews(workspace) == []
 
 
@@ -366,12 +364,12 @@ async def test_setting_an_exam_date_in_settings_says_what_it_asks_of_each_day(wo
     from textual.widgets import Input
 
     app = make_app(workspace, seed=1)
-    async with app.run_test(size=(160, 30)) as pilot:
+    notes: list[tuple[str, str]] = []
+    async with app.run_test(size=(160, 30), message_hook=notices(notes)) as pilot:
         await settle(pilot)
         await pilot.press("comma")
         await settle(pilot)
-        notes: list[tuple[str, str]] = []
-        app.screen.notify = lambda message, **kw: notes.append((str(message), kw.get("severity", "information")))  # type: ignore[method-assign]
+        notes.clear()
         app.screen.query_one("#exam-sample", Input).value = "2026-11-12"  # ten days after the test clock's day
         minutes = app.screen.query_one("#minutes-sample", Input)
         minutes.focus()
@@ -422,13 +420,12 @@ async def test_a_database_error_while_the_deck_panel_loads_is_a_notice(
 
     monkeypatch.setattr(StudyDesk, "domain_progress", busy)
     app = make_app(workspace, seed=1)
-    notes: list[str] = []
-    app.notify = lambda message, **_kw: notes.append(str(message))  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE) as pilot:
+    notes: list[tuple[str, str]] = []
+    async with app.run_test(size=SIZE, message_hook=notices(notes)) as pilot:
         await settle(pilot)
         await pilot.pause(0.2)
         assert app.is_running and isinstance(app.screen, DashboardScreen)
-    assert any("database is busy" in note for note in notes)
+    assert any("database is busy" in note for note, _severity in notes)
 
 
 async def test_the_session_summary_shows_its_last_line(workspace: Workspace) -> None:
