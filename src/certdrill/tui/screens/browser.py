@@ -52,7 +52,7 @@ class BrowserScreen(Screen[None]):
         with Horizontal():
             yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
-                yield MarkdownView(id="detail-prompt")
+                yield MarkdownView(id="detail-prompt", classes="flush")
                 yield ChoiceList(id="detail-choices")
                 yield MarkdownView(id="detail-explanation")
         yield Footer()

@@ -78,11 +78,11 @@ class ExamScreen(Screen[ExamClosed]):
         narrow = self.app.size.width < NARROW  # before anything is styled (see the dashboard)
         self.set_class(narrow, "narrow", update=False)
         self.nav_columns = 5 if narrow else 10
-        yield Static(id="exam-clock")
+        yield Static(id="exam-clock", classes="bar")
         with Horizontal():
-            with VerticalScroll(id="exam-card"):
-                yield Static(id="exam-meta")
-                yield MarkdownView(id="exam-prompt")
+            with VerticalScroll(id="exam-card", classes="card"):
+                yield Static(id="exam-meta", classes="meta")
+                yield MarkdownView(id="exam-prompt", classes="flush")
                 yield ChoiceList(id="exam-choices")
             with Vertical(id="navigator-box"):
                 yield Static(Text("Questions", style="bold"))

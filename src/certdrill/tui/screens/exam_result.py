@@ -61,7 +61,7 @@ class ExamResultScreen(Screen[None]):
         self.result = result
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(" Mock exam result ", style="bold reverse"), id="result-title")
+        yield Static(Text(" Mock exam result ", style="bold reverse"), id="result-title", classes="bar")
         yield Static(headline(self.result), id="result-headline")
         yield Static(result_table(self.result), id="result-domains")
         yield Static(Text(f"Review: {len(self.result.review)} wrong, unanswered or flagged "
@@ -69,7 +69,7 @@ class ExamResultScreen(Screen[None]):
         with Horizontal(id="result-review"):
             yield OptionList(*[self.option(i, item) for i, item in enumerate(self.result.review)], id="missed")
             with VerticalScroll(id="missed-detail"):
-                yield MarkdownView(id="missed-prompt")
+                yield MarkdownView(id="missed-prompt", classes="flush")
                 yield ChoiceList(id="missed-choices")
                 yield MarkdownView(id="missed-explanation")
         yield Footer()

@@ -49,7 +49,7 @@ class ExamSetupScreen(ModalScreen[ExamChoice | None]):
 
     def compose(self) -> ComposeResult:
         n, minutes = self.full
-        with Vertical(id="dialog"):
+        with Vertical(classes="dialog"):
             yield Static(Text(f"Mock exam · {self.deck.title}", style="bold"))
             note = "the real exam's size and time" if self.deck.exam and self.deck.exam.questions else "a default paper"
             yield Static(Text(f"Questions drawn by domain weight, unseen ones first. Full paper: {n} questions in "

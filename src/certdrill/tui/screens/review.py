@@ -76,13 +76,13 @@ class ReviewScreen(Screen[SessionEnded]):
         self.drawn = 0  # the session's question number last drawn
 
     def compose(self) -> ComposeResult:
-        yield Static(id="progress")
-        with VerticalScroll(id="card"):
-            yield Static(id="meta")
-            yield MarkdownView(id="prompt")
+        yield Static(id="progress", classes="bar")
+        with VerticalScroll(id="card", classes="card"):
+            yield Static(id="meta", classes="meta")
+            yield MarkdownView(id="prompt", classes="flush")
             yield ChoiceList(id="choices")
-            yield MarkdownView(id="explanation")
-            yield MarkdownView(id="references")
+            yield MarkdownView(id="explanation", classes="flush")
+            yield MarkdownView(id="references", classes="flush")
         # Below the card, outside its scroll: the verdict and the next-review intervals stay in
         # view however long the question and its explanations are.
         with Vertical(id="outcome"):

@@ -51,7 +51,7 @@ class SummaryScreen(ModalScreen[None]):
         self.desk, self.answers, self.deck_ids, self.heading = desk, log, deck_ids, heading
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="summary-box"):
+        with Center(), Vertical(id="summary-box", classes="dialog"):
             yield Static(summary_table(self.heading, self.answers, self.desk.domain_names(self.deck_ids),
                                        self.desk.due_tomorrow(self.deck_ids)), id="summary")
             yield Static(Text("enter or esc: back to the dashboard", style="dim"))
