@@ -39,9 +39,10 @@ class StudyCard:
 
 @dataclass(frozen=True, slots=True)
 class RatingOptions:
-    """The state each rating would leave a card in, answered at `at`: computed once per card, so
-    the interval on a rating button is the one stored, however often the learner changes the
-    rating (FSRS fuzz draws a new interval on every computation)."""
+    """The state each rating would leave a card in, answered at `at`: each computed once per card,
+    so the interval on a rating button is the one stored, however often the learner changes the
+    rating (FSRS fuzz draws a new interval on every computation). An answer computes only its
+    own rating's state (the answer path is timed); `completed` adds the others for the buttons."""
 
     before: CardState
     at: datetime
@@ -50,6 +51,16 @@ class RatingOptions:
     def intervals(self) -> dict[int, timedelta]:
         """Rating -> time until the card would return."""
         return {rating: state.due - self.at for rating, state in self.states.items() if state.due is not None}
+
+    def completed(self, scheduler_settings: SchedulerSettings) -> RatingOptions:
+        """All four ratings: the states already computed, and FSRS's for the others."""
+        missing = [rating for rating in (1, 2, 3, 4) if rating not in self.states]
+        if not missing:
+            return self
+        scheduler = scheduling.make_scheduler(scheduler_settings)
+        return RatingOptions(self.before, self.at, {
+            **self.states, **{rating: scheduling.review(self.before, rating, self.at, scheduler) for rating in missing},
+        })
 
     def moved_to(self, when: datetime) -> RatingOptions:
         """The same options for an answer at `when` (seconds later: the same intervals from then)."""
@@ -76,7 +87,8 @@ class AnswerResult:
     options: RatingOptions | None = None  # review mode: what each rating stores (re-rating picks from these)
 
     def intervals(self) -> dict[int, timedelta]:
-        """Rating -> time until the card would return, for the rating buttons (review mode)."""
+        """Rating -> time until the card would return, for the ratings computed (all four in
+        exam-date mode; `options.completed(...)` computes the others once, for the buttons)."""
         return self.options.intervals() if self.options is not None else {}
 
 
@@ -108,15 +120,17 @@ def next_card(
 
 
 def _options(session: Session, *, card_id: int, deck_id: str, exam_date: str | None, before: CardState,
-             now: datetime, scheduler_settings: SchedulerSettings, tz: tzinfo) -> RatingOptions:
-    """Every rating's state at `now`: FSRS's, or in exam-date mode where the planner places it."""
+             now: datetime, scheduler_settings: SchedulerSettings, tz: tzinfo,
+             ratings: Sequence[int] = (1, 2, 3, 4)) -> RatingOptions:
+    """The ratings' states at `now`: FSRS's, or in exam-date mode where the planner places them
+    (all four at once there, with the same day loads)."""
     scheduler = scheduling.make_scheduler(scheduler_settings)
     states = None
     if exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
         states = planned_states(session, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz,
                                 card_id=card_id)
     if states is None:
-        states = {rating: scheduling.review(before, rating, now, scheduler) for rating in (1, 2, 3, 4)}
+        states = {rating: scheduling.review(before, rating, now, scheduler) for rating in ratings}
     return RatingOptions(before, now, states)
 
 
@@ -175,9 +189,10 @@ def answer(
         if mode == "review":
             # All four ratings at once, so that the rating buttons show what each stores (the
             # learner may change the rating after the verdict).
-            if options is None or options.before != before:
+            if options is None or options.before != before or rating not in options.states:
                 options = _options(session, card_id=card_id, deck_id=deck_id, exam_date=found.exam_date,
-                                   before=before, now=now, scheduler_settings=scheduler_settings, tz=tz)
+                                   before=before, now=now, scheduler_settings=scheduler_settings, tz=tz,
+                                   ratings=(rating,))
             kept = options.moved_to(now)
             after = kept.states[rating]
         review_id = queries.save_answer(
@@ -211,9 +226,10 @@ def rerate(
     before = CardState.from_json(row.state_before) if row.state_before else card_state(card)
     after, kept = before, None
     if row.mode == "review":
-        if options is None or options.before != before:
+        if options is None or options.before != before or rating not in options.states:
             options = _options(session, card_id=card.id, deck_id=card.deck_id, exam_date=_exam_date(session, card),
-                               before=before, now=row.reviewed_at, scheduler_settings=scheduler_settings, tz=tz)
+                               before=before, now=row.reviewed_at, scheduler_settings=scheduler_settings, tz=tz,
+                               ratings=(rating,))
         kept = options.moved_to(row.reviewed_at)
         after = kept.states[rating]
         apply_card_state(card, after)

@@ -101,7 +101,7 @@ class ReviewSession:
         self.selected: frozenset[int] = frozenset()
         self.revealed = False  # flashcards: the answer is shown, a rating is awaited
         self.result: AnswerResult | None = None
-        self.options: RatingOptions | None = None  # computed once per card: what each rating stores
+        self.options: RatingOptions | None = None  # each rating's state, computed once per card: what it stores
         self.skipped: list[int] = []
         self.answers: list[Answered] = []
         self.actions: list[Action] = []
@@ -136,8 +136,6 @@ class ReviewSession:
 
     def intervals(self) -> dict[int, timedelta]:
         """Rating -> when the card would return, as stored if chosen (empty until there is a verdict)."""
-        if self.result is not None:
-            return self.result.intervals()
         return self.options.intervals() if self.options is not None else {}
 
     def allows(self, action: str) -> bool:
@@ -193,6 +191,8 @@ class ReviewSession:
                                            mode=self.mode)
             self._record(self.result)
             self.phase = "answered"
+            if self.result.options is not None:  # the other ratings, once: the buttons show what each stores
+                self.options = self.result.options.completed(self.result.scheduler_settings)
         return None
 
     def rate(self, rating: int) -> None:
@@ -205,7 +205,7 @@ class ReviewSession:
                                           options=self.options))
             self._show()
         elif self.result.rating != rating:
-            self.result = self.desk.rerate(self.result.review_id, rating, options=self.result.options)
+            self.result = self.desk.rerate(self.result.review_id, rating, options=self.options)
 
     def elapsed_ms(self) -> int:
         return int((self.clock() - self.shown_at) * 1000)
