@@ -145,6 +145,7 @@ class ExamScreen(Screen[ExamClosed]):
         self.desk.save_exam_answer(self.paper.attempt_id, item.position, sorted(chosen), flagged, spent)
         self.paper.items[index] = PaperItem(item.position, item.card_id, item.question, tuple(sorted(chosen)), flagged)
         self.draw_status()
+        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
 
     def on_choice_list_changed(self, event: ChoiceList.Changed) -> None:
         # The question the choices belong to (the learner may have moved on since the key).

@@ -152,8 +152,7 @@ class ReviewScreen(Screen[SessionEnded]):
         # The footer rebuilds every key widget when bindings change (~20 ms): let the question
         # reach the screen first and update the footer in the frame after.
         self.call_after_refresh(self.refresh_bindings)
-        if fresh:
-            self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
     def update_progress(self) -> None:
