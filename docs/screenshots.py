@@ -52,9 +52,9 @@ async def shoot(ws: Workspace, name: str, keys: list[str], *, answer_wrongly: bo
             await pilot.press(key)
             await pilot.pause()
         screen = app.screen
-        if answer_wrongly and isinstance(screen, ReviewScreen) and screen.card is not None:
+        if answer_wrongly and isinstance(screen, ReviewScreen) and screen.session.card is not None:
             # A wrong pick shows the most: the learner's choice, the right one, every reason.
-            q = screen.card.question
+            q = screen.session.card.question
             right = list(q.correct_indices)
             wrong = next(i for i in range(len(q.choices)) if i not in right)
             for i in [*right[1:], wrong]:

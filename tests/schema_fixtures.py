@@ -10,7 +10,7 @@ from pathlib import Path
 
 from certdrill.core import scheduling
 from certdrill.decks.format.loader import load_valid_deck
-from conftest import SAMPLE_DECKS
+from helpers import SAMPLE_DECKS
 
 SCHEMAS = Path(__file__).parent / "schemas"
 HISTORY_START = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)

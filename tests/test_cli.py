@@ -12,7 +12,7 @@ import pytest
 
 from certdrill.cli import main
 from certdrill.core.clock import study_date
-from conftest import SAMPLE_DECKS
+from helpers import SAMPLE_DECKS
 
 
 def run(*args: str, env_home: Path) -> subprocess.CompletedProcess[str]:

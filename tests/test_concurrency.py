@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import SAMPLE_DECKS
+from helpers import SAMPLE_DECKS
 from history_check import disagreements, integrity, review_ids
 from loop_process import Lines, start_loop
 

@@ -14,7 +14,7 @@ import pytest
 
 from certdrill.study.maintenance import examine
 from certdrill.study.workspace import Workspace
-from conftest import SAMPLE_DECKS
+from helpers import SAMPLE_DECKS
 from history_check import disagreements, integrity, review_ids
 from loop_process import Lines, start_loop
 

@@ -21,7 +21,7 @@ from certdrill.storage import engine
 from certdrill.study import review
 from certdrill.study.maintenance import DatabaseUnavailable, database_errors
 from certdrill.study.workspace import Workspace
-from conftest import SAMPLE_DECKS
+from helpers import SAMPLE_DECKS
 from history_check import disagreements, integrity, review_ids
 
 

@@ -12,7 +12,7 @@ from certdrill.cli import main
 from certdrill.decks import bundled
 from certdrill.study.maintenance import doctor, examine
 from certdrill.study.workspace import Workspace
-from conftest import Clock
+from helpers import Clock
 from history_check import review_ids
 from test_disk import answer_some
 

@@ -18,7 +18,7 @@ from certdrill.study import review
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam_date import exam_plan, set_exam_date
 from certdrill.study.workspace import Workspace
-from conftest import Clock
+from helpers import Clock
 
 
 def set_date(ws: Workspace, days: int | None, minutes: int | None = 20) -> None:
@@ -45,9 +45,10 @@ def test_new_limit_rises_so_every_question_is_met_a_week_before(workspace: Works
     assert max(met) <= date(2026, 11, 11) - timedelta(days=7)
 
 
-def test_without_an_exam_date_the_new_limit_is_the_decks_own(workspace: Workspace, clock: Clock) -> None:
-    with workspace.session() as s:
-        assert review.new_limit(s, deck_id="sample", default=1, now=clock.now, tz=UTC) == 1
+def test_without_an_exam_date_the_new_limit_is_the_decks_own(workspace: Workspace) -> None:
+    desk = StudyDesk(workspace)
+    desk.set_deck_new_limit("sample", 1)
+    assert desk.queue_counts(["sample"]) == (0, 1)
 
 
 def test_a_review_before_the_exam_keeps_the_card_at_target_on_exam_day(workspace: Workspace, clock: Clock) -> None:

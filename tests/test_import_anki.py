@@ -14,7 +14,7 @@ from certdrill.storage.tables import CardRow, DomainRow, QuestionRow, ReviewRow
 from certdrill.study.importing import ImportOptions, import_source
 from certdrill.study.library import ImportReport
 from certdrill.study.workspace import Workspace
-from conftest import Clock, sql_dump
+from helpers import Clock, sql_dump
 
 
 def run_import(ws: Workspace, source: Path | str, **options: object) -> ImportReport:

@@ -21,7 +21,7 @@ from certdrill.decks.importers.remote import DownloadLimits
 from certdrill.errors import CertdrillError
 from certdrill.study.importing import ImportOptions, import_source
 from certdrill.study.workspace import Workspace
-from conftest import sql_dump
+from helpers import sql_dump
 
 
 def refused(ws: Workspace, source: Path | str, **options: object) -> str:

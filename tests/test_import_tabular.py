@@ -11,7 +11,7 @@ from certdrill.storage.tables import QuestionRow
 from certdrill.study.importing import ImportOptions, import_source
 from certdrill.study.library import ImportReport
 from certdrill.study.workspace import Workspace
-from conftest import sql_dump
+from helpers import sql_dump
 
 
 def run_import(ws: Workspace, source: Path, **options: object) -> ImportReport:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_headless_layers_never_import_textual() -> None:
     code = (
         "import sys\n"
-        "import certdrill.cli, certdrill.study.workspace, certdrill.study.review, certdrill.study.reports\n"
+        "import certdrill.cli, certdrill.study.workspace, certdrill.study.review, certdrill.study.reports, certdrill.study.session\n"
         "import certdrill.study.library, certdrill.decks.format.loader, certdrill.decks.format.quality, certdrill.storage.engine\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(','.join(bad))\n"
@@ -28,7 +28,7 @@ def test_headless_layers_never_import_textual() -> None:
 
 def test_core_imports_no_database_or_yaml() -> None:
     code = (
-        "import sys\nimport certdrill.core.model, certdrill.core.scheduling, certdrill.core.grading, certdrill.core.text\n"
+        "import sys\nimport certdrill.core.model, certdrill.core.scheduling, certdrill.core.grading, certdrill.core.text, certdrill.core.daily_new\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy','sqlmodel','yaml','textual'))))"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == ""

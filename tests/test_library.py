@@ -14,7 +14,7 @@ from certdrill.errors import CertdrillError
 from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow
 from certdrill.study import library, review
 from certdrill.study.workspace import Workspace
-from conftest import Clock, sql_dump
+from helpers import Clock, sql_dump
 
 
 def deck_file(root: Path) -> Path:

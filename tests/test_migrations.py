@@ -13,7 +13,7 @@ from certdrill.errors import CertdrillError
 from certdrill.storage import engine
 from certdrill.study.maintenance import examine
 from certdrill.study.workspace import Workspace
-from conftest import SAMPLE_DECKS
+from helpers import SAMPLE_DECKS
 from history_check import integrity
 from schema_fixtures import BUILDERS, released_versions
 

@@ -12,7 +12,7 @@ from certdrill.errors import CertdrillError
 from certdrill.study import optimize
 from certdrill.study.desk import StudyDesk
 from certdrill.study.workspace import Workspace
-from conftest import Clock
+from helpers import Clock
 
 FITTED = [round(p * 1.01, 4) for p in fsrs.Scheduler().parameters]
 

@@ -11,7 +11,7 @@ from certdrill.cli import main
 from certdrill.study import review
 from certdrill.study.readiness import readiness_history, readiness_report
 from certdrill.study.workspace import Workspace
-from conftest import Clock
+from helpers import Clock
 
 DOMAIN_KEYS = {"id", "name", "weight", "estimate", "interval", "too_little_evidence", "evidence", "weakest_tasks"}
 EVIDENCE_KEYS = {"questions", "seen", "unseen", "due", "first_tries", "first_try_correct", "first_try_accuracy",

@@ -10,7 +10,7 @@ from certdrill.core.scheduling import LEARNING, NEW, REVIEW
 from certdrill.storage.tables import CardRow, ReviewRow
 from certdrill.study import review
 from certdrill.study.workspace import Workspace
-from conftest import Clock
+from helpers import Clock
 
 
 def next_card(ws: Workspace, **kw: object) -> review.StudyCard | None:

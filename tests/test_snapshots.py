@@ -10,7 +10,7 @@ import pytest
 from certdrill.study.desk import StudyDesk
 from certdrill.study.workspace import Workspace
 from certdrill.tui.app import make_app
-from conftest import Clock
+from helpers import Clock, settle
 
 SIZE = (100, 30)
 
@@ -26,12 +26,6 @@ def studied(workspace: Workspace, clock: Clock) -> Workspace:
         clock.advance(days=1)
     clock.now = start.replace(day=start.day + 7)
     return workspace
-
-
-async def _settle(pilot: Any) -> None:
-    from conftest import settle
-
-    await settle(pilot)
 
 
 @pytest.fixture
@@ -55,9 +49,9 @@ def app_with_history(workspace: Workspace, clock: Clock) -> Callable[[], Any]:
 )
 def test_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], Any], name: str, keys: list[str]) -> None:
     async def run_before(pilot: Any) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            await _settle(pilot)
+            await settle(pilot)
 
     assert snap_compare(app_with_history(), terminal_size=SIZE, run_before=run_before)

@@ -18,7 +18,7 @@ from certdrill.tui.screens.exam import ExamScreen
 from certdrill.tui.screens.exam_result import ExamResultScreen
 from certdrill.tui.screens.review import ReviewScreen
 from certdrill.tui.screens.summary import SummaryScreen
-from conftest import settle
+from helpers import notices, settle
 
 SIZE = (100, 30)
 
@@ -85,8 +85,8 @@ async def test_undo_takes_back_the_answer_and_shows_the_question_again(workspace
         assert reviews(workspace) == []
         assert card(workspace, 1) == before
         screen = app.screen
-        assert isinstance(screen, ReviewScreen) and screen.card is not None and screen.card.card_id == 1
-        assert screen.phase == "asking"
+        assert isinstance(screen, ReviewScreen) and screen.session.card is not None and screen.session.card.card_id == 1
+        assert screen.session.phase == "asking"
 
 
 async def test_practice_leaves_the_schedule_untouched(workspace: Workspace) -> None:
@@ -97,10 +97,10 @@ async def test_practice_leaves_the_schedule_untouched(workspace: Workspace) -> N
         await pilot.press("p")
         await pilot.press("enter")  # "Whole deck (shuffled)"
         screen = app.screen
-        assert isinstance(screen, ReviewScreen) and screen.mode == "practice"
+        assert isinstance(screen, ReviewScreen) and screen.session.mode == "practice"
         for _ in range(4):
             assert isinstance(app.screen, ReviewScreen)
-            q = app.screen.card.question  # type: ignore[union-attr]
+            q = app.screen.session.card.question  # type: ignore[union-attr]
             if q.kind == "flashcard":
                 await pilot.press("space")
                 text = screen_text(app)  # practice offers no rating, and says so
@@ -189,18 +189,16 @@ async def test_a_database_problem_is_a_notice_not_a_crash(workspace: Workspace, 
         raise CertdrillError("the database is busy in another certdrill window; nothing was saved, try again")
 
     app = make_app(workspace, seed=1)
-    notices: list[str] = []
-    real_notify = app.notify
-    app.notify = lambda message, **kw: (notices.append(str(message)), real_notify(message, **kw))[1]  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE) as pilot:
+    shown: list[tuple[str, str]] = []
+    async with app.run_test(size=SIZE, message_hook=notices(shown)) as pilot:
         await settle(pilot)
         await pilot.press("r")
         monkeypatch.setattr(StudyDesk, "answer", busy)  # type: ignore[attr-defined]
         await pilot.press("b", "enter")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, ReviewScreen) and screen.phase == "asking"  # still on the question
-        assert any("database is busy" in n for n in notices)
+        assert isinstance(screen, ReviewScreen) and screen.session.phase == "asking"  # still on the question
+        assert ("the database is busy in another certdrill window; nothing was saved, try again", "error") in shown
     assert reviews(workspace) == []
 
 
@@ -355,13 +353,10 @@ def test_past_attempts_read_as_the_exam_reports_them() -> None:
 def test_weekly_retention_bars_show_their_whole_track() -> None:
     from datetime import date
 
-    from certdrill.tui.screens.stats import StatsScreen
+    from certdrill.study.progress import WeekRetention
+    from certdrill.tui.screens.stats import retention_text
 
-    class Desk:
-        def weekly_retention(self, weeks: int) -> list[tuple[date, int, int]]:
-            return [(date(2026, 11, 16), 0, 0), (date(2026, 11, 23), 3, 1)]
-
-    text = StatsScreen.retention(type("S", (), {"desk": Desk()})()).plain  # type: ignore[arg-type]
+    text = retention_text([WeekRetention(date(2026, 11, 16), 0, 0), WeekRetention(date(2026, 11, 23), 3, 1)]).plain
     assert text == "23 Nov  " + "█" * 10 + "░" * 20 + " 33% of 3\n"
 
 
@@ -369,12 +364,12 @@ async def test_setting_an_exam_date_in_settings_says_what_it_asks_of_each_day(wo
     from textual.widgets import Input
 
     app = make_app(workspace, seed=1)
-    async with app.run_test(size=(160, 30)) as pilot:
+    notes: list[tuple[str, str]] = []
+    async with app.run_test(size=(160, 30), message_hook=notices(notes)) as pilot:
         await settle(pilot)
         await pilot.press("comma")
         await settle(pilot)
-        notes: list[tuple[str, str]] = []
-        app.screen.notify = lambda message, **kw: notes.append((str(message), kw.get("severity", "information")))  # type: ignore[method-assign]
+        notes.clear()
         app.screen.query_one("#exam-sample", Input).value = "2026-11-12"  # ten days after the test clock's day
         minutes = app.screen.query_one("#minutes-sample", Input)
         minutes.focus()
@@ -425,13 +420,12 @@ async def test_a_database_error_while_the_deck_panel_loads_is_a_notice(
 
     monkeypatch.setattr(StudyDesk, "domain_progress", busy)
     app = make_app(workspace, seed=1)
-    notes: list[str] = []
-    app.notify = lambda message, **_kw: notes.append(str(message))  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE) as pilot:
+    notes: list[tuple[str, str]] = []
+    async with app.run_test(size=SIZE, message_hook=notices(notes)) as pilot:
         await settle(pilot)
         await pilot.pause(0.2)
         assert app.is_running and isinstance(app.screen, DashboardScreen)
-    assert any("database is busy" in note for note in notes)
+    assert any("database is busy" in note for note, _severity in notes)
 
 
 async def test_the_session_summary_shows_its_last_line(workspace: Workspace) -> None:

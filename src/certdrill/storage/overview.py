@@ -13,10 +13,8 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from certdrill.core.clock import day_start
-from certdrill.storage import queries
+from certdrill.storage import queries, queue
 from certdrill.storage.version import SCHEMA_VERSION
-
-DEFAULT_NEW_PER_DAY = 20  # the same default as study.settings.Settings.new_per_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,23 +40,15 @@ def read_overview(db_path: Path, *, now: datetime, tz: tzinfo) -> list[DeckOverv
     try:
         if con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             return None
-        row = con.execute("SELECT value FROM setting WHERE key = 'new_per_day'").fetchone()
-        # A JSON column has NUMERIC affinity in SQLite: the '15' SQLAlchemy writes is read back as 15.
-        value = json.loads(row[0]) if row and isinstance(row[0], str) else row[0] if row else None
-        default_limit = DEFAULT_NEW_PER_DAY if value is None else int(value)
+        default_limit = queue.default_new_per_day(con)
         since = day_start(now, tz)
         decks = []
-        for deck_id, title, exam, new_per_day in con.execute(
-            "SELECT id, title, exam, new_per_day FROM deck ORDER BY id"
-        ).fetchall():
-            limit = default_limit if new_per_day is None else int(new_per_day)
-            started = queries.count_new_since(con, deck_id=deck_id, since=since)
-            waiting = queries.count_new(con, deck_id=deck_id, at_most=max(0, limit - started))
+        for deck_id, title, exam in con.execute("SELECT id, title, exam FROM deck ORDER BY id").fetchall():
             status = (json.loads(exam) or {}).get("status") if exam else None
             decks.append(DeckOverview(
                 id=deck_id, title=title, retired=status == "retired",
-                due_now=queries.count_due(con, deck_id=deck_id, now=now),
-                new_available=min(waiting, max(0, limit - started)),
+                due_now=queue.count_due(con, deck_id=deck_id, now=now),
+                new_available=queue.new_left_today(con, deck_id=deck_id, default=default_limit, now=now, tz=tz),
                 reviews_today=queries.count_reviews_since(con, deck_id=deck_id, since=since),
                 streak=queries.study_streak(con, deck_id=deck_id, now=now, tz=tz),
             ))

@@ -1,4 +1,5 @@
-"""The review hot path as plain SQLite statements on a `sqlite3.Connection`.
+"""The review hot path as plain SQLite statements on a `sqlite3.Connection`: load a card, save an
+answer, the streak (what review serves and the queue counts are in storage.queue).
 
 No SQLAlchemy here: the dashboard's first numbers are read with these before it is imported.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -16,52 +17,6 @@ from certdrill.core.clock import day_start, next_day_start
 from certdrill.core.memory import CardState
 from certdrill.core.model import Choice, Question
 from certdrill.storage.timefmt import from_db_time, to_db_time
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-def first_due(
-    con: sqlite3.Connection, *, deck_ids: Sequence[str], states: Iterable[int], due_by: datetime | None,
-    now: datetime, exclude: Iterable[int] = (),
-) -> int | None:
-    """The id of the earliest-due available card in `states` (due by `due_by` if given)."""
-    skip = list(exclude)
-    sql = (
-        "SELECT card.due, card.id FROM card JOIN question ON question.pk = card.id "
-        "WHERE card.deck_id = ? AND card.state = ? "
-        "AND card.suspended = 0 AND (card.buried_until IS NULL OR card.buried_until <= ?) "
-        "AND question.retired = 0"
-    )
-    if due_by is not None:
-        sql += " AND card.due <= ?"
-    if skip:
-        sql += f" AND card.id NOT IN ({_marks(len(skip))})"
-    sql += " ORDER BY card.due, card.id LIMIT 1"
-    # One query per deck and state walks the (deck_id, state, due) index in order and stops at
-    # the first row; a single IN (...) query would sort every due card instead (a temp B-tree).
-    best: tuple[Any, int] | None = None
-    now_text = to_db_time(now)
-    due_text = to_db_time(due_by) if due_by is not None else None
-    for deck_id in deck_ids:
-        for state in states:
-            params: list[Any] = [deck_id, state, now_text]
-            if due_text is not None:
-                params.append(due_text)
-            row = con.execute(sql, params + skip).fetchone()
-            if row is not None and (best is None or (row[0] or "", row[1]) < (best[0] or "", best[1])):
-                best = (row[0], int(row[1]))
-    return None if best is None else best[1]
-
-
-def count_new_since(con: sqlite3.Connection, *, deck_id: str, since: datetime) -> int:
-    row = con.execute(
-        "SELECT count(*) FROM review WHERE deck_id = ? AND reviewed_at >= ? AND was_new = 1 AND mode = 'review'",
-        (deck_id, to_db_time(since)),
-    ).fetchone()
-    return int(row[0])
-
 
 CARD_COLUMNS = "state, step, stability, difficulty, due, last_review, reps, lapses"
 
@@ -134,30 +89,6 @@ def has_reviews_between(con: sqlite3.Connection, *, deck_id: str | None, start: 
         (*params, to_db_time(start), to_db_time(end)),
     ).fetchone()
     return row is not None
-
-
-def count_due(con: sqlite3.Connection, *, deck_id: str, now: datetime) -> int:
-    """Cards of the deck that are due now (learning or review), available and not retired."""
-    now_text = to_db_time(now)
-    row = con.execute(
-        "SELECT count(*) FROM card JOIN question ON question.pk = card.id WHERE card.deck_id = ? "
-        "AND card.state IN (1, 2, 3) AND card.due <= ? AND card.suspended = 0 "
-        "AND (card.buried_until IS NULL OR card.buried_until <= ?) AND question.retired = 0",
-        (deck_id, now_text, now_text),
-    ).fetchone()
-    return int(row[0])
-
-
-def count_new(con: sqlite3.Connection, *, deck_id: str, at_most: int | None = None) -> int:
-    """New questions of the deck that could be started (not suspended, buried or retired);
-    with `at_most`, counting stops there (the dashboard only needs min(waiting, today's limit))."""
-    limit = "" if at_most is None else f" LIMIT {max(0, int(at_most))}"
-    row = con.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM card JOIN question ON question.pk = card.id WHERE card.deck_id = ? "
-        f"AND card.state = 0 AND card.suspended = 0 AND card.buried_until IS NULL AND question.retired = 0{limit})",
-        (deck_id,),
-    ).fetchone()
-    return int(row[0])
 
 
 def study_streak(con: sqlite3.Connection, *, deck_id: str | None, now: datetime, tz: tzinfo) -> int:

@@ -8,16 +8,17 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 import fsrs
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from certdrill.core import planner, scheduling
 from certdrill.core.clock import day_start, study_date
-from certdrill.core.scheduling import NEW, CardState
+from certdrill.core.scheduling import CardState
 from certdrill.errors import CertdrillError
+from certdrill.storage import lanes, queue
 from certdrill.storage.convert import exam_from_json
 from certdrill.storage.engine import begin_write
-from certdrill.storage.tables import CardRow, DeckRow, QuestionRow, ReviewRow, SettingRow
+from certdrill.storage.tables import CardRow, DeckRow, ReviewRow, SettingRow
 from certdrill.study.readiness import exam_moment
 
 DEFAULT_MINUTES = 30
@@ -106,34 +107,14 @@ def exam_plan(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> E
         return None
     exam_date = date.fromisoformat(deck.exam_date)
     today = date.fromisoformat(study_date(now, tz))
-    if exam_date <= today:
+    pace = queue.exam_pace(lanes.raw(session), deck_id=deck_id, exam_date=exam_date, now=now, tz=tz)
+    if pace is None:
         return None
-    unseen: int = session.execute(
-        select(func.count()).select_from(CardRow).join(QuestionRow, col(QuestionRow.pk) == col(CardRow.id)).where(
-            col(CardRow.deck_id) == deck_id, col(CardRow.state) == NEW, col(CardRow.suspended).is_(False),
-            col(QuestionRow.retired).is_(False),
-        )
-    ).scalar_one()
-    started: int = session.execute(
-        select(func.count()).select_from(ReviewRow).where(
-            col(ReviewRow.deck_id) == deck_id, col(ReviewRow.reviewed_at) >= day_start(now, tz),
-            col(ReviewRow.was_new).is_(True), col(ReviewRow.mode) == "review",
-        )
-    ).scalar_one()
-    # Count today's starts as still unseen, so the day's figure does not shrink while working through it.
-    total = unseen + started
     setting = session.get(SettingRow, MINUTES_KEY + deck_id)
     return ExamPlan(
         deck_id, exam_date, int(setting.value) if setting is not None else DEFAULT_MINUTES,
-        (exam_date - today).days, unseen, planner.new_per_day(unseen=total, today=today, exam_date=exam_date),
-        _seconds_per_review(session, deck_id),
+        (exam_date - today).days, pace.unseen, pace.new_per_day, _seconds_per_review(session, deck_id),
     )
-
-
-def paced_new_limit(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
-    """New questions a day that exam-date mode asks for (0 without an exam date)."""
-    plan = exam_plan(session, deck_id=deck_id, now=now, tz=tz)
-    return 0 if plan is None else plan.new_per_day
 
 
 def _load(session: Session, deck_id: str, plan: ExamPlan, now: datetime, tz: tzinfo,
@@ -190,8 +171,3 @@ def planned_states(session: Session, *, deck_id: str, before: CardState, now: da
     if place is None:
         return None
     return {rating: place(scheduling.review(before, rating, now, scheduler)) for rating in (1, 2, 3, 4)}
-
-
-def planned_intervals(states: dict[int, CardState], at: datetime) -> dict[int, timedelta]:
-    """Rating -> time from `at` until the card returns, for the rating buttons."""
-    return {rating: state.due - at for rating, state in states.items() if state.due is not None}

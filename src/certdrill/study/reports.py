@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
+from sqlalchemy import ColumnElement, case, func, select, text
 from sqlmodel import Session, col
 
-from certdrill.core.clock import ROLLOVER_HOUR, day_start, study_date
+from certdrill.core.clock import ROLLOVER_HOUR, day_start, next_day_start, study_date
 from certdrill.core.model import ExamInfo
 from certdrill.core.scheduling import STATE_NAMES
+from certdrill.storage import lanes, queries, queue
 from certdrill.storage.convert import exam_from_json
 from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow, ReviewRow
 from certdrill.storage.types import to_db_time
@@ -72,21 +74,14 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def deck_summaries(session: Session, *, now: datetime, tz: tzinfo, new_per_day: int) -> list[DeckSummary]:
     """One summary per deck: questions per domain, due now, new available, today's work."""
     start = day_start(now, tz)
-    live = and_(col(CardRow.suspended).is_(False), col(QuestionRow.retired).is_(False))
-    unburied = or_(col(CardRow.buried_until).is_(None), col(CardRow.buried_until) <= now)
-    state, due = col(CardRow.state), col(CardRow.due)
     card_counts = {
         row.deck_id: row
         for row in session.execute(
             select(
                 col(CardRow.deck_id),
-                _count_if(and_(live, unburied, state > 0, due <= now)).label("due"),
-                _count_if(and_(live, unburied, state == 0)).label("new"),
                 _count_if(col(CardRow.suspended).is_(True)).label("suspended"),
                 _count_if(col(CardRow.flagged).is_(True)).label("flagged"),
-            )
-            .join(QuestionRow, col(QuestionRow.pk) == col(CardRow.id))
-            .group_by(col(CardRow.deck_id))
+            ).group_by(col(CardRow.deck_id))
         )
     }
     per_domain: dict[str, Counter[str]] = {}
@@ -99,10 +94,10 @@ def deck_summaries(session: Session, *, now: datetime, tz: tzinfo, new_per_day: 
             retired[deck_id] += n
         else:
             per_domain.setdefault(deck_id, Counter())[domain_id] += n
-    today = {
-        deck_id: (reviews, new)
-        for deck_id, reviews, new in session.execute(
-            select(col(ReviewRow.deck_id), func.count(), _count_if(col(ReviewRow.was_new).is_(True)))
+    reviews_today: dict[str, int] = {
+        deck_id: n
+        for deck_id, n in session.execute(
+            select(col(ReviewRow.deck_id), func.count())
             .where(col(ReviewRow.reviewed_at) >= start, col(ReviewRow.mode) == "review")
             .group_by(col(ReviewRow.deck_id))
         )
@@ -113,26 +108,37 @@ def deck_summaries(session: Session, *, now: datetime, tz: tzinfo, new_per_day: 
     out = []
     for deck in session.execute(select(DeckRow).order_by(DeckRow.id)).scalars():
         counts = card_counts.get(deck.id)
-        reviews_today, new_today = today.get(deck.id, (0, 0))
-        limit = deck.new_per_day if deck.new_per_day is not None else new_per_day
-        if deck.exam_date:  # exam-date mode paces new questions to meet them all in time
-            from certdrill.study.exam_date import paced_new_limit
-
-            limit = max(limit, paced_new_limit(session, deck_id=deck.id, now=now, tz=tz))
-        new_left = max(0, limit - int(new_today or 0))
-        new_total = int(counts.new or 0) if counts else 0
+        due_now, new_left = queue_counts(session, deck_ids=[deck.id], now=now, tz=tz, new_per_day=new_per_day)
         in_domains = per_domain.get(deck.id, Counter())
         out.append(DeckSummary(
             id=deck.id, title=deck.title, version=deck.version, source=deck.source,
             exam=exam_from_json(deck.exam), exam_date=deck.exam_date,
             questions=sum(in_domains.values()), retired=retired[deck.id],
             domains=[DomainCount(d.id, d.name, d.weight, in_domains[d.id]) for d in domains.get(deck.id, [])],
-            due_now=int(counts.due or 0) if counts else 0, new_available=min(new_total, new_left),
-            new_left_today=new_left, reviews_today=int(reviews_today or 0),
+            due_now=due_now, new_available=new_left, new_left_today=new_left,
+            reviews_today=reviews_today.get(deck.id, 0),
             suspended=int(counts.suspended or 0) if counts else 0,
             flagged=int(counts.flagged or 0) if counts else 0,
         ))
     return out
+
+
+def queue_counts(session: Session, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo,
+                 new_per_day: int) -> tuple[int, int]:
+    """Due now and new questions left today over these decks: what review will serve."""
+    due = new = 0
+    with lanes.lane(session, write=False) as con:
+        for deck_id in deck_ids:
+            due += queue.count_due(con, deck_id=deck_id, now=now)
+            new += queue.new_left_today(con, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
+    return due, new
+
+
+def due_tomorrow(session: Session, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo) -> int:
+    """Cards of these decks that fall due during the next study day."""
+    start = next_day_start(now, tz)
+    with lanes.lane(session, write=False) as con:
+        return queue.count_due_between(con, deck_ids=deck_ids, start=start, end=start + timedelta(days=1))
 
 
 @dataclass
@@ -187,8 +193,6 @@ def streak(daily: dict[str, int], *, now: datetime, tz: tzinfo) -> int:
 
 def study_streak(session: Session, *, deck_id: str | None, now: datetime, tz: tzinfo) -> int:
     """Consecutive study days with answers, ending today (or yesterday if none yet today)."""
-    from certdrill.storage import lanes, queries
-
     with lanes.lane(session, write=False) as con:
         return queries.study_streak(con, deck_id=deck_id, now=now, tz=tz)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal
 
@@ -11,18 +11,17 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from certdrill.core import grading, scheduling
-from certdrill.core.clock import day_start, next_day_start
+from certdrill.core.clock import next_day_start
 from certdrill.core.model import Question
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
-from certdrill.storage import lanes, queries
+from certdrill.storage import lanes, queries, queue
 from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
-from certdrill.study.exam_date import paced_new_limit, planned_intervals, planned_states
+from certdrill.study.exam_date import planned_states
 
 Mode = Literal["review", "practice", "exam"]
-LEARN_AHEAD = timedelta(minutes=20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +38,42 @@ class StudyCard:
 
 
 @dataclass(frozen=True, slots=True)
+class RatingOptions:
+    """The state each rating would leave a card in, answered at `at`: each computed once per card,
+    so the interval on a rating button is the one stored, however often the learner changes the
+    rating (FSRS fuzz draws a new interval on every computation). An answer computes only its
+    own rating's state (the answer path is timed); `completed` adds the others for the buttons."""
+
+    before: CardState
+    at: datetime
+    states: dict[int, CardState]
+
+    def intervals(self) -> dict[int, timedelta]:
+        """Rating -> time until the card would return."""
+        return {rating: state.due - self.at for rating, state in self.states.items() if state.due is not None}
+
+    def completed(self, scheduler_settings: SchedulerSettings) -> RatingOptions:
+        """All four ratings: the states already computed, and FSRS's for the others."""
+        missing = [rating for rating in (1, 2, 3, 4) if rating not in self.states]
+        if not missing:
+            return self
+        scheduler = scheduling.make_scheduler(scheduler_settings)
+        return RatingOptions(self.before, self.at, {
+            **self.states, **{rating: scheduling.review(self.before, rating, self.at, scheduler) for rating in missing},
+        })
+
+    def moved_to(self, when: datetime) -> RatingOptions:
+        """The same options for an answer at `when` (seconds later: the same intervals from then)."""
+        shift = when - self.at
+        if not shift:
+            return self
+        return RatingOptions(self.before, when, {
+            rating: replace(state, due=state.due + shift if state.due else None, last_review=when)
+            for rating, state in self.states.items()
+        })
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerResult:
     """What an answer did, committed before this is returned."""
 
@@ -49,31 +84,12 @@ class AnswerResult:
     after: CardState
     scheduler_settings: SchedulerSettings
     answered_at: datetime | None = None
-    planned: dict[int, timedelta] | None = None  # exam-date mode: each rating's interval as the planner placed it
+    options: RatingOptions | None = None  # review mode: what each rating stores (re-rating picks from these)
 
     def intervals(self) -> dict[int, timedelta]:
-        """Rating -> time until the card would return, for the rating buttons (review mode)."""
-        if self.planned is not None:
-            return dict(self.planned)
-        at = self.answered_at or self.after.last_review
-        if at is None:
-            return {}
-        return scheduling.preview(self.before, at, scheduling.make_scheduler(self.scheduler_settings))
-
-
-def new_today(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> int:
-    """How many new questions of the deck were started in today's study day."""
-    with lanes.lane(session, write=False) as con:
-        return queries.count_new_since(con, deck_id=deck_id, since=day_start(now, tz))
-
-
-def new_limit(session: Session, *, deck_id: str, default: int, now: datetime | None = None,
-              tz: tzinfo | None = None) -> int:
-    value = session.execute(select(col(DeckRow.new_per_day)).where(col(DeckRow.id) == deck_id)).scalar()
-    limit = default if value is None else int(value)
-    if now is not None and tz is not None:  # exam-date mode raises it to meet every question in time
-        limit = max(limit, paced_new_limit(session, deck_id=deck_id, now=now, tz=tz))
-    return limit
+        """Rating -> time until the card would return, for the ratings computed (all four in
+        exam-date mode; `options.completed(...)` computes the others once, for the buttons)."""
+        return self.options.intervals() if self.options is not None else {}
 
 
 def next_card(
@@ -85,23 +101,45 @@ def next_card(
     with lanes.lane(session, write=False) as con:
 
         def first(states: tuple[int, ...], due_by: datetime | None, decks: Sequence[str] = deck_ids) -> int | None:
-            return queries.first_due(con, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
+            return queue.first_due(con, deck_ids=decks, states=states, due_by=due_by, now=now, exclude=skip)
 
         card_id = first((1, 3), now) or first((2,), now)
         if card_id is None:
             for deck_id in deck_ids:
-                limit = new_limit(session, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
-                if queries.count_new_since(con, deck_id=deck_id, since=day_start(now, tz)) < limit:
+                if queue.new_room(con, deck_id=deck_id, default=new_per_day, now=now, tz=tz) > 0:
                     card_id = first((0,), None, [deck_id])
                     if card_id is not None:
                         break
         if card_id is None:  # nothing else to do: bring learning steps forward a little, as Anki does
-            card_id = first((1, 3), now + LEARN_AHEAD)
+            card_id = first((1, 3), now + queue.LEARN_AHEAD)
         found = None if card_id is None else queries.load(con, card_id=card_id)
     if found is None or card_id is None:
         return None
     return StudyCard(card_id, found.deck_id, found.question, found.state, found.flagged, found.suspended,
                      found.exam_date)
+
+
+def _options(session: Session, *, card_id: int, deck_id: str, exam_date: str | None, before: CardState,
+             now: datetime, scheduler_settings: SchedulerSettings, tz: tzinfo,
+             ratings: Sequence[int] = (1, 2, 3, 4)) -> RatingOptions:
+    """The ratings' states at `now`: FSRS's, or in exam-date mode where the planner places them
+    (all four at once there, with the same day loads)."""
+    scheduler = scheduling.make_scheduler(scheduler_settings)
+    states = None
+    if exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
+        states = planned_states(session, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz,
+                                card_id=card_id)
+    if states is None:
+        states = {rating: scheduling.review(before, rating, now, scheduler) for rating in ratings}
+    return RatingOptions(before, now, states)
+
+
+def rating_options(session: Session, *, card: StudyCard, now: datetime, scheduler_settings: SchedulerSettings,
+                   tz: tzinfo) -> RatingOptions:
+    """What each rating would store if the card were answered now (for a flashcard's rating
+    buttons: pass them back to `answer` so that the rating stores what its button said)."""
+    return _options(session, card_id=card.card_id, deck_id=card.deck_id, exam_date=card.exam_date,
+                    before=card.state, now=now, scheduler_settings=scheduler_settings, tz=tz)
 
 
 def load_card(session: Session, *, card_id: int) -> StudyCard:
@@ -116,12 +154,13 @@ def load_card(session: Session, *, card_id: int) -> StudyCard:
 def answer(
     session: Session, *, card_id: int, chosen: Sequence[int] = (), rating: int | None = None,
     now: datetime, duration_ms: int = 0, mode: Mode = "review", scheduler_settings: SchedulerSettings,
-    tz: tzinfo = UTC,
+    tz: tzinfo = UTC, options: RatingOptions | None = None,
 ) -> AnswerResult:
     """Grade, update the memory state (review mode only) and store the review: one transaction.
 
     When this returns, the answer is committed. `tz` is the learner's: exam-date mode plans
-    towards the exam's local morning.
+    towards the exam's local morning. `options` are the ones shown on the rating buttons (see
+    `rating_options`); they are used if the card has not changed since.
     """
     if session.in_transaction():
         session.commit()  # end the caller's read transaction: it must not hold back this writer
@@ -146,31 +185,31 @@ def answer(
                 rating = grading.default_rating(correct)
         if rating not in (1, 2, 3, 4):
             raise CertdrillError(f"rating must be 1-4, not {rating}")
-        scheduler = scheduling.make_scheduler(scheduler_settings)
-        after = before
-        planned = None
+        after, kept = before, None
         if mode == "review":
-            after = scheduling.review(before, rating, now, scheduler)
-            if found.exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
-                # All four ratings are placed now, with the same day loads, so that the rating
-                # buttons show where each would put the card (the learner may change the rating).
-                states = planned_states(session, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz,
-                                        card_id=card_id)
-                if states is not None:
-                    after, planned = states[rating], planned_intervals(states, now)
+            # All four ratings at once, so that the rating buttons show what each stores (the
+            # learner may change the rating after the verdict).
+            if options is None or options.before != before or rating not in options.states:
+                options = _options(session, card_id=card_id, deck_id=deck_id, exam_date=found.exam_date,
+                                   before=before, now=now, scheduler_settings=scheduler_settings, tz=tz,
+                                   ratings=(rating,))
+            kept = options.moved_to(now)
+            after = kept.states[rating]
         review_id = queries.save_answer(
             con, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
             rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
             was_new=before.state == scheduling.NEW and mode == "review",
             state_before=before.to_json() if mode == "review" else None,
         )
-    return AnswerResult(review_id, correct, rating, before, after, scheduler_settings, now, planned)
+    return AnswerResult(review_id, correct, rating, before, after, scheduler_settings, now, kept)
 
 
 def rerate(
     session: Session, *, review_id: int, rating: int, scheduler_settings: SchedulerSettings, tz: tzinfo = UTC,
+    options: RatingOptions | None = None,
 ) -> AnswerResult:
-    """Change the rating of the card's latest answer (the learner overrode the default)."""
+    """Change the rating of the card's latest answer (the learner overrode the default); with the
+    answer's `options`, the state stored is the one its rating button showed."""
     begin_write(session)
     row = session.get(ReviewRow, review_id)
     if row is None:
@@ -184,23 +223,26 @@ def rerate(
         raise CertdrillError("only the latest answer of a card can be re-rated")
     card = session.get(CardRow, row.card_id)
     assert card is not None
-    scheduler = scheduling.make_scheduler(scheduler_settings)
     before = CardState.from_json(row.state_before) if row.state_before else card_state(card)
-    after = before
-    planned = None
+    after, kept = before, None
     if row.mode == "review":
-        after = scheduling.review(before, rating, row.reviewed_at, scheduler)
-        states = planned_states(session, deck_id=card.deck_id, before=before, now=row.reviewed_at,
-                                scheduler=scheduler, tz=tz, card_id=card.id)
-        if states is not None:
-            after, planned = states[rating], planned_intervals(states, row.reviewed_at)
+        if options is None or options.before != before or rating not in options.states:
+            options = _options(session, card_id=card.id, deck_id=card.deck_id, exam_date=_exam_date(session, card),
+                               before=before, now=row.reviewed_at, scheduler_settings=scheduler_settings, tz=tz,
+                               ratings=(rating,))
+        kept = options.moved_to(row.reviewed_at)
+        after = kept.states[rating]
         apply_card_state(card, after)
         session.add(card)
     row.rating = rating
     session.add(row)
     session.commit()
-    return AnswerResult(review_id, row.correct, rating, before, after, scheduler_settings, row.reviewed_at,
-                        planned)
+    return AnswerResult(review_id, row.correct, rating, before, after, scheduler_settings, row.reviewed_at, kept)
+
+
+def _exam_date(session: Session, card: CardRow) -> str | None:
+    deck = session.get(DeckRow, card.deck_id)
+    return deck.exam_date if deck is not None else None
 
 
 def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None) -> int | None:
@@ -213,6 +255,26 @@ def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None) -> int
     if row is None:
         session.rollback()
         return None
+    return _take_back(session, row)
+
+
+def undo_answer(session: Session, *, review_id: int) -> int:
+    """Take back this review or practice answer exactly (it must be its card's latest); returns its card id."""
+    begin_write(session)
+    row = session.get(ReviewRow, review_id)
+    if row is None or row.mode == "exam":
+        session.rollback()
+        raise CertdrillError("that answer is no longer there to take back")
+    latest = session.execute(
+        select(func.max(col(ReviewRow.id))).where(col(ReviewRow.card_id) == row.card_id)
+    ).scalar_one()
+    if latest != review_id:
+        session.rollback()
+        raise CertdrillError("only the latest answer of a card can be taken back (it was answered again since)")
+    return _take_back(session, row)
+
+
+def _take_back(session: Session, row: ReviewRow) -> int:
     if row.mode == "review" and row.state_before is not None:
         card = session.get(CardRow, row.card_id)
         assert card is not None
@@ -248,6 +310,10 @@ def set_flagged(session: Session, *, card_id: int, flagged: bool) -> None:
 def bury(session: Session, *, card_id: int, now: datetime, tz: tzinfo) -> None:
     """Hide the card until the next study day starts."""
     _update_card(session, card_id, buried_until=next_day_start(now, tz))
+
+
+def unbury(session: Session, *, card_id: int) -> None:
+    _update_card(session, card_id, buried_until=None)
 
 
 def reset_card(session: Session, *, card_id: int) -> None:

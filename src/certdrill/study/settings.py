@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlmodel import Session
 
+from certdrill.core.daily_new import DEFAULT_NEW_PER_DAY
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import SettingRow
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    new_per_day: int = 20
+    new_per_day: int = DEFAULT_NEW_PER_DAY
     """New questions per deck per day, unless the deck sets its own."""
     desired_retention: float = 0.9
     """The recall probability FSRS schedules reviews for."""
@@ -47,4 +48,23 @@ def save_setting(session: Session, *, name: str, value: Any) -> None:
             raise CertdrillError(f"{name} must be between {lo} and {hi}, not {value}")
     begin_write(session)
     session.merge(SettingRow(key=name, value=value))
+    session.commit()
+
+
+def set_deck_new_limit(session: Session, *, deck_id: str, limit: int | None) -> None:
+    """The deck's own daily new limit; None returns it to the learner's `new_per_day`."""
+    from certdrill.errors import CertdrillError
+    from certdrill.storage.tables import DeckRow
+
+    if limit is not None:
+        lo, hi = LIMITS["new_per_day"]
+        if not lo <= limit <= hi:
+            raise CertdrillError(f"a deck's new questions a day must be between {lo} and {hi}, not {limit}")
+    begin_write(session)
+    deck = session.get(DeckRow, deck_id)
+    if deck is None:
+        session.rollback()
+        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
+    deck.new_per_day = limit
+    session.add(deck)
     session.commit()

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from certdrill.study.desk import StudyDesk
     from certdrill.study.practice import Slice
     from certdrill.study.workspace import Workspace
-    from certdrill.tui.screens.review import Answered, ReviewScreen
+    from certdrill.tui.results import ExamChoice, ExamClosed, SessionEnded
+    from certdrill.tui.screens.review import ReviewScreen
 
 
 @reports_user_errors
@@ -104,10 +105,12 @@ class CertdrillApp(App[None]):
     def run_session(self, screen: ReviewScreen, deck_ids: list[str], heading: str) -> None:
         from certdrill.tui.screens.summary import SummaryScreen
 
-        def finished(log: list[Answered] | None) -> None:
-            if log and self.desk is not None:
-                self.push_screen(SummaryScreen(self.desk, log, deck_ids=deck_ids, heading=heading))
-            elif screen.phase == "done":
+        def finished(ended: SessionEnded | None) -> None:
+            if ended is None:
+                return
+            if ended.answers and self.desk is not None:
+                self.push_screen(SummaryScreen(self.desk, ended.answers, deck_ids=deck_ids, heading=heading))
+            elif ended.exhausted:
                 self.notify("Nothing due right now. Well done! Practice (p) or a mock exam (e) still work.")
 
         self.push_screen(screen, guarded(self, finished))
@@ -134,6 +137,7 @@ class CertdrillApp(App[None]):
         self.push_screen(PracticeSetupScreen(desk, message.deck_id), guarded(self, chosen))
 
     def on_open_exam_setup(self, message: messages.OpenExamSetup) -> None:
+        from certdrill.tui.results import OpenAttempt
         from certdrill.tui.screens.exam import ExamScreen
         from certdrill.tui.screens.exam_result import ExamResultScreen
         from certdrill.tui.screens.exam_setup import ExamSetupScreen
@@ -142,27 +146,26 @@ class CertdrillApp(App[None]):
         if desk is None:
             return
 
-        def chosen(choice: tuple[int, int] | int | None) -> None:
+        def chosen(choice: ExamChoice | None) -> None:
             if choice is None:
                 return
-            if isinstance(choice, int):
-                paper = desk.exam_paper(choice)
+            if isinstance(choice, OpenAttempt):
+                paper = desk.exam_paper(choice.attempt_id)
                 if paper.finished:
-                    self.push_screen(ExamResultScreen(desk.exam_result(choice)))
+                    self.push_screen(ExamResultScreen(desk.exam_result(choice.attempt_id)))
                     return
             else:
-                size, minutes = choice
-                paper = desk.start_exam(message.deck_id, seed=self.rng.randrange(1 << 30), size=size,
-                                             minutes=minutes)
+                paper = desk.start_exam(message.deck_id, seed=self.rng.randrange(1 << 30), size=choice.size,
+                                        minutes=choice.minutes)
             self.push_screen(ExamScreen(desk, paper), guarded(self, self.exam_finished))
 
         self.push_screen(ExamSetupScreen(desk, message.deck_id), guarded(self, chosen))
 
-    def exam_finished(self, attempt_id: int | None) -> None:
+    def exam_finished(self, closed: ExamClosed | None) -> None:
         from certdrill.tui.screens.exam_result import ExamResultScreen
 
-        if attempt_id is not None and attempt_id >= 0 and self.desk is not None:
-            self.push_screen(ExamResultScreen(self.desk.exam_result(attempt_id)))
+        if closed is not None and closed.submitted and self.desk is not None:
+            self.push_screen(ExamResultScreen(self.desk.exam_result(closed.attempt_id)))
 
     def on_open_browser(self, message: messages.OpenBrowser) -> None:
         from certdrill.tui.screens.browser import BrowserScreen

@@ -52,7 +52,7 @@ class BrowserScreen(Screen[None]):
         with Horizontal():
             yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
-                yield MarkdownView(id="detail-prompt")
+                yield MarkdownView(id="detail-prompt", classes="flush")
                 yield ChoiceList(id="detail-choices")
                 yield MarkdownView(id="detail-explanation")
         yield Footer()
@@ -129,7 +129,7 @@ class BrowserScreen(Screen[None]):
         prompt.show(f"**{q.id}** · {row.deck_id} · {row.state}{marks}\n\n" + q.prompt)
         choices.display = bool(q.choices)
         if q.choices:
-            choices.show(q, set(), revealed=True, chosen=set())
+            choices.verdict(q, ())
         back = f"**Answer:** {q.answer}\n\n" if q.kind == "flashcard" else ""
         refs = references_markdown(q.references)
         explanation.show(back + q.explanation + (f"\n\n{refs}" if refs else ""))

@@ -21,6 +21,6 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question, self.yes = question, yes
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(classes="dialog"):
             yield Static(Text(self.question, style="bold"))
             yield Static(Text(f"y / enter: {self.yes}    n / esc: cancel", style="dim"))

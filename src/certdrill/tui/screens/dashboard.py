@@ -32,7 +32,8 @@ from certdrill.tui.widgets.heatmap import Heatmap
 if TYPE_CHECKING:
     from certdrill.core.exam_readiness import Readiness
     from certdrill.storage.overview import DeckOverview
-    from certdrill.study.desk import DomainProgress, StudyDesk
+    from certdrill.study.desk import StudyDesk
+    from certdrill.study.progress import DomainProgress
     from certdrill.study.reports import DeckSummary
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from rich.text import Text
@@ -17,8 +18,9 @@ from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.layout import NARROW
+from certdrill.tui.results import ExamClosed
 from certdrill.tui.screens.confirm import ConfirmScreen
-from certdrill.tui.widgets.choices import ChoiceList, choice_key
+from certdrill.tui.widgets.choices import ChoiceList
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
 
@@ -40,8 +42,8 @@ def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> T
 
 
 @reports_user_errors
-class ExamScreen(Screen[int]):
-    """Dismisses with the attempt id once submitted (or when time runs out)."""
+class ExamScreen(Screen[ExamClosed]):
+    """Closes submitted (by the learner or when time runs out) or paused."""
 
     BINDINGS = [
         Binding("right,n", "move(1)", "Next", id="exam.next"),
@@ -59,7 +61,6 @@ class ExamScreen(Screen[int]):
         super().__init__()
         self.desk, self.paper = desk, paper
         self.current = next((i for i, it in enumerate(paper.items) if not it.chosen), 0)
-        self.cursor = 0
         self.shown_at = self.desk.now().timestamp()
         self.timer: Timer | None = None
         self.nav_columns = 10  # question numbers per navigator row; 5 on a narrow terminal
@@ -71,17 +72,17 @@ class ExamScreen(Screen[int]):
         if columns != self.nav_columns:
             self.nav_columns = columns
             if self.is_mounted:
-                self.render_item()
+                self.draw_status()
 
     def compose(self) -> ComposeResult:
         narrow = self.app.size.width < NARROW  # before anything is styled (see the dashboard)
         self.set_class(narrow, "narrow", update=False)
         self.nav_columns = 5 if narrow else 10
-        yield Static(id="exam-clock")
+        yield Static(id="exam-clock", classes="bar")
         with Horizontal():
-            with VerticalScroll(id="exam-card"):
-                yield Static(id="exam-meta")
-                yield MarkdownView(id="exam-prompt")
+            with VerticalScroll(id="exam-card", classes="card"):
+                yield Static(id="exam-meta", classes="meta")
+                yield MarkdownView(id="exam-prompt", classes="flush")
                 yield ChoiceList(id="exam-choices")
             with Vertical(id="navigator-box"):
                 yield Static(Text("Questions", style="bold"))
@@ -89,7 +90,7 @@ class ExamScreen(Screen[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.render_item()
+        self.show_item()
         self.tick()
         self.timer = self.set_interval(1, self.tick)
 
@@ -115,7 +116,18 @@ class ExamScreen(Screen[int]):
     def item(self) -> PaperItem:
         return self.paper.items[self.current]
 
-    def render_item(self) -> None:
+    def show_item(self) -> None:
+        """Put the current question on show, its choices taking the keys."""
+        item = self.item()
+        self.query_one("#exam-prompt", MarkdownView).show(item.question.prompt)
+        choices = self.query_one("#exam-choices", ChoiceList)
+        choices.ask(item.question, item.chosen)
+        choices.focus(scroll_visible=False)
+        self.draw_status()
+        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
+
+    def draw_status(self) -> None:
+        """The question's number and flag, and the navigator."""
         item = self.item()
         q = item.question
         meta = Text(f"Question {self.current + 1} of {len(self.paper.items)}", style="bold")
@@ -123,62 +135,45 @@ class ExamScreen(Screen[int]):
             meta.append("  ⚑ flagged for review", style="yellow")
         meta.append("\n" + ("Choose one." if q.kind == "single" else f"Choose {q.pick}."), style="italic")
         self.query_one("#exam-meta", Static).update(meta)
-        self.query_one("#exam-prompt", MarkdownView).show(q.prompt)
-        self.query_one("#exam-choices", ChoiceList).show(q, set(item.chosen), cursor=self.cursor)
         self.query_one("#navigator", Static).update(navigator_text(self.paper.items, self.current, self.nav_columns))
-        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
 
-    def save(self, chosen: set[int], flagged: bool) -> None:
+    def save(self, index: int, chosen: Iterable[int], flagged: bool) -> None:
         """Every change is stored at once, so a crash or a closed terminal loses nothing."""
-        item = self.item()
+        item = self.paper.items[index]
         spent = int((self.desk.now().timestamp() - self.shown_at) * 1000)
         self.shown_at = self.desk.now().timestamp()
         self.desk.save_exam_answer(self.paper.attempt_id, item.position, sorted(chosen), flagged, spent)
-        self.paper.items[self.current] = PaperItem(item.position, item.card_id, item.question,
-                                                   tuple(sorted(chosen)), flagged)
-        self.render_item()
+        self.paper.items[index] = PaperItem(item.position, item.card_id, item.question, tuple(sorted(chosen)), flagged)
+        self.draw_status()
+        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
 
-    def on_key(self, event: events.Key) -> None:
-        index = choice_key(event.key)
-        if index is None or index >= len(self.item().question.choices):
-            return
-        event.stop()
-        self.cursor = index
-        self.pick(index)
-
-    def pick(self, index: int) -> None:
-        item = self.item()
-        chosen = set(item.chosen)
-        if item.question.kind == "multiple":
-            chosen ^= {index}
-        else:
-            chosen = {index}
-        self.save(chosen, item.flagged)
+    def on_choice_list_changed(self, event: ChoiceList.Changed) -> None:
+        # The question the choices belong to (the learner may have moved on since the key).
+        index = next(i for i, it in enumerate(self.paper.items) if it.question is event.choice_list.question)
+        self.save(index, event.selected, self.paper.items[index].flagged)
 
     def action_space(self) -> None:
-        self.pick(self.cursor)
+        self.query_one("#exam-choices", ChoiceList).toggle()  # the choices take this key themselves when focused
 
     def action_cursor(self, step: int) -> None:
-        self.cursor = (self.cursor + step) % len(self.item().question.choices)
-        self.render_item()
+        self.query_one("#exam-choices", ChoiceList).move(step)
 
     def action_move(self, step: int) -> None:
         self.current = (self.current + step) % len(self.paper.items)
-        self.cursor = 0
         self.shown_at = self.desk.now().timestamp()
-        self.render_item()
+        self.show_item()
 
     def action_flag(self) -> None:
         item = self.item()
-        self.save(set(item.chosen), not item.flagged)
+        self.save(self.current, item.chosen, not item.flagged)
 
     def action_goto_flagged(self) -> None:
         n = len(self.paper.items)
         for step in range(1, n + 1):
             i = (self.current + step) % n
             if self.paper.items[i].flagged or not self.paper.items[i].chosen:
-                self.current, self.cursor = i, 0
-                self.render_item()
+                self.current = i
+                self.show_item()
                 return
         self.notify("Every question is answered and none is flagged.")
 
@@ -201,13 +196,13 @@ class ExamScreen(Screen[int]):
         if self.timer is not None:
             self.timer.stop()
         self.desk.submit_exam(self.paper.attempt_id)
-        self.dismiss(self.paper.attempt_id)
+        self.dismiss(ExamClosed(self.paper.attempt_id, submitted=True))
 
     def action_leave(self) -> None:
         self.notify("Exam paused: the clock keeps running. Resume it from the mock-exam menu (e).")
         if self.timer is not None:
             self.timer.stop()
-        self.dismiss(-1)
+        self.dismiss(ExamClosed(self.paper.attempt_id, submitted=False))
 
     def on_click(self, event: events.Click) -> None:  # the navigator grid is clickable too
         widget = event.widget
@@ -215,5 +210,5 @@ class ExamScreen(Screen[int]):
             row, col = event.y, event.x // 4
             index = row * self.nav_columns + col
             if col < self.nav_columns and 0 <= index < len(self.paper.items):
-                self.current, self.cursor = index, 0
-                self.render_item()
+                self.current = index
+                self.show_item()

@@ -61,7 +61,7 @@ class ExamResultScreen(Screen[None]):
         self.result = result
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(" Mock exam result ", style="bold reverse"), id="result-title")
+        yield Static(Text(" Mock exam result ", style="bold reverse"), id="result-title", classes="bar")
         yield Static(headline(self.result), id="result-headline")
         yield Static(result_table(self.result), id="result-domains")
         yield Static(Text(f"Review: {len(self.result.review)} wrong, unanswered or flagged "
@@ -69,7 +69,7 @@ class ExamResultScreen(Screen[None]):
         with Horizontal(id="result-review"):
             yield OptionList(*[self.option(i, item) for i, item in enumerate(self.result.review)], id="missed")
             with VerticalScroll(id="missed-detail"):
-                yield MarkdownView(id="missed-prompt")
+                yield MarkdownView(id="missed-prompt", classes="flush")
                 yield ChoiceList(id="missed-choices")
                 yield MarkdownView(id="missed-explanation")
         yield Footer()
@@ -95,7 +95,7 @@ class ExamResultScreen(Screen[None]):
         item = self.result.review[index]
         q = item.question
         self.query_one("#missed-prompt", MarkdownView).show(q.prompt)
-        self.query_one("#missed-choices", ChoiceList).show(q, set(item.chosen), revealed=True, chosen=set(item.chosen))
+        self.query_one("#missed-choices", ChoiceList).verdict(q, item.chosen)
         refs = references_markdown(q.references)
         self.query_one("#missed-explanation", MarkdownView).show(
             q.explanation + ("\n\n**Read more**\n\n" + refs if refs else ""))

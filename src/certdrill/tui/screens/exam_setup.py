@@ -17,6 +17,7 @@ from certdrill.core.text import counted
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import exam_shape
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.results import ExamChoice, NewExam, OpenAttempt
 
 
 def score_text(score: float | None, scale: ScoreScale | None) -> str:
@@ -34,8 +35,8 @@ def time_left(left: timedelta) -> str:
 
 
 @reports_user_errors
-class ExamSetupScreen(ModalScreen[tuple[int, int] | int | None]):
-    """Returns (size, minutes) to start, an attempt id to view, or None."""
+class ExamSetupScreen(ModalScreen[ExamChoice | None]):
+    """Returns a new exam to start, a past attempt to open, or None."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="exam_setup.cancel")]
 
@@ -48,7 +49,7 @@ class ExamSetupScreen(ModalScreen[tuple[int, int] | int | None]):
 
     def compose(self) -> ComposeResult:
         n, minutes = self.full
-        with Vertical(id="dialog"):
+        with Vertical(classes="dialog"):
             yield Static(Text(f"Mock exam · {self.deck.title}", style="bold"))
             note = "the real exam's size and time" if self.deck.exam and self.deck.exam.questions else "a default paper"
             yield Static(Text(f"Questions drawn by domain weight, unseen ones first. Full paper: {n} questions in "
@@ -79,11 +80,11 @@ class ExamSetupScreen(ModalScreen[tuple[int, int] | int | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""
         if option_id == "full":
-            self.dismiss(self.full)
+            self.dismiss(NewExam(*self.full))
         elif option_id.startswith("size-"):
-            self.dismiss(exam_shape(self.deck.exam, int(option_id[5:]), None))
+            self.dismiss(NewExam(*exam_shape(self.deck.exam, int(option_id[5:]), None)))
         elif option_id.startswith("attempt-"):
-            self.dismiss(int(option_id[8:]))
+            self.dismiss(OpenAttempt(int(option_id[8:])))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
@@ -94,4 +95,4 @@ class ExamSetupScreen(ModalScreen[tuple[int, int] | int | None]):
         if not 1 <= size <= self.full[0] * 2:
             self.notify(f"Choose between 1 and {self.full[0] * 2} questions.", severity="warning")
             return
-        self.dismiss(exam_shape(self.deck.exam, size, None))
+        self.dismiss(NewExam(*exam_shape(self.deck.exam, size, None)))

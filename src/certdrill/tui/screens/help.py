@@ -36,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
+        with VerticalScroll(id="help", classes="dialog"):
             yield Static(Text("certdrill keys", style="bold"))
             for title, bindings in self.sections:
                 yield Static(key_table(title, bindings))

@@ -30,7 +30,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         self.previewed: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(classes="dialog"):
             yield Static(Text("Import a deck", style="bold"))
             yield Static(Text("A certdrill YAML file or folder, an Anki .apkg/.colpkg, a CSV/TSV file, or an "
                               "https:// URL to one. Enter shows what would change; ctrl+s imports it.", style="dim"))

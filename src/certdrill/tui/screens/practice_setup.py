@@ -42,7 +42,7 @@ class PracticeSetupScreen(ModalScreen[Slice | None]):
                 add(f"Task {task_id}: {task_name}", Slice(self.deck_id, domain=domain.id, task=task_id))
         for tag in self.desk.tags(self.deck_id)[:40]:
             add(f"Tag: {tag}", Slice(self.deck_id, tag=tag))
-        with Vertical(id="dialog"):
+        with Vertical(classes="dialog"):
             yield Static(Text(f"Practice · {self.deck.title}", style="bold"))
             yield Static(Text("Practice records your answers but never changes when questions are due.",
                               style="dim"))

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from certdrill.core.text import counted
 from certdrill.study.desk import StudyDesk
+from certdrill.study.progress import DomainTrend, WeekRetention
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
@@ -38,6 +39,32 @@ def column_chart(values: Sequence[float], labels: list[str], *, height: int = 6)
     if len(labels) > 1:
         text.append(labels[-1].rjust(max(0, len(values) * 2 - len(labels[0]))), style="dim")
     return text
+
+
+def retention_text(weeks: Sequence[WeekRetention]) -> Text:
+    """One bar per week with answers: the share right, on a track as long as 100%."""
+    if not any(week.answers for week in weeks):
+        return Text("No review answers yet.", style="dim")
+    text = Text()
+    for week, n, right in weeks:
+        if n:
+            text.append(f"{week:%d %b}  ", style="dim")
+            filled = round(right / n * 30)
+            text.append("█" * filled, style="green")
+            text.append("░" * (30 - filled), style="dim")  # the whole track: 33% reads as a third
+            text.append(f" {right / n:.0%} of {n}\n")
+    return text
+
+
+def trend_bars(trends: Sequence[DomainTrend]) -> list[Bar]:
+    """Each domain answered lately: its accuracy now, and which way it moved from the 4 weeks before."""
+    bars = []
+    for deck_id, _domain, name, recent, before in trends:
+        if recent is None:
+            continue
+        change = "" if before is None else f"{'▲' if recent >= before else '▼'} from {before:.0%}"
+        bars.append(Bar(f"{deck_id}: {name}", recent, note=change))
+    return bars or [Bar("No answers in the last 4 weeks", None)]
 
 
 @reports_user_errors
@@ -79,28 +106,5 @@ class StatsScreen(Screen[None]):
         days = [today - timedelta(days=29 - i) for i in range(30)]
         self.query_one("#per-day", Static).update(
             column_chart([s.daily.get(d.isoformat(), 0) for d in days], [f"{days[0]:%d %b}", f"{days[-1]:%d %b}"]))
-        self.query_one("#retention", Static).update(self.retention())
-        self.query_one("#domain-trend", Bars).set_bars(self.domain_trend())
-
-    def retention(self) -> Text:
-        weeks = self.desk.weekly_retention(12)
-        if not any(n for _, n, _ in weeks):
-            return Text("No review answers yet.", style="dim")
-        text = Text()
-        for week, n, right in weeks:
-            if n:
-                text.append(f"{week:%d %b}  ", style="dim")
-                filled = round(right / n * 30)
-                text.append("█" * filled, style="green")
-                text.append("░" * (30 - filled), style="dim")  # the whole track: 33% reads as a third
-                text.append(f" {right / n:.0%} of {n}\n")
-        return text
-
-    def domain_trend(self) -> list[Bar]:
-        bars = []
-        for deck_id, _domain, name, recent, before in self.desk.domain_accuracy_trend():
-            if recent is None:
-                continue
-            change = "" if before is None else f"{'▲' if recent >= before else '▼'} from {before:.0%}"
-            bars.append(Bar(f"{deck_id}: {name}", recent, note=change))
-        return bars or [Bar("No answers in the last 4 weeks", None)]
+        self.query_one("#retention", Static).update(retention_text(self.desk.weekly_retention(12)))
+        self.query_one("#domain-trend", Bars).set_bars(trend_bars(self.desk.domain_accuracy_trend()))

@@ -13,8 +13,33 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from certdrill.study.desk import StudyDesk
+from certdrill.study.session import Answered
 from certdrill.tui.errors import reports_user_errors
-from certdrill.tui.screens.review import Answered
+
+
+def summary_table(heading: str, answers: list[Answered], names: dict[str, str], due_tomorrow: int) -> Table:
+    """Answered and right per domain and in all, the time taken, and tomorrow's load."""
+    graded = [a for a in answers if a.correct is not None]
+    right = sum(1 for a in graded if a.correct)
+    seconds = sum(a.seconds for a in answers)
+    table = Table(title=f"{heading}: session summary", show_header=True, expand=True, box=None)
+    table.add_column("Domain")
+    table.add_column("Answered", justify="right")
+    table.add_column("Right", justify="right")
+    per: Counter[str] = Counter(a.domain for a in graded)
+    ok: Counter[str] = Counter(a.domain for a in graded if a.correct)
+    for domain, n in per.most_common():
+        table.add_row(Text(names.get(domain, domain)), str(n), f"{ok[domain] / n:.0%}")
+    accuracy = f"{right / len(graded):.0%}" if graded else "—"
+    table.add_section()
+    table.add_row(Text("All", style="bold"), str(len(answers)), accuracy)
+    minutes, secs = divmod(int(seconds), 60)
+    table.caption = (
+        f"{len(answers)} answered in {minutes}m {secs:02d}s · "
+        f"{(seconds / len(answers)) if answers else 0:.0f}s each · "
+        f"due tomorrow: {due_tomorrow}"
+    )
+    return table
 
 
 @reports_user_errors
@@ -26,30 +51,7 @@ class SummaryScreen(ModalScreen[None]):
         self.desk, self.answers, self.deck_ids, self.heading = desk, log, deck_ids, heading
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="summary-box"):
-            yield Static(self.summary(), id="summary")
+        with Center(), Vertical(id="summary-box", classes="dialog"):
+            yield Static(summary_table(self.heading, self.answers, self.desk.domain_names(self.deck_ids),
+                                       self.desk.due_tomorrow(self.deck_ids)), id="summary")
             yield Static(Text("enter or esc: back to the dashboard", style="dim"))
-
-    def summary(self) -> Table:
-        names = self.desk.domain_names(self.deck_ids)
-        graded = [a for a in self.answers if a.correct is not None]
-        right = sum(1 for a in graded if a.correct)
-        seconds = sum(a.seconds for a in self.answers)
-        table = Table(title=f"{self.heading}: session summary", show_header=True, expand=True, box=None)
-        table.add_column("Domain")
-        table.add_column("Answered", justify="right")
-        table.add_column("Right", justify="right")
-        per: Counter[str] = Counter(a.domain for a in graded)
-        ok: Counter[str] = Counter(a.domain for a in graded if a.correct)
-        for domain, n in per.most_common():
-            table.add_row(Text(names.get(domain, domain)), str(n), f"{ok[domain] / n:.0%}")
-        accuracy = f"{right / len(graded):.0%}" if graded else "—"
-        table.add_section()
-        table.add_row(Text("All", style="bold"), str(len(self.answers)), accuracy)
-        minutes, secs = divmod(int(seconds), 60)
-        table.caption = (
-            f"{len(self.answers)} answered in {minutes}m {secs:02d}s · "
-            f"{(seconds / len(self.answers)) if self.answers else 0:.0f}s each · "
-            f"due tomorrow: {self.desk.due_tomorrow(self.deck_ids)}"
-        )
-        return table
