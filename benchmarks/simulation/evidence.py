@@ -16,20 +16,30 @@ RECENT = timedelta(days=30)
 
 def evidence(deck: Deck, history: History, at: datetime, scheduler: fsrs.Scheduler) -> tuple[
         list[QuestionEvidence], list[ReviewAnswer], list[MockAnswer]]:
-    """Questions with their card and first try, recent reviews with the predicted recall, mock answers;
-    as study/readiness.py builds them from the database (exam-mode answers are mock answers only)."""
+    """As study/readiness.py gathers it from the database: each question's card and first try (not counted
+    when the question was met on a mock paper first), recent reviews with the recall FSRS predicted, and
+    mock answers, fresh only for questions never answered nor on an earlier paper."""
     questions, reviews = [], []
     since = at - RECENT
-    for q, card, answers in zip(deck.questions, history.cards, history.answers, strict=True):
+    first_paper: dict[int, datetime] = {}
+    for paper in history.mocks:
+        for i, _ in paper.items:
+            first_paper.setdefault(i, paper.at)
+    for i, (q, card, answers) in enumerate(zip(deck.questions, history.cards, history.answers, strict=True)):
         guess = guess_rate(q)
         studied = [a for a in answers if a.mode != "exam" and a.at <= at]
-        first = studied[0].correct if studied else None
+        first = studied[0].correct if studied and not (i in first_paper and first_paper[i] <= studied[0].at) else None
         due = card.state != scheduling.NEW and card.due is not None and card.due <= at
-        questions.append(QuestionEvidence(q.domain, q.task, guess, card, first, due))
+        questions.append(QuestionEvidence(q.domain, q.task, guess, card, first, due, q.kind == "flashcard"))
         for a in studied[1:]:
             if a.at >= since and a.mode == "review" and a.before is not None and a.before.state == scheduling.REVIEW:
                 r = scheduling.retrievability(a.before, a.at, scheduler)
                 reviews.append(ReviewAnswer(q.domain, a.correct, guess + (1 - guess) * r))
-    mock = [MockAnswer(deck.questions[i].domain, right, paper.at) for paper in history.mocks if paper.at <= at
-            for i, right in paper.items]
+    mock = []
+    for paper in history.mocks:
+        if paper.at > at:
+            continue
+        for i, right in paper.items:
+            seen_before = first_paper[i] < paper.at or any(a.at < paper.at for a in history.answers[i] if a.mode != "exam")
+            mock.append(MockAnswer(deck.questions[i].domain, right, paper.at, fresh=not seen_before))
     return questions, reviews, mock

@@ -1,21 +1,34 @@
-"""Readiness of a deck for its exam, now and at the end of each past study day, from the stored history."""
+"""Readiness of a deck for its exam, now (counted in SQL) and at the end of each past study day."""
 
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import fsrs
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session, col
 
 from certdrill.core import scheduling
 from certdrill.core.clock import day_start, next_day_start, study_date
-from certdrill.core.exam_readiness import Readiness, assess
+from certdrill.core.exam_readiness import Readiness, assess, assess_tallies
 from certdrill.core.model import Deck
-from certdrill.core.readiness import MockAnswer, QuestionEvidence, ReviewAnswer, guess_rate
+from certdrill.core.readiness import (
+    EXAM_GUESS,
+    DomainTally,
+    MockAnswer,
+    QuestionEvidence,
+    ReviewAnswer,
+    TaskTally,
+    guess_for,
+    guess_rate,
+    memory_fit_counts,
+    recall_bin,
+)
+from certdrill.core.readiness_model import Tries
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
 from certdrill.storage.convert import card_state, deck_from_rows, question_from_row
@@ -28,14 +41,219 @@ from certdrill.storage.tables import (
     QuestionRow,
     ReviewRow,
 )
+from certdrill.storage.timefmt import to_db_time
 
 RECENT_DAYS = 30
 EXAM_HOUR = 9  # exam-day recall is taken on the morning of the exam, local time
+TREND_DRAWS = 100
+"""Draws per day of the trend: a line, not a bet, so a quarter of the report's precision will do."""
+RATIO_STEPS = 20
+"""Elapsed days over stability is counted in steps of 1/20 (FSRS's recall depends on that ratio only):
+the report asks fsrs for one recall per step, not one per card."""
+RATIO_CAP = 100 * RATIO_STEPS
+REFERENCE_STABILITY = 1000.0
 
 
 def exam_moment(exam_date: date, tz: tzinfo) -> datetime:
     return datetime.combine(exam_date, time(EXAM_HOUR), tzinfo=tz)
 
+
+def _deck(session: Session, deck_id: str) -> tuple[Deck, DeckRow]:
+    deck_row = session.get(DeckRow, deck_id)
+    if deck_row is None:
+        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
+    domains = list(session.execute(select(DomainRow).where(col(DomainRow.deck_id) == deck_id)).scalars())
+    return deck_from_rows(deck_row, domains), deck_row
+
+
+# -- the report: counted in SQL -------------------------------------------------------------------------
+
+_GUESS = "q.kind, json_array_length(q.choices), COALESCE(q.pick, 1)"
+
+_CARDS = text(f"""
+SELECT q.domain_id, q.task_id, {_GUESS},
+       CASE WHEN c.state = 0 THEN -1
+            WHEN c.stability IS NULL OR c.last_review IS NULL THEN 0
+            WHEN c.last_review > :exam THEN -2
+            ELSE MIN(:cap, CAST(CAST(julianday(:exam) - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
+       END AS bucket,
+       c.state != 0 AND NOT c.suspended AND c.due <= :now AS due,
+       COUNT(*)
+FROM question q JOIN card c ON c.id = q.pk
+WHERE q.deck_id = :deck AND NOT q.retired
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+""")
+
+# The first answer to each question outside mock exams (SQLite takes the bare columns from the MIN row),
+# unless the question was on a mock paper before it: then the mock answer was its first try.
+_FIRST = text(f"""
+WITH first AS (
+    SELECT card_id, correct, rating, MIN(reviewed_at) AS at FROM review
+    WHERE deck_id = :deck AND mode != 'exam' AND reviewed_at <= :now GROUP BY card_id
+)
+SELECT q.domain_id, {_GUESS}, COALESCE(f.correct, f.rating > 1) AS ok, c.state = 0 AS new, COUNT(*)
+FROM first f JOIN question q ON q.pk = f.card_id JOIN card c ON c.id = f.card_id
+WHERE NOT q.retired AND NOT EXISTS (
+    SELECT 1 FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
+    WHERE ea.card_id = f.card_id AND x.finished_at IS NOT NULL AND x.started_at <= f.at)
+GROUP BY 1, 2, 3, 4, 5, 6
+""")
+
+# Recent reviews of studied questions, with the elapsed-over-stability step of the state before.
+_RECENT = text(f"""
+SELECT q.domain_id, {_GUESS}, COALESCE(r.correct, r.rating > 1) AS ok,
+       MIN(:cap, CAST(CAST(julianday(r.reviewed_at) - julianday(json_extract(r.state_before, '$.last_review')) AS INTEGER)
+           * :steps / json_extract(r.state_before, '$.stability') AS INTEGER)) AS bucket,
+       COUNT(*)
+FROM review r JOIN question q ON q.pk = r.card_id
+WHERE r.deck_id = :deck AND r.mode = 'review' AND r.reviewed_at >= :since AND r.reviewed_at <= :now
+  AND json_extract(r.state_before, '$.state') = 2 AND json_extract(r.state_before, '$.stability') > 0
+GROUP BY 1, 2, 3, 4, 5, 6
+""")
+
+_MOCK = text("""
+SELECT ea.card_id, q.domain_id, ea.correct, x.id, x.started_at, x.finished_at
+FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id JOIN question q ON q.pk = ea.card_id
+WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now AND NOT q.retired
+ORDER BY x.started_at, x.id
+""")
+
+_FIRST_STUDY = text("""
+SELECT r.card_id, MIN(r.reviewed_at) FROM review r JOIN exam_answer ea ON ea.card_id = r.card_id
+JOIN exam_attempt x ON x.id = ea.attempt_id
+WHERE x.deck_id = :deck AND r.mode != 'exam' GROUP BY r.card_id
+""")
+
+
+class _Recall:
+    """FSRS's recall for an elapsed-over-stability step, asked of the fsrs package once per step."""
+
+    def __init__(self, scheduler: fsrs.Scheduler) -> None:
+        self.scheduler = scheduler
+        self.cache: dict[int, float] = {}
+        self.origin = datetime(2000, 1, 1, tzinfo=UTC)
+
+    def __call__(self, bucket: int) -> float:
+        if bucket == -2:
+            return 1.0
+        if bucket not in self.cache:
+            days = round((bucket + 0.5) / RATIO_STEPS * REFERENCE_STABILITY) if bucket >= 0 else 0
+            card = CardState(state=scheduling.REVIEW, stability=REFERENCE_STABILITY, difficulty=5.0,
+                             due=self.origin, last_review=self.origin)
+            self.cache[bucket] = scheduling.retrievability(card, self.origin + timedelta(days=days), self.scheduler)
+        return self.cache[bucket]
+
+
+def _guess(kind: str, choices: int | None, pick: int | None) -> float:
+    return guess_for(kind, choices or 0, pick or 1)
+
+
+def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
+             scheduler: fsrs.Scheduler) -> tuple[dict[str, DomainTally], tuple[int, float, float]]:
+    recall = _Recall(scheduler)
+    params = {"deck": deck.id, "now": to_db_time(now), "exam": to_db_time(exam_at), "steps": RATIO_STEPS,
+              "cap": RATIO_CAP, "since": to_db_time(now - timedelta(days=RECENT_DAYS))}
+    questions: dict[str, int] = defaultdict(int)
+    seen: dict[str, int] = defaultdict(int)
+    due: dict[str, int] = defaultdict(int)
+    mc_guess: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    hist: dict[tuple[str, bool], dict[float, int]] = defaultdict(lambda: defaultdict(int))
+    tasks: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0.0]))
+    for domain, task, kind, choices, pick, bucket, is_due, n in session.execute(_CARDS, params):
+        questions[domain] += n
+        g = _guess(kind, choices, pick)
+        if g > 0:
+            mc_guess[domain][0] += g * n
+            mc_guess[domain][1] += n
+        t = tasks[domain][task] if task else None
+        if t is not None:
+            t[0] += n
+        if bucket == -1:
+            continue
+        r = recall(bucket)
+        seen[domain] += n
+        due[domain] += n if is_due else 0
+        hist[(domain, bool(is_due))][recall_bin(r)] += n
+        if t is not None:
+            t[1] += n
+            t[2] += r * n
+    guess = {d: (v[0] / v[1]) if v[1] else EXAM_GUESS for d, v in mc_guess.items()}
+    counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
+    rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for domain, kind, choices, pick, ok, new, n in session.execute(_FIRST, params):
+        first[domain][0] += n
+        first[domain][1] += n * bool(ok)
+        seen[domain] += n if new else 0  # answered in practice mode only: seen, though never scheduled
+        if kind == "flashcard":
+            rated[domain][0] += n
+            rated[domain][1] += n * bool(ok)
+        else:
+            counts[domain][(_guess(kind, choices, pick), bool(ok))] += n
+    mock: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    first_study = {card: at for card, at in session.execute(_FIRST_STUDY, params)}
+    on_paper: set[int] = set()
+    paper_cards: list[int] = []
+    current = None
+    for card, domain, correct, attempt, started, _finished in session.execute(_MOCK, params):
+        if attempt != current:  # a question counts as seen by a paper only from the next paper on
+            on_paper.update(paper_cards)
+            paper_cards, current = [], attempt
+        paper_cards.append(card)
+        fresh = card not in on_paper and not (card in first_study and first_study[card] < started)
+        m = mock[domain]
+        m[0] += 1
+        m[1] += bool(correct)
+        m[2] += not fresh
+        if fresh:
+            counts[domain][(guess.get(domain, EXAM_GUESS), bool(correct))] += 1
+    recent: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    fit_n, fit_predicted, fit_observed = 0, 0.0, 0.0
+    for domain, kind, choices, pick, ok, bucket, n in session.execute(_RECENT, params):
+        g = _guess(kind, choices, pick)
+        recent[domain][0] += n
+        recent[domain][1] += n * bool(ok)
+        fit_n += n
+        fit_predicted += n * (g + (1 - g) * recall(bucket))
+        fit_observed += n * bool(ok)
+    out = {}
+    for d in deck.domains:
+        groups = tuple((g, float(right + wrong), float(right)) for g, right, wrong in _grouped(counts[d.id]))
+        out[d.id] = DomainTally(
+            questions=questions[d.id], seen=seen[d.id], due=due[d.id], guess=guess.get(d.id, EXAM_GUESS),
+            tries=Tries(groups, float(rated[d.id][0]), float(rated[d.id][1])),
+            first_tries=first[d.id][0], first_try_correct=first[d.id][1],
+            recall=tuple(sorted(hist[(d.id, False)].items())), due_recall=tuple(sorted(hist[(d.id, True)].items())),
+            recent=(recent[d.id][0], recent[d.id][1]), mock=(mock[d.id][0], mock[d.id][1], mock[d.id][2]),
+            tasks=tuple(TaskTally(t, int(v[0]), int(v[1]), v[2]) for t, v in sorted(tasks[d.id].items())),
+            tasks_total=len(d.tasks),
+        )
+    return out, (fit_n, fit_predicted, fit_observed)
+
+
+def _grouped(counts: dict[tuple[float, bool], int]) -> list[tuple[float, int, int]]:
+    by_guess: dict[float, list[int]] = defaultdict(lambda: [0, 0])
+    for (g, ok), n in counts.items():
+        by_guess[round(g, 6)][0 if ok else 1] += n
+    return [(g, v[0], v[1]) for g, v in sorted(by_guess.items())]
+
+
+def readiness_report(
+    session: Session, *, deck_id: str, now: datetime, tz: tzinfo, exam_date: date | None = None,
+    scheduler_settings: SchedulerSettings | None = None,
+) -> Readiness:
+    """Readiness for the deck's exam on `exam_date` (default: the date set for the deck, else today),
+    counted in SQL: the cost grows with the number of distinct states, not with cards and reviews."""
+    deck, row = _deck(session, deck_id)
+    exam_date = exam_date or (date.fromisoformat(row.exam_date) if row.exam_date else None)
+    exam_at = exam_moment(exam_date, tz) if exam_date else None
+    at = exam_at if exam_at is not None and exam_at > now else now
+    scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
+    tallies, (n, predicted, observed) = _tallies(session, deck, now=now, exam_at=at, scheduler=scheduler)
+    return assess_tallies(deck, tallies, fit=memory_fit_counts(n, predicted, observed), now=now, exam_at=exam_at)
+
+
+# -- the trend: replayed from the loaded history ----------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class _Question:
@@ -43,6 +261,7 @@ class _Question:
     domain: str
     task: str | None
     guess: float
+    self_rated: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,22 +282,19 @@ class _History:
     questions: list[_Question]
     cards: dict[int, CardState]
     suspended: set[int]
-    answers: dict[int, list[_Answer]]  # card id -> answers in time order
-    mock: list[tuple[str, bool, datetime]]
+    answers: dict[int, list[_Answer]]  # card id -> answers in time order (no mock answers)
+    mock: list[tuple[int, str, bool, datetime, datetime]]  # card, domain, right, paper start, paper end
 
 
 def _load(session: Session, deck_id: str) -> _History:
-    deck_row = session.get(DeckRow, deck_id)
-    if deck_row is None:
-        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
-    domains = list(session.execute(select(DomainRow).where(col(DomainRow.deck_id) == deck_id)).scalars())
-    deck = deck_from_rows(deck_row, domains)
+    deck, deck_row = _deck(session, deck_id)
     rows = session.execute(
         select(QuestionRow, CardRow).join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
         .where(col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False))
         .order_by(col(QuestionRow.position))
     ).all()
-    questions = [_Question(card.id, q.domain_id, q.task_id, guess_rate(question_from_row(q))) for q, card in rows]
+    questions = [_Question(card.id, q.domain_id, q.task_id, guess_rate(question_from_row(q)), q.kind == "flashcard")
+                 for q, card in rows]
     domain_of = {q.card_id: q.domain for q in questions}
     answers: dict[int, list[_Answer]] = {}
     for r in session.execute(
@@ -89,13 +305,14 @@ def _load(session: Session, deck_id: str) -> _History:
         before = CardState.from_json(r.state_before) if r.state_before else None
         answers.setdefault(r.card_id, []).append(_Answer(r.card_id, r.reviewed_at, r.mode, bool(correct), before))
     mock = [
-        (domain_of[a.card_id], bool(a.correct), when)
-        for a, when in session.execute(
-            select(ExamAnswerRow, col(ExamAttemptRow.finished_at))
+        (a.card_id, domain_of[a.card_id], bool(a.correct), started, finished)
+        for a, started, finished in session.execute(
+            select(ExamAnswerRow, col(ExamAttemptRow.started_at), col(ExamAttemptRow.finished_at))
             .join(ExamAttemptRow, col(ExamAttemptRow.id) == col(ExamAnswerRow.attempt_id))
             .where(col(ExamAttemptRow.deck_id) == deck_id, col(ExamAttemptRow.finished_at).is_not(None))
+            .order_by(col(ExamAttemptRow.started_at))
         ).all()
-        if a.card_id in domain_of and when is not None
+        if a.card_id in domain_of and finished is not None
     ]
     return _History(
         deck, date.fromisoformat(deck_row.exam_date) if deck_row.exam_date else None, questions,
@@ -104,52 +321,42 @@ def _load(session: Session, deck_id: str) -> _History:
     )
 
 
-def _state_at(history: _History, card_id: int, at: datetime | None) -> CardState:
+def _state_at(history: _History, card_id: int, at: datetime) -> CardState:
     """The card's state at `at`: the state before its next review, or its current state."""
-    if at is None:
-        return history.cards[card_id]
     for answer in history.answers.get(card_id, ()):
         if answer.at > at and answer.mode == "review" and answer.before is not None:
             return answer.before
     return history.cards[card_id]
 
 
-def _evidence(history: _History, *, at: datetime, past: bool, scheduler: fsrs.Scheduler) -> tuple[
+def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> tuple[
         list[QuestionEvidence], list[ReviewAnswer], list[MockAnswer]]:
+    """The same evidence as the SQL report, from the answers up to `at`."""
+    first_paper: dict[int, datetime] = {}
+    for card, _, _, started, _ in history.mock:
+        first_paper.setdefault(card, started)
     questions, reviews = [], []
     recent_from = at - timedelta(days=RECENT_DAYS)
     for q in history.questions:
         answered = [a for a in history.answers.get(q.card_id, ()) if a.at <= at]
-        state = _state_at(history, q.card_id, at if past else None)
-        first = answered[0].correct if answered else None
+        state = _state_at(history, q.card_id, at)
+        paper = first_paper.get(q.card_id)
+        first = answered[0].correct if answered and not (paper is not None and paper <= answered[0].at) else None
         due = (state.state != scheduling.NEW and state.due is not None and state.due <= at
                and q.card_id not in history.suspended)
-        questions.append(QuestionEvidence(q.domain, q.task, q.guess, state, first, due))
+        questions.append(QuestionEvidence(q.domain, q.task, q.guess, state, first, due, q.self_rated))
         for a in answered[1:]:
             if a.at >= recent_from and a.mode == "review" and a.before is not None and a.before.state == scheduling.REVIEW:
                 r = scheduling.retrievability(a.before, a.at, scheduler)
                 reviews.append(ReviewAnswer(q.domain, a.correct, q.guess + (1 - q.guess) * r))
-    mock = [MockAnswer(domain, correct, when) for domain, correct, when in history.mock if when <= at]
+    mock = []
+    for card, domain, correct, started, finished in history.mock:
+        if finished > at:
+            continue
+        studied = history.answers.get(card, ())
+        fresh = first_paper[card] >= started and not (studied and studied[0].at < started)
+        mock.append(MockAnswer(domain, correct, finished, fresh))
     return questions, reviews, mock
-
-
-def _assess(history: _History, *, at: datetime, past: bool, exam_date: date | None, tz: tzinfo,
-            settings: SchedulerSettings) -> Readiness:
-    scheduler = scheduling.make_scheduler(settings)
-    questions, reviews, mock = _evidence(history, at=at, past=past, scheduler=scheduler)
-    exam_at = exam_moment(exam_date, tz) if exam_date else None
-    return assess(history.deck, questions=questions, reviews=reviews, mock=mock, now=at,
-                  exam_at=exam_at, scheduler=scheduler)
-
-
-def readiness_report(
-    session: Session, *, deck_id: str, now: datetime, tz: tzinfo, exam_date: date | None = None,
-    scheduler_settings: SchedulerSettings | None = None,
-) -> Readiness:
-    """Readiness for the deck's exam on `exam_date` (default: the date set for the deck, else today)."""
-    history = _load(session, deck_id)
-    return _assess(history, at=now, past=False, exam_date=exam_date or history.exam_date, tz=tz,
-                   settings=scheduler_settings or SchedulerSettings(fuzz=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,14 +386,18 @@ def readiness_history(
     times = sorted(a.at for answers in history.answers.values() for a in answers)
     if not times:
         return []
-    settings = scheduler_settings or SchedulerSettings(fuzz=False)
+    scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
+    exam_date = exam_date or history.exam_date
+    exam_at = exam_moment(exam_date, tz) if exam_date else None
     first = max(day_start(times[0], tz), day_start(now, tz) - timedelta(days=days - 1))
     points = []
     start = first
     while start <= now:
         end = min(next_day_start(start, tz) - timedelta(microseconds=1), now)
         if bisect.bisect_right(times, end) > 0:
-            r = _assess(history, at=end, past=True, exam_date=exam_date or history.exam_date, tz=tz, settings=settings)
+            questions, reviews, mock = _evidence(history, at=end, scheduler=scheduler)
+            r = assess(history.deck, questions=questions, reviews=reviews, mock=mock, now=end, exam_at=exam_at,
+                       scheduler=scheduler, action_count=0, draws=TREND_DRAWS)
             points.append(ReadinessPoint(study_date(end, tz), r.score.raw, r.score.raw_low, r.score.raw_high,
                                          r.score.p_pass, {d.id: d.estimate for d in r.domains}))
         start = next_day_start(start, tz)
@@ -197,3 +408,4 @@ def studied_deck_ids(session: Session) -> list[str]:
     """Decks with at least one answer, or every deck when nothing has been studied yet."""
     studied = [d for (d,) in session.execute(select(col(ReviewRow.deck_id)).distinct().order_by(col(ReviewRow.deck_id)))]
     return studied or [d for (d,) in session.execute(select(col(DeckRow.id)).order_by(col(DeckRow.id)))]
+
