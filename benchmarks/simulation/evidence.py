@@ -10,6 +10,7 @@ from benchmarks.simulation.session import History
 from certdrill.core import scheduling
 from certdrill.core.model import Deck
 from certdrill.core.readiness import MockAnswer, QuestionEvidence, ReviewAnswer, guess_rate
+from certdrill.core.scheduling import CardState
 
 RECENT = timedelta(days=30)
 
@@ -40,6 +41,20 @@ def evidence(deck: Deck, history: History, at: datetime, scheduler: fsrs.Schedul
         if paper.at > at:
             continue
         for i, right in paper.items:
+            q = deck.questions[i]
             seen_before = first_paper[i] < paper.at or any(a.at < paper.at for a in history.answers[i] if a.mode != "exam")
-            mock.append(MockAnswer(deck.questions[i].domain, right, paper.at, fresh=not seen_before))
+            mock.append(MockAnswer(q.domain, right, paper.at, fresh=not seen_before))
+            state = state_at(history, i, paper.at)
+            if seen_before and paper.at >= since and state.state == scheduling.REVIEW:  # a reused question: a review like any other
+                guess = guess_rate(q)
+                r = scheduling.retrievability(state, paper.at, scheduler)
+                reviews.append(ReviewAnswer(q.domain, right, guess + (1 - guess) * r))
     return questions, reviews, mock
+
+
+def state_at(history: History, i: int, at: datetime) -> CardState:
+    """The card's state at `at`: the state before its next review, or its state at the end."""
+    for a in history.answers[i]:
+        if a.at > at and a.mode == "review" and a.before is not None:
+            return a.before
+    return history.cards[i]

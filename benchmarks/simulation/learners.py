@@ -139,11 +139,12 @@ class Learner:
         self.items[i].memory.study(t, right)
         return right
 
-    def true_rate(self, domain: str, t: float) -> float:
+    def true_rate(self, domain: str, t: float, *, coverage: float | None = None, shift: float | None = None) -> float:
         """True P(right) on a new exam question of the domain at time t, computed, not sampled: with the
         exam's coverage it tests the material of a random deck question (remembered as it is at t), else
         material the deck never taught; the item is shifted in difficulty by the exam's shift."""
-        shift, sd = self.exam.shift[domain], self.exam.item_sd
+        shift = self.exam.shift[domain] if shift is None else shift
+        sd = self.exam.item_sd
         theta = self.ability[domain]
         covered = 0.0
         for i in self.by_domain[domain]:
@@ -155,8 +156,14 @@ class Learner:
         spread = math.sqrt(1 + sd * sd)  # deck difficulty N(0, 1) plus the item's own spread
         fresh = sum(sigmoid(theta - shift + spread * z) for z in QUADRATURE) / len(QUADRATURE)
         uncovered = EXAM_GUESS + (1 - EXAM_GUESS) * fresh
-        c = self.exam.coverage[domain]
+        c = self.exam.coverage[domain] if coverage is None else coverage
         return c * covered + (1 - c) * uncovered
+
+    def oracle_rate(self, domain: str, t: float) -> float:
+        """The best any estimator could do without seeing the exam: the learner's true state, the exam's
+        coverage and shift averaged over their ranges (a floor for the RMSE, not a baseline)."""
+        shifts = [-0.5 + 1.3 * (i + 0.5) / 7 for i in range(7)]
+        return sum(self.true_rate(domain, t, coverage=0.75, shift=s) for s in shifts) / len(shifts)
 
     def sit_exam(self, rates: dict[str, float]) -> tuple[float, bool]:
         """A sampled exam: `SCORED` questions split by domain weight, each right with the true rate."""

@@ -14,6 +14,7 @@ from certdrill.core import scheduling
 from certdrill.core.exam_readiness import assess
 
 ESTIMATORS = ("model", "recent", "overall", "first-try")
+BASELINES = ("recent", "overall", "first-try")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class DomainRow:
     truth: float
     flagged: bool  # the model said "too little evidence"
     figures: dict[str, tuple[float, float, float]]  # estimator -> (estimate, low, high)
+    oracle: float  # the learner's true state with the exam's coverage and shift averaged (an RMSE floor)
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,12 @@ def run_learner(args: tuple[str, int]) -> LearnerRow:
     model = assess(deck, questions=questions, reviews=reviews, mock=mock, now=eve, exam_at=history.exam_at,
                    scheduler=scheduler, action_count=0)
     naive = baselines.baselines(deck, history)
+    t = (history.exam_at - history.start).total_seconds() / 86400
     rows = []
     for d in model.domains:
         figures = {"model": (d.estimate, d.low, d.high)}
         figures.update({k: (v[d.id].estimate, v[d.id].low, v[d.id].high) for k, v in naive.items()})
-        rows.append(DomainRow(d.id, true.rates[d.id], d.too_little_evidence, figures))
+        rows.append(DomainRow(d.id, true.rates[d.id], d.too_little_evidence, figures, learner.oracle_rate(d.id, t)))
     p_pass = {"model": model.score.p_pass or 0.0}
     p_pass.update({k: baselines.p_pass(deck, v, SCORED) for k, v in naive.items()})
     return LearnerRow(seed, rows, true.passed, p_pass)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from certdrill.core.readiness import (
     QuestionEvidence,
     ReviewAnswer,
     TaskReadiness,
+    domain_fit,
     memory_fit,
     tally_domain,
 )
@@ -97,15 +98,16 @@ def assess(
                           draws=draws)
 
 
-def _inputs(tally: DomainTally, recall: tuple[tuple[float, int], ...] | None = None) -> DomainInput:
-    return DomainInput(tally.questions, tally.guess, tally.unseen, tally.all_recall() if recall is None else recall)
+def _inputs(tally: DomainTally, fit: MemoryFit, recall: tuple[tuple[float, int], ...] | None = None) -> DomainInput:
+    own = domain_fit(fit, tally.recent[0], tally.recent_predicted, tally.recent[1])
+    return DomainInput(tally.questions, tally.guess, tally.unseen, tally.all_recall() if recall is None else recall, own)
 
 
 def _draws(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, posterior: readiness_model.Posterior,
            inputs: list[DomainInput] | None = None, count: int = readiness_model.DRAWS) -> Draws:
     scale = score_scale(deck.exam.pass_mark if deck.exam else None)
     marks = scale.pass_raw_range if scale else (0.72, 0.72)
-    return readiness_model.draw(posterior, inputs or [_inputs(tallies[d.id]) for d in deck.domains], fit=fit.factor,
+    return readiness_model.draw(posterior, inputs or [_inputs(tallies[d.id], fit) for d in deck.domains],
                                 fit_sd=fit.sd, pass_raw=marks, count=count)
 
 
@@ -164,18 +166,18 @@ def _actions(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, poster
              weights: dict[str, float], raw: float) -> list[Action]:
     """Each domain's due reviews (recall back to about STUDIED_RECALL) and unseen questions (started and kept
     at STUDIED_RECALL), valued by the change in the predicted raw score (same draws before and after)."""
-    base = [_inputs(tallies[d.id]) for d in deck.domains]
+    base = [_inputs(tallies[d.id], fit) for d in deck.domains]
     before = _mean_raw(deck, tallies, fit, posterior, base, weights)
     out = []
     for i, d in enumerate(deck.domains):
         t = tallies[d.id]
         if t.due:
             recall = (*t.recall, (STUDIED_RECALL, t.due))
-            gain = _mean_raw(deck, tallies, fit, posterior, _replace(base, i, _inputs(t, recall)), weights) - before
+            gain = _mean_raw(deck, tallies, fit, posterior, _replace(base, i, _inputs(t, fit, recall)), weights) - before
             noun = "card" if t.due == 1 else "cards"
             out.append(Action("review", d.id, t.due, gain, f"review {t.due} due {noun} in {d.name}"))
         if t.unseen:
-            studied = DomainInput(t.questions, t.guess, 0, (*t.all_recall(), (STUDIED_RECALL, t.unseen)))
+            studied = replace(base[i], unseen=0, recall=(*t.all_recall(), (STUDIED_RECALL, t.unseen)))
             gain = _mean_raw(deck, tallies, fit, posterior, _replace(base, i, studied), weights) - before
             noun = "question" if t.unseen == 1 else "questions"
             out.append(Action("start", d.id, t.unseen, gain, f"start the {t.unseen} unseen {noun} in {d.name}"))

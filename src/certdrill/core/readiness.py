@@ -169,6 +169,18 @@ def memory_fit_counts(answers: int, predicted: float, observed: float) -> Memory
     return MemoryFit(min(1.2, max(0.5, factor)), answers, 1.0 / math.sqrt(predicted + prior + 30.0))
 
 
+DOMAIN_FIT_WEIGHT = 20.0
+"""Pseudo-answers pulling a domain's own memory fit towards the deck-wide one."""
+
+
+def domain_fit(fit: MemoryFit, answers: int, predicted: float, observed: float) -> float:
+    """The memory fit of one domain: its own recent answers, shrunk towards the deck-wide factor."""
+    if not answers:
+        return fit.factor
+    prior = DOMAIN_FIT_WEIGHT * predicted / answers
+    return min(1.2, max(0.5, (observed + prior * fit.factor) / (predicted + prior)))
+
+
 @dataclass(frozen=True, slots=True)
 class TaskTally:
     id: str
@@ -191,6 +203,7 @@ class DomainTally:
     recall: tuple[tuple[float, int], ...] = ()  # (exam-day recall, studied questions not due)
     due_recall: tuple[tuple[float, int], ...] = ()  # the same for studied questions due now
     recent: tuple[int, int] = (0, 0)  # recent review answers: (answers, right)
+    recent_predicted: float = 0.0  # their summed P(right) by the memory model
     mock: tuple[int, int, int] = (0, 0, 0)  # mock answers: (answers, right, reused)
     tasks: tuple[TaskTally, ...] = ()
     tasks_total: int = 0
@@ -270,7 +283,7 @@ def tally_domain(
         tries=Tries(group_tries(answered), float(len(rated)), float(sum(bool(q.first_correct) for q in rated))),
         first_tries=len(tried), first_try_correct=sum(bool(q.first_correct) for q in tried),
         recall=histogram(recall), due_recall=histogram(due_recall),
-        recent=(len(reviews), sum(r.correct for r in reviews)),
+        recent=(len(reviews), sum(r.correct for r in reviews)), recent_predicted=sum(r.predicted for r in reviews),
         mock=(len(mock), sum(m.correct for m in mock), sum(not m.fresh for m in mock)),
         tasks=tuple(TaskTally(t, int(v[0]), int(v[1]), v[2]) for t, v in sorted(by_task.items())),
         tasks_total=tasks_total,

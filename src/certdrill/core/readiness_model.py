@@ -143,6 +143,7 @@ class DomainInput:
     guess: float  # an exam question's guess rate in this domain
     unseen: int
     recall: tuple[tuple[float, int], ...]  # (exam-day recall, studied questions)
+    fit: float = 1.0  # observed over predicted recall of this domain's studied questions
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +187,7 @@ def _p_right(k0: float, fit: float, d: DomainInput, c: float, s: float) -> float
     return c * covered / d.questions + (1 - c) * fresh
 
 
-def draw(posterior_: Posterior, domains: Sequence[DomainInput], *, fit: float, fit_sd: float,
+def draw(posterior_: Posterior, domains: Sequence[DomainInput], *, fit_sd: float,
          pass_raw: tuple[float, float], count: int = DRAWS) -> Draws:
     """`count` joint draws (fixed seed): learner level, domain knowledge, memory fit, coverage, shift, pass mark."""
     rng = random.Random(SEED)
@@ -195,14 +196,14 @@ def draw(posterior_: Posterior, domains: Sequence[DomainInput], *, fit: float, f
     prior = [0.0] * len(domains)
     for _ in range(count):
         _, abilities = posterior_.draw(rng.random(), [rng.random() for _ in domains], rng.random())
-        f = fit * math.exp(rng.gauss(0, fit_sd))
+        f = math.exp(rng.gauss(0, fit_sd))
         c0, s0 = rng.uniform(*COVERAGE), rng.uniform(*SHIFT)
         for i, (a, d) in enumerate(zip(abilities, domains, strict=True)):
             c = min(COVERAGE[1], max(COVERAGE[0], c0 + rng.gauss(0, COVERAGE_SPREAD)))
             s = min(SHIFT[1], max(SHIFT[0], s0 + rng.gauss(0, SHIFT_SPREAD)))
             k0 = sigmoid(a)
             prior[i] += k0 / count
-            out[i].append(_p_right(k0, f, d, c, s))
+            out[i].append(_p_right(k0, f * d.fit, d, c, s))
         marks.append(rng.uniform(*pass_raw))
         zs.append(rng.gauss(0, 1))
     return Draws(out, marks, zs, prior)

@@ -72,8 +72,9 @@ _GUESS = "q.kind, json_array_length(q.choices), COALESCE(q.pick, 1)"
 
 _CARDS = text(f"""
 SELECT q.domain_id, q.task_id, {_GUESS},
-       CASE WHEN c.state = 0 THEN -1
-            WHEN c.stability IS NULL OR c.last_review IS NULL THEN 0
+       CASE WHEN c.state = 0 AND EXISTS (SELECT 1 FROM review r WHERE r.card_id = c.id AND r.mode != 'exam') THEN -3
+            WHEN c.state = 0 THEN -1
+            WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
             WHEN c.last_review > :exam THEN -2
             ELSE MIN(:cap, CAST(CAST(julianday(:exam) - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
        END AS bucket,
@@ -91,12 +92,12 @@ WITH first AS (
     SELECT card_id, correct, rating, MIN(reviewed_at) AS at FROM review
     WHERE deck_id = :deck AND mode != 'exam' AND reviewed_at <= :now GROUP BY card_id
 )
-SELECT q.domain_id, {_GUESS}, COALESCE(f.correct, f.rating > 1) AS ok, c.state = 0 AS new, COUNT(*)
-FROM first f JOIN question q ON q.pk = f.card_id JOIN card c ON c.id = f.card_id
+SELECT q.domain_id, {_GUESS}, COALESCE(f.correct, f.rating > 1) AS ok, COUNT(*)
+FROM first f JOIN question q ON q.pk = f.card_id
 WHERE NOT q.retired AND NOT EXISTS (
     SELECT 1 FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
     WHERE ea.card_id = f.card_id AND x.finished_at IS NOT NULL AND x.started_at <= f.at)
-GROUP BY 1, 2, 3, 4, 5, 6
+GROUP BY 1, 2, 3, 4, 5
 """)
 
 # Recent reviews of studied questions, with the elapsed-over-stability step of the state before.
@@ -118,11 +119,6 @@ WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now 
 ORDER BY x.started_at, x.id
 """)
 
-_FIRST_STUDY = text("""
-SELECT r.card_id, MIN(r.reviewed_at) FROM review r JOIN exam_answer ea ON ea.card_id = r.card_id
-JOIN exam_attempt x ON x.id = ea.attempt_id
-WHERE x.deck_id = :deck AND r.mode != 'exam' GROUP BY r.card_id
-""")
 
 
 class _Recall:
@@ -134,14 +130,49 @@ class _Recall:
         self.origin = datetime(2000, 1, 1, tzinfo=UTC)
 
     def __call__(self, bucket: int) -> float:
-        if bucket == -2:
+        if bucket == -2:  # reviewed after the exam moment
             return 1.0
+        if bucket == -3:  # answered without a memory state (practice mode only)
+            return 0.0
         if bucket not in self.cache:
             days = round((bucket + 0.5) / RATIO_STEPS * REFERENCE_STABILITY) if bucket >= 0 else 0
             card = CardState(state=scheduling.REVIEW, stability=REFERENCE_STABILITY, difficulty=5.0,
                              due=self.origin, last_review=self.origin)
             self.cache[bucket] = scheduling.retrievability(card, self.origin + timedelta(days=days), self.scheduler)
         return self.cache[bucket]
+
+
+@dataclass
+class _PaperCard:
+    """A question that was on a mock paper: what readiness needs to judge its answers there."""
+
+    domain: str
+    task: str | None
+    guess: float
+    current: CardState
+    first_study: datetime | None  # its first answer outside mock exams
+    reviews: list[tuple[datetime, CardState]]  # (time, state before) of its review-mode answers
+
+    def state_at(self, at: datetime) -> CardState:
+        for when, before in self.reviews:
+            if when > at:
+                return before
+        return self.current
+
+
+def _paper_cards(session: Session, ids: set[int]) -> dict[int, _PaperCard]:
+    out = {}
+    for q, card in session.execute(select(QuestionRow, CardRow).join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
+                                   .where(col(QuestionRow.pk).in_(ids))).all():
+        out[card.id] = _PaperCard(q.domain_id, q.task_id, guess_rate(question_from_row(q)), card_state(card), None, [])
+    for r in session.execute(select(ReviewRow).where(col(ReviewRow.card_id).in_(ids), col(ReviewRow.mode) != "exam")
+                             .order_by(col(ReviewRow.reviewed_at), col(ReviewRow.id))).scalars():
+        info = out[r.card_id]
+        if info.first_study is None:
+            info.first_study = r.reviewed_at
+        if r.mode == "review" and r.state_before:
+            info.reviews.append((r.reviewed_at, CardState.from_json(r.state_before)))
+    return out
 
 
 def _guess(kind: str, choices: int | None, pick: int | None) -> float:
@@ -181,40 +212,50 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
     counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
     rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for domain, kind, choices, pick, ok, new, n in session.execute(_FIRST, params):
+    for domain, kind, choices, pick, ok, n in session.execute(_FIRST, params):
         first[domain][0] += n
         first[domain][1] += n * bool(ok)
-        seen[domain] += n if new else 0  # answered in practice mode only: seen, though never scheduled
         if kind == "flashcard":
             rated[domain][0] += n
             rated[domain][1] += n * bool(ok)
         else:
             counts[domain][(_guess(kind, choices, pick), bool(ok))] += n
     mock: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    first_study = {card: at for card, at in session.execute(_FIRST_STUDY, params)}
-    on_paper: set[int] = set()
-    paper_cards: list[int] = []
-    current = None
-    for card, domain, correct, attempt, started, _finished in session.execute(_MOCK, params):
-        if attempt != current:  # a question counts as seen by a paper only from the next paper on
-            on_paper.update(paper_cards)
-            paper_cards, current = [], attempt
-        paper_cards.append(card)
-        fresh = card not in on_paper and not (card in first_study and first_study[card] < started)
-        m = mock[domain]
-        m[0] += 1
-        m[1] += bool(correct)
-        m[2] += not fresh
-        if fresh:
-            counts[domain][(guess.get(domain, EXAM_GUESS), bool(correct))] += 1
-    recent: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    recent: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    papers = [(card, domain, bool(correct), started) for card, domain, correct, _, started, _ in session.execute(_MOCK, params)]
     fit_n, fit_predicted, fit_observed = 0, 0.0, 0.0
+    if papers:
+        cards = _paper_cards(session, {card for card, *_ in papers})
+        since = now - timedelta(days=RECENT_DAYS)
+        first_paper: dict[int, datetime] = {}
+        for card, _, _, started in papers:
+            first_paper.setdefault(card, started)
+        for card, domain, correct, started in papers:
+            info = cards[card]
+            fresh = first_paper[card] >= started and not (info.first_study is not None and info.first_study < started)
+            m = mock[domain]
+            m[0] += 1
+            m[1] += correct
+            m[2] += not fresh
+            before = info.state_at(started)
+            if fresh:
+                counts[domain][(guess.get(domain, EXAM_GUESS), correct)] += 1
+            elif started >= since and before.state == scheduling.REVIEW:  # a reused question: a review
+                predicted = info.guess + (1 - info.guess) * scheduling.retrievability(before, started, scheduler)
+                fit_n += 1
+                fit_predicted += predicted
+                fit_observed += correct
+                recent[domain][0] += 1
+                recent[domain][1] += correct
+                recent[domain][2] += predicted
     for domain, kind, choices, pick, ok, bucket, n in session.execute(_RECENT, params):
         g = _guess(kind, choices, pick)
+        predicted = n * (g + (1 - g) * recall(bucket))
         recent[domain][0] += n
         recent[domain][1] += n * bool(ok)
+        recent[domain][2] += predicted
         fit_n += n
-        fit_predicted += n * (g + (1 - g) * recall(bucket))
+        fit_predicted += predicted
         fit_observed += n * bool(ok)
     out = {}
     for d in deck.domains:
@@ -224,7 +265,7 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
             tries=Tries(groups, float(rated[d.id][0]), float(rated[d.id][1])),
             first_tries=first[d.id][0], first_try_correct=first[d.id][1],
             recall=tuple(sorted(hist[(d.id, False)].items())), due_recall=tuple(sorted(hist[(d.id, True)].items())),
-            recent=(recent[d.id][0], recent[d.id][1]), mock=(mock[d.id][0], mock[d.id][1], mock[d.id][2]),
+            recent=(int(recent[d.id][0]), int(recent[d.id][1])), recent_predicted=recent[d.id][2], mock=(mock[d.id][0], mock[d.id][1], mock[d.id][2]),
             tasks=tuple(TaskTally(t, int(v[0]), int(v[1]), v[2]) for t, v in sorted(tasks[d.id].items())),
             tasks_total=len(d.tasks),
         )
@@ -350,12 +391,17 @@ def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> 
                 r = scheduling.retrievability(a.before, a.at, scheduler)
                 reviews.append(ReviewAnswer(q.domain, a.correct, q.guess + (1 - q.guess) * r))
     mock = []
+    guess_of = {q.card_id: q.guess for q in history.questions}
     for card, domain, correct, started, finished in history.mock:
         if finished > at:
             continue
         studied = history.answers.get(card, ())
         fresh = first_paper[card] >= started and not (studied and studied[0].at < started)
         mock.append(MockAnswer(domain, correct, finished, fresh))
+        before = _state_at(history, card, started)
+        if not fresh and started >= recent_from and before.state == scheduling.REVIEW:  # reused: a review
+            guess = guess_of[card]
+            reviews.append(ReviewAnswer(domain, correct, guess + (1 - guess) * scheduling.retrievability(before, started, scheduler)))
     return questions, reviews, mock
 
 
