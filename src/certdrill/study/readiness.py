@@ -41,7 +41,7 @@ from certdrill.storage.tables import (
     QuestionRow,
     ReviewRow,
 )
-from certdrill.storage.timefmt import to_db_time
+from certdrill.storage.timefmt import from_db_time, to_db_time
 
 RECENT_DAYS = 30
 EXAM_HOUR = 9  # exam-day recall is taken on the morning of the exam, local time
@@ -175,6 +175,12 @@ def _paper_cards(session: Session, ids: set[int]) -> dict[int, _PaperCard]:
     return out
 
 
+def _time(value: str) -> datetime:
+    when = from_db_time(value)
+    assert when is not None
+    return when
+
+
 def _guess(kind: str, choices: int | None, pick: int | None) -> float:
     return guess_for(kind, choices or 0, pick or 1)
 
@@ -222,7 +228,8 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
             counts[domain][(_guess(kind, choices, pick), bool(ok))] += n
     mock: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     recent: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
-    papers = [(card, domain, bool(correct), started) for card, domain, correct, _, started, _ in session.execute(_MOCK, params)]
+    papers = [(card, domain, bool(correct), _time(started))
+              for card, domain, correct, _, started, _ in session.execute(_MOCK, params)]
     fit_n, fit_predicted, fit_observed = 0, 0.0, 0.0
     if papers:
         cards = _paper_cards(session, {card for card, *_ in papers})
