@@ -81,5 +81,6 @@ def test_cli_readiness_json_and_table(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["readiness", "aws-mls-c01"]) == 0
     out = capsys.readouterr().out
     assert "P(pass)" in out and "too little evidence" in out and "successor" in out
+    assert "est = chance of getting a new exam question of the domain right on exam day; 80% sure it lies in the interval" in out
     assert main(["readiness", "no-such-deck"]) == 1
     assert main(["readiness", "aws-mls-c01", "--exam-date", "tomorrow"]) == 1

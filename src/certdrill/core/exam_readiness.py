@@ -59,6 +59,11 @@ class Readiness:
     score: ScorePrediction
     actions: tuple[Action, ...]
 
+    @property
+    def too_little_evidence(self) -> bool:
+        """Every domain lacks evidence: a predicted score or P(pass) would be the prior talking."""
+        return all(d.too_little_evidence for d in self.domains)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "deck": self.deck_id, "title": self.title,

@@ -20,6 +20,9 @@ MIN_EVIDENCE = 10
 flagged as too little evidence."""
 CALIBRATION_WEIGHT = 10.0
 INTERVAL = (0.1, 0.9)  # an 80% interval
+MEANING = "chance of getting a new exam question of the domain right on exam day; 80% sure it lies in the interval"
+"""What a domain's readiness figure means and how sure it is, in one line (CLI and dashboard show this)."""
+TOO_LITTLE = "too little evidence: answer more questions or sit a mock exam before trusting a score"
 EXAM_GUESS = 0.25
 """Guess rate of an exam question in a domain that has no multiple-choice question of its own."""
 RECALL_BINS = 40
