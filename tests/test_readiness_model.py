@@ -108,3 +108,18 @@ def test_scaled_score_and_pass_chance_follow_the_domains() -> None:
     assert weak.score.p_pass < 0.3 < 0.9 < strong.score.p_pass
     data = strong.score.to_json()
     assert data["scale"]["estimated"] is True and 100 <= data["score"] <= 1000
+
+
+def test_pass_chance_moves_the_domains_together_and_doubts_the_scaled_conversion() -> None:
+    four = Deck("q", "Q", "1", tuple(Domain(x, x, 25) for x in "abcd"),
+                exam=ExamInfo("X", scored=50, pass_mark=PassMark(scaled=750, min=100, max=1000)))
+    questions = [replace(studied(i % 3 != 0, 5), domain=x) for x in "abcd" for i in range(12)]
+    r = assess(four, questions=questions, now=NOW, exam_at=NOW + timedelta(days=10), scheduler=SCHEDULER)
+    # One learner and one exam: shared level, coverage and shift make the domains err together, so the
+    # score's interval is wider than the domains' intervals combined as if independent.
+    independent = sum((d.weight * (d.high - d.low)) ** 2 for d in r.domains) ** 0.5
+    assert r.score.raw_high - r.score.raw_low > 1.5 * independent
+    scale = r.score.scale
+    assert scale is not None and scale.pass_raw_range == (0.65, 0.78)
+    assert "anywhere in raw 65%-78%" in scale.describe()
+    assert r.score.p_pass is not None and 0.02 < r.score.p_pass < 0.98
