@@ -109,10 +109,10 @@ def _inputs(tally: DomainTally, fit: MemoryFit, recall: tuple[tuple[float, int],
 
 
 def _draws(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, posterior: readiness_model.Posterior,
-           inputs: list[DomainInput] | None = None, count: int = readiness_model.DRAWS) -> Draws:
+           count: int = readiness_model.DRAWS) -> Draws:
     scale = score_scale(deck.exam.pass_mark if deck.exam else None)
     marks = scale.pass_raw_range if scale else (0.72, 0.72)
-    return readiness_model.draw(posterior, inputs or [_inputs(tallies[d.id], fit) for d in deck.domains],
+    return readiness_model.draw(posterior, [_inputs(tallies[d.id], fit) for d in deck.domains],
                                 fit_sd=fit.sd, pass_raw=marks, count=count)
 
 
@@ -129,7 +129,7 @@ def assess_tallies(
     exam = deck.exam
     score = predict_score(domains, sample, pass_mark=exam.pass_mark if exam else None,
                           scored=(exam.scored or exam.questions) if exam else None)
-    actions = tuple(_actions(deck, tallies, fit, posterior, weights, score.raw)[:action_count]) if action_count else ()
+    actions = tuple(_actions(deck, tallies, fit, sample, weights)[:action_count]) if action_count else ()
     return Readiness(
         deck.id, deck.title, exam.code if exam else None, exam.status if exam else None,
         exam.successor if exam else None, now, exam_at, domains, score, actions,
@@ -164,38 +164,26 @@ def _domain(deck: Deck, domain_id: str, t: DomainTally, values: list[float], k0:
     )
 
 
-ACTION_DRAWS = 100
+ACTION_DRAWS = 200
 
 
-def _actions(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, posterior: readiness_model.Posterior,
-             weights: dict[str, float], raw: float) -> list[Action]:
+def _actions(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, sample: Draws,
+             weights: dict[str, float]) -> list[Action]:
     """Each domain's due reviews (recall back to about STUDIED_RECALL) and unseen questions (started and kept
-    at STUDIED_RECALL), valued by the change in the predicted raw score (same draws before and after)."""
-    base = [_inputs(tallies[d.id], fit) for d in deck.domains]
-    before = _mean_raw(deck, tallies, fit, posterior, base, weights)
+    at STUDIED_RECALL), valued by the change in the predicted raw score on the same draws."""
     out = []
     for i, d in enumerate(deck.domains):
         t = tallies[d.id]
+        base = _inputs(t, fit)
+        before = sample.domain_mean(i, base, ACTION_DRAWS)
         if t.due:
-            recall = (*t.recall, (STUDIED_RECALL, t.due))
-            gain = _mean_raw(deck, tallies, fit, posterior, _replace(base, i, _inputs(t, fit, recall)), weights) - before
+            after = replace(base, recall=(*t.recall, (STUDIED_RECALL, t.due)))
+            gain = weights[d.id] * (sample.domain_mean(i, after, ACTION_DRAWS) - before)
             noun = "card" if t.due == 1 else "cards"
             out.append(Action("review", d.id, t.due, gain, f"review {t.due} due {noun} in {d.name}"))
         if t.unseen:
-            studied = replace(base[i], unseen=0, recall=(*t.all_recall(), (STUDIED_RECALL, t.unseen)))
-            gain = _mean_raw(deck, tallies, fit, posterior, _replace(base, i, studied), weights) - before
+            studied = replace(base, unseen=0, recall=(*t.all_recall(), (STUDIED_RECALL, t.unseen)))
+            gain = weights[d.id] * (sample.domain_mean(i, studied, ACTION_DRAWS) - before)
             noun = "question" if t.unseen == 1 else "questions"
             out.append(Action("start", d.id, t.unseen, gain, f"start the {t.unseen} unseen {noun} in {d.name}"))
     return sorted((a for a in out if a.gain > 0), key=lambda a: -a.gain)
-
-
-def _replace(items: list[DomainInput], i: int, item: DomainInput) -> list[DomainInput]:
-    out = list(items)
-    out[i] = item
-    return out
-
-
-def _mean_raw(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, posterior: readiness_model.Posterior,
-              inputs: list[DomainInput], weights: dict[str, float]) -> float:
-    sample = _draws(deck, tallies, fit, posterior, inputs, count=ACTION_DRAWS)
-    return sum(weights[d.id] * sum(v) / len(v) for d, v in zip(deck.domains, sample.domains, strict=True))

@@ -154,6 +154,13 @@ class Draws:
     pass_raw: list[float]
     z: list[float] = field(default_factory=list)  # a standard normal per draw, for the exam's own luck
     prior: list[float] = field(default_factory=list)  # per domain: mean prior knowledge over the draws
+    params: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
+    """[domain][draw]: (prior knowledge, memory-fit multiplier, coverage, shift), to re-price a changed domain."""
+
+    def domain_mean(self, i: int, domain: DomainInput, count: int | None = None) -> float:
+        """Mean P(right) of domain i with its evidence replaced by `domain`, on the same draws."""
+        params = self.params[i][:count] if count else self.params[i]
+        return sum(_p_right(k0, f * domain.fit, domain, c, s) for k0, f, c, s in params) / len(params)
 
 
 def _quantile(sorted_values: Sequence[float], q: float) -> float:
@@ -172,18 +179,19 @@ def summary(values: Sequence[float], low: float = 0.1, high: float = 0.9) -> tup
 
 
 def _p_right(k0: float, fit: float, d: DomainInput, c: float, s: float) -> float:
-    g = d.guess
-
-    def exam(k: float) -> float:
-        return g + (1 - g) * sigmoid(logit(k) - s)
-
-    fresh = exam(k0)
+    """P(right) on a new exam question for one draw. sigmoid(logit(k) - s) is written k / (k + (1 - k) e^s):
+    the same number without a log and an exp per recall bin."""
+    g, es = d.guess, math.exp(s)
+    fresh = g + (1 - g) * k0 / (k0 + (1 - k0) * es)
     if d.questions <= 0:
         return fresh
     covered = d.unseen * fresh
     for r, n in d.recall:
-        rr = min(1.0, r * fit)
-        covered += n * exam(rr + (1 - rr) * k0)
+        rr = r * fit
+        if rr > 1.0:
+            rr = 1.0
+        k = rr + (1 - rr) * k0
+        covered += n * (g + (1 - g) * k / (k + (1 - k) * es))
     return c * covered / d.questions + (1 - c) * fresh
 
 
@@ -194,6 +202,7 @@ def draw(posterior_: Posterior, domains: Sequence[DomainInput], *, fit_sd: float
     out: list[list[float]] = [[] for _ in domains]
     marks, zs = [], []
     prior = [0.0] * len(domains)
+    params: list[list[tuple[float, float, float, float]]] = [[] for _ in domains]
     for _ in range(count):
         _, abilities = posterior_.draw(rng.random(), [rng.random() for _ in domains], rng.random())
         f = math.exp(rng.gauss(0, fit_sd))
@@ -203,7 +212,8 @@ def draw(posterior_: Posterior, domains: Sequence[DomainInput], *, fit_sd: float
             s = min(SHIFT[1], max(SHIFT[0], s0 + rng.gauss(0, SHIFT_SPREAD)))
             k0 = sigmoid(a)
             prior[i] += k0 / count
+            params[i].append((k0, f, c, s))
             out[i].append(_p_right(k0, f * d.fit, d, c, s))
         marks.append(rng.uniform(*pass_raw))
         zs.append(rng.gauss(0, 1))
-    return Draws(out, marks, zs, prior)
+    return Draws(out, marks, zs, prior, params)

@@ -85,18 +85,20 @@ WHERE q.deck_id = :deck AND NOT q.retired
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 """)
 
-# The first answer to each question outside mock exams (SQLite takes the bare columns from the MIN row),
-# unless the question was on a mock paper before it: then the mock answer was its first try.
+# The first answer to each question outside mock exams, found by one index seek per card (not a sort of
+# every review). Questions that were ever on a finished mock paper are judged in Python (they are few).
 _FIRST = text(f"""
 WITH first AS (
-    SELECT card_id, correct, rating, MIN(reviewed_at) AS at FROM review
-    WHERE deck_id = :deck AND mode != 'exam' AND reviewed_at <= :now GROUP BY card_id
+    SELECT c.id AS card_id,
+           (SELECT r.id FROM review r WHERE r.card_id = c.id AND r.mode != 'exam' AND r.reviewed_at <= :now
+            ORDER BY r.reviewed_at, r.id LIMIT 1) AS review_id
+    FROM card c WHERE c.deck_id = :deck
 )
-SELECT q.domain_id, {_GUESS}, COALESCE(f.correct, f.rating > 1) AS ok, COUNT(*)
-FROM first f JOIN question q ON q.pk = f.card_id
-WHERE NOT q.retired AND NOT EXISTS (
-    SELECT 1 FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
-    WHERE ea.card_id = f.card_id AND x.finished_at IS NOT NULL AND x.started_at <= f.at)
+SELECT q.domain_id, {_GUESS}, COALESCE(r.correct, r.rating > 1) AS ok, COUNT(*)
+FROM first f JOIN review r ON r.id = f.review_id JOIN question q ON q.pk = f.card_id
+WHERE NOT q.retired AND f.card_id NOT IN (
+    SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
+    WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now)
 GROUP BY 1, 2, 3, 4, 5
 """)
 
@@ -151,6 +153,7 @@ class _PaperCard:
     guess: float
     current: CardState
     first_study: datetime | None  # its first answer outside mock exams
+    first_ok: bool  # and whether it was right (flashcards: rated above Again)
     reviews: list[tuple[datetime, CardState]]  # (time, state before) of its review-mode answers
 
     def state_at(self, at: datetime) -> CardState:
@@ -164,12 +167,14 @@ def _paper_cards(session: Session, ids: set[int]) -> dict[int, _PaperCard]:
     out = {}
     for q, card in session.execute(select(QuestionRow, CardRow).join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
                                    .where(col(QuestionRow.pk).in_(ids))).all():
-        out[card.id] = _PaperCard(q.domain_id, q.task_id, guess_rate(question_from_row(q)), card_state(card), None, [])
+        out[card.id] = _PaperCard(q.domain_id, q.task_id, guess_rate(question_from_row(q)), card_state(card), None,
+                                  False, [])
     for r in session.execute(select(ReviewRow).where(col(ReviewRow.card_id).in_(ids), col(ReviewRow.mode) != "exam")
                              .order_by(col(ReviewRow.reviewed_at), col(ReviewRow.id))).scalars():
         info = out[r.card_id]
         if info.first_study is None:
             info.first_study = r.reviewed_at
+            info.first_ok = bool(r.correct if r.correct is not None else r.rating > 1)
         if r.mode == "review" and r.state_before:
             info.reviews.append((r.reviewed_at, CardState.from_json(r.state_before)))
     return out
@@ -237,6 +242,12 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
         first_paper: dict[int, datetime] = {}
         for card, _, _, started in papers:
             first_paper.setdefault(card, started)
+        for card, started in first_paper.items():
+            info = cards[card]
+            if info.first_study is not None and info.first_study < started and info.first_study <= now:
+                first[info.domain][0] += 1  # studied before its first paper: its first try counts
+                first[info.domain][1] += info.first_ok
+                counts[info.domain][(info.guess, info.first_ok)] += 1
         for card, domain, correct, started in papers:
             info = cards[card]
             fresh = first_paper[card] >= started and not (info.first_study is not None and info.first_study < started)
