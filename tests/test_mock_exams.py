@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from certdrill.cli.readiness import render
 from certdrill.decks.loader import load_valid_deck
 from certdrill.study import exam, review
 from certdrill.study.library import import_deck
@@ -102,3 +103,4 @@ def test_a_reused_mock_question_counts_as_a_review_not_as_fresh_evidence(
         assert after.mock_answers == 20 and after.mock_reused == 10
         # Ten wrong answers to reused questions move the estimate far less than ten fresh ones would.
         assert after.estimate > before.estimate - 0.15
+    assert "  mock exams: 50% right over 40 answers" in "\n".join(render(again))

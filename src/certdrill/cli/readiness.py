@@ -91,6 +91,11 @@ def render(r: Readiness) -> list[str]:
     lines.append(f"  {'domain':<{width}}  {'wt':>4}  {'est':>4}  {'80% int':>9}  {'seen':>9}  {'first':>5}  "
                  f"{'recall':>6}  {'tasks':>5}  {'due':>4}  weakest tasks")
     lines += [_domain_line(d, width) for d in r.domains]
+    mock_answers = sum(d.mock_answers for d in r.domains)
+    if mock_answers:
+        right = sum(d.mock_correct for d in r.domains) / mock_answers
+        lines.append(f"  mock exams: {right:.0%} right over {mock_answers} answers; after several mocks this share is "
+                     "about as accurate as the estimate (docs/readiness.md)")
     if any(d.too_little_evidence for d in r.domains):
         lines.append("  ? too little evidence: answer more questions (or take a mock exam) before trusting this figure")
     s = r.score
