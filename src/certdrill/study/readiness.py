@@ -69,37 +69,37 @@ def _deck(session: Session, deck_id: str) -> tuple[Deck, DeckRow]:
 # -- the report: counted in SQL -------------------------------------------------------------------------
 
 _GUESS = "q.kind, json_array_length(q.choices), COALESCE(q.pick, 1)"
+_GUESS_COLUMNS = "q.kind AS kind, json_array_length(q.choices) AS choices, COALESCE(q.pick, 1) AS pick"
 
+# One pass over the deck's questions and cards (question rows are wide: read them once). Per card: its
+# elapsed-over-stability step on exam morning, whether it is due, and its first try: the first answer
+# outside mock exams, found by one index seek. Questions that were ever on a finished mock paper get no
+# first try here; they are few and judged in Python (a paper before the first study is their first try).
 _CARDS = text(f"""
-SELECT q.domain_id, q.task_id, {_GUESS},
-       CASE WHEN c.state = 0 AND EXISTS (SELECT 1 FROM review r WHERE r.card_id = c.id AND r.mode != 'exam') THEN -3
-            WHEN c.state = 0 THEN -1
-            WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
-            WHEN c.last_review > :exam THEN -2
-            ELSE MIN(:cap, CAST(CAST(julianday(:exam) - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
-       END AS bucket,
-       c.state != 0 AND NOT c.suspended AND c.due <= :now AS due,
-       COUNT(*)
-FROM question q JOIN card c ON c.id = q.pk
-WHERE q.deck_id = :deck AND NOT q.retired
-GROUP BY 1, 2, 3, 4, 5, 6, 7
-""")
-
-# The first answer to each question outside mock exams, found by one index seek per card (not a sort of
-# every review). Questions that were ever on a finished mock paper are judged in Python (they are few).
-_FIRST = text(f"""
-WITH first AS (
-    SELECT c.id AS card_id,
+WITH cards AS (
+    SELECT q.domain_id AS domain, q.task_id AS task, {_GUESS_COLUMNS}, c.id AS id, c.state AS state,
+           c.stability AS stability, c.last_review AS last_review, c.suspended AS suspended, c.due AS due,
            (SELECT r.id FROM review r WHERE r.card_id = c.id AND r.mode != 'exam' AND r.reviewed_at <= :now
-            ORDER BY r.reviewed_at, r.id LIMIT 1) AS review_id
-    FROM card c WHERE c.deck_id = :deck
+            ORDER BY r.reviewed_at, r.id LIMIT 1) AS first_id
+    FROM question q JOIN card c ON c.id = q.pk
+    WHERE q.deck_id = :deck AND NOT q.retired
 )
-SELECT q.domain_id, {_GUESS}, COALESCE(r.correct, r.rating > 1) AS ok, COUNT(*)
-FROM first f JOIN review r ON r.id = f.review_id JOIN question q ON q.pk = f.card_id
-WHERE NOT q.retired AND f.card_id NOT IN (
-    SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
-    WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now)
-GROUP BY 1, 2, 3, 4, 5
+SELECT domain, task, kind, choices, pick,
+       CASE WHEN state = 0 AND first_id IS NOT NULL THEN -3
+            WHEN state = 0 THEN -1
+            WHEN stability IS NULL OR last_review IS NULL THEN -3
+            WHEN last_review > :exam THEN -2
+            ELSE MIN(:cap, CAST(CAST(julianday(:exam) - julianday(last_review) AS INTEGER) * :steps / stability AS INTEGER))
+       END AS bucket,
+       state != 0 AND NOT suspended AND due <= :now AS is_due,
+       CASE WHEN first_id IS NULL OR id IN (
+                SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
+                WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now) THEN NULL
+            ELSE (SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.id = first_id)
+       END AS first_ok,
+       COUNT(*)
+FROM cards
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """)
 
 # Recent reviews of studied questions, with the elapsed-over-stability step of the state before.
@@ -201,12 +201,23 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
     mc_guess: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     hist: dict[tuple[str, bool], dict[float, int]] = defaultdict(lambda: defaultdict(int))
     tasks: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0.0]))
-    for domain, task, kind, choices, pick, bucket, is_due, n in session.execute(_CARDS, params):
+    counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
+    rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for domain, task, kind, choices, pick, bucket, is_due, first_ok, n in session.execute(_CARDS, params):
         questions[domain] += n
         g = _guess(kind, choices, pick)
         if g > 0:
             mc_guess[domain][0] += g * n
             mc_guess[domain][1] += n
+        if first_ok is not None:
+            first[domain][0] += n
+            first[domain][1] += n * bool(first_ok)
+            if kind == "flashcard":
+                rated[domain][0] += n
+                rated[domain][1] += n * bool(first_ok)
+            else:
+                counts[domain][(g, bool(first_ok))] += n
         t = tasks[domain][task] if task else None
         if t is not None:
             t[0] += n
@@ -220,17 +231,6 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
             t[1] += n
             t[2] += r * n
     guess = {d: (v[0] / v[1]) if v[1] else EXAM_GUESS for d, v in mc_guess.items()}
-    counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
-    rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for domain, kind, choices, pick, ok, n in session.execute(_FIRST, params):
-        first[domain][0] += n
-        first[domain][1] += n * bool(ok)
-        if kind == "flashcard":
-            rated[domain][0] += n
-            rated[domain][1] += n * bool(ok)
-        else:
-            counts[domain][(_guess(kind, choices, pick), bool(ok))] += n
     mock: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     recent: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
     papers = [(card, domain, bool(correct), _time(started))
