@@ -2,7 +2,11 @@
 
 `simulate(learner, behaviour, policy)` returns the `History` certdrill would hold (card states by its own
 FSRS scheduler, every answer with its mode and state before, mock papers) and `truth(learner, history)`
-the learner's true state on exam morning. Exam-date planning and the readiness study share both."""
+the learner's true state on exam morning. Exam-date planning and the readiness study share both.
+
+`simulate` changes the learner (its memories and random stream): to compare two policies on the same
+learner, draw it twice from the same seed (`Scenario.learner(seed, deck)` gives the same learner, exam
+and habits each time)."""
 
 from __future__ import annotations
 
