@@ -68,8 +68,12 @@ def _deck(session: Session, deck_id: str) -> tuple[Deck, DeckRow]:
 
 # -- the report: counted in SQL -------------------------------------------------------------------------
 
-_GUESS = "q.kind, json_array_length(q.choices), COALESCE(q.pick, 1)"
-_GUESS_COLUMNS = "q.kind AS kind, json_array_length(q.choices) AS choices, COALESCE(q.pick, 1) AS pick"
+# The number of choices and of right ones, read from the answer key ("single:4:0", "multiple:5:0,2"):
+# parsing the choices' JSON for every question would cost more than the rest of the report.
+_CHOICES = "CAST(substr(q.answer_key, length(q.kind) + 2) AS INTEGER)"
+_PICK = "COALESCE(q.pick, length(q.answer_key) - length(replace(q.answer_key, ',', '')) + 1)"
+_GUESS = f"q.kind, {_CHOICES}, {_PICK}"
+_GUESS_COLUMNS = f"q.kind AS kind, {_CHOICES} AS choices, {_PICK} AS pick"
 
 # One pass over the deck's questions and cards (question rows are wide: read them once). Per card: its
 # elapsed-over-stability step on exam morning, whether it is due, and its first try: the first answer
