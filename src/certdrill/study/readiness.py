@@ -52,6 +52,7 @@ RATIO_STEPS = 20
 the report asks fsrs for one recall per step, not one per card."""
 RATIO_CAP = 100 * RATIO_STEPS
 REFERENCE_STABILITY = 1000.0
+J2000 = (datetime(2000, 1, 1, 12, tzinfo=UTC), 2451545.0)  # a moment and its Julian day (SQLite's julianday)
 
 
 def exam_moment(exam_date: date, tz: tzinfo) -> datetime:
@@ -93,7 +94,7 @@ SELECT domain, task, kind, choices, pick,
             WHEN state = 0 THEN -1
             WHEN stability IS NULL OR last_review IS NULL THEN -3
             WHEN last_review > :exam THEN -2
-            ELSE MIN(:cap, CAST(CAST(julianday(:exam) - julianday(last_review) AS INTEGER) * :steps / stability AS INTEGER))
+            ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(last_review) AS INTEGER) * :steps / stability AS INTEGER))
        END AS bucket,
        state != 0 AND NOT suspended AND due <= :now AS is_due,
        CASE WHEN first_id IS NULL OR id IN (
@@ -197,7 +198,10 @@ def _guess(kind: str, choices: int | None, pick: int | None) -> float:
 def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
              scheduler: fsrs.Scheduler) -> tuple[dict[str, DomainTally], tuple[int, float, float]]:
     recall = _Recall(scheduler)
-    params = {"deck": deck.id, "now": to_db_time(now), "exam": to_db_time(exam_at), "steps": RATIO_STEPS,
+    # The exam moment as a Julian day number, computed once rather than parsed again for every card.
+    exam_day = J2000[1] + (exam_at - J2000[0]).total_seconds() / 86400
+    params = {"deck": deck.id, "now": to_db_time(now), "exam": to_db_time(exam_at), "exam_day": exam_day,
+              "steps": RATIO_STEPS,
               "cap": RATIO_CAP, "since": to_db_time(now - timedelta(days=RECENT_DAYS))}
     questions: dict[str, int] = defaultdict(int)
     seen: dict[str, int] = defaultdict(int)
