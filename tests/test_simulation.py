@@ -1,4 +1,4 @@
-"""The readiness study's pipeline in a reduced form: every scenario runs, and every figure is computed.
+"""The readiness and exam-date studies' pipelines in a reduced form: every scenario runs, every figure is computed.
 
 It checks the machinery (shapes, baselines, metrics), not the targets: those need hundreds of learners
 and are a benchmark (`python -m benchmarks.simulation`, figures in docs/readiness.md)."""
@@ -13,10 +13,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks package lives beside src/
 
-from benchmarks.simulation.__main__ import main, run_scenario
+from benchmarks.simulation import pairs
+from benchmarks.simulation.__main__ import main, run_pairs, run_scenario
 from benchmarks.simulation.metrics import table
 from benchmarks.simulation.runner import BASELINES, ESTIMATORS, run_learner
 from benchmarks.simulation.scenarios import SCENARIOS
+from benchmarks.simulation.session import fsrs_policy
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -46,3 +48,28 @@ def test_the_command_prints_one_scenario_as_json(capsys: pytest.CaptureFixture[s
     data = json.loads(capsys.readouterr().out)
     assert data["seed"] == 3 and [s["scenario"] for s in data["scenarios"]] == ["crams"]
     assert set(data["scenarios"][0]["rmse"]) == {*ESTIMATORS, "oracle"}
+
+
+@pytest.mark.parametrize("name", pairs.NAMES)
+def test_exam_date_mode_is_compared_with_plain_fsrs_in_every_scenario(name: str) -> None:
+    figures = run_pairs(name, count=2, seed=5)
+    assert figures.pairs == 2 and 0 <= figures.raised + figures.lowered <= 1
+    assert all(0 < k < 1 for k in figures.knowledge) and all(0 <= b <= 1 for b in figures.below)
+    assert all(m > 0 for m in figures.minutes) and all(s > 0 for s in figures.studied)
+    assert set(figures.targets()) == {"raises >= 70%", "mean not lower"}
+    assert f"| {name} | 2 |" in pairs.table([figures])
+
+
+def test_the_two_arms_of_a_pair_are_the_same_learner() -> None:
+    """Under the same policy both draws of a learner study and end alike, so a difference is the policy's."""
+    one = pairs.Pair(3, *(pairs.item_response_arm("skips-days", 3, fsrs_policy) for _ in range(2)))
+    assert one.fsrs == one.exam
+    assert pairs.summarise("skips-days", [one]).raised == 0
+
+
+def test_the_command_prints_the_exam_date_comparison(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--exam-date", "--scenario", "fsrs-shaped", "--learners", "2", "--seed", "3", "--json",
+                 "--workers", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pairs"] == 2 and [s["scenario"] for s in data["scenarios"]] == ["fsrs-shaped"]
+    assert set(data["scenarios"][0]["knowledge"]) == {"fsrs", "exam_date"}

@@ -107,6 +107,7 @@ class Learner:
     items: list[QuestionTruth]
     exam: ExamWorld
     by_domain: dict[str, list[int]] = field(default_factory=dict)
+    draws: list[random.Random] | None = None  # one stream per question, when paired (see own_draws)
 
     @classmethod
     def create(cls, rng: random.Random, deck: Deck, family: LearnerFamily, exam: ExamWorld) -> Learner:
@@ -133,9 +134,15 @@ class Learner:
             return sigmoid(self.logit(i, t) + self.overconfidence)
         return it.guess + (1 - it.guess) * sigmoid(self.logit(i, t))
 
+    def own_draws(self, seed: int) -> None:
+        """Draw each question's answers from a stream of its own, so that two runs of this learner under
+        different schedules answer alike whenever their memories are alike (common random numbers). The
+        readiness study keeps the single stream its figures were published with."""
+        self.draws = [random.Random(seed * 1_000 + i) for i in range(len(self.items))]
+
     def answer(self, i: int, t: float) -> bool:
         """Answer deck question i at time t; seeing the answer afterwards is a study event for its memory."""
-        right = self.rng.random() < self.p_right(i, t)
+        right = (self.draws[i] if self.draws else self.rng).random() < self.p_right(i, t)
         self.items[i].memory.study(t, right)
         return right
 

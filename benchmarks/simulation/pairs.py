@@ -55,11 +55,12 @@ def _scheduler() -> Any:
     return scheduling.make_scheduler(scheduling.SchedulerSettings(fuzz=False))
 
 
-def _item_response_arm(name: str, seed: int, policy: Policy) -> Arm:
+def item_response_arm(name: str, seed: int, policy: Policy) -> Arm:
     scenario = SCENARIOS[name]
     deck = scenario.deck()
     learner, behaviour = scenario.learner(seed, deck)
-    history = simulate(learner, behaviour, policy, scheduler=_scheduler())
+    learner.own_draws(seed)
+    history = simulate(learner, behaviour, policy, scheduler=_scheduler(), habits=random.Random(-seed))
     t = days_at(history.exam_at, history.start)
     studied = [i for i, answers in enumerate(history.answers) if answers]
     low = sum(learner.items[i].memory.recall(t) < LOW_RECALL for i in studied)
@@ -84,7 +85,7 @@ def run_pair(args: tuple[str, int]) -> Pair:
     name, seed = args
     if name == FSRS_SHAPED:
         return Pair(seed, _fsrs_shaped_arm(seed, False), _fsrs_shaped_arm(seed, True))
-    return Pair(seed, _item_response_arm(name, seed, fsrs_policy), _item_response_arm(name, seed, exam_date_policy))
+    return Pair(seed, item_response_arm(name, seed, fsrs_policy), item_response_arm(name, seed, exam_date_policy))
 
 
 @dataclass(frozen=True)
