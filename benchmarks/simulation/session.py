@@ -125,16 +125,29 @@ def days_at(at: datetime, start: datetime = START) -> float:
 
 
 def _pick(cards: list[CardState], now: datetime, new_left: int, day_end: datetime, order: list[int]) -> int | None:
-    learning = [i for i, c in enumerate(cards) if c.state in (1, 3) and c.due is not None and c.due <= now]
-    if learning:
-        return min(learning, key=lambda i: cards[i].due)  # type: ignore[arg-type, return-value]
-    due = [i for i, c in enumerate(cards) if c.state == 2 and c.due is not None and c.due <= day_end]
-    if due:
-        return min(due, key=lambda i: cards[i].due)  # type: ignore[arg-type, return-value]
+    """certdrill's queue order: learning steps due, reviews due today, new questions, learning steps due soon
+    (one pass over the cards; the earliest due first, the first card on ties)."""
+    learning = review = ahead = None
+    learn_by = now + LEARN_AHEAD
+    for i, c in enumerate(cards):
+        due = c.due
+        if due is None or c.state == 0:
+            continue
+        if c.state == 2:
+            if due <= day_end and (review is None or due < cards[review].due):  # type: ignore[operator]
+                review = i
+        elif due <= learn_by:
+            if due <= now and (learning is None or due < cards[learning].due):  # type: ignore[operator]
+                learning = i
+            if ahead is None or due < cards[ahead].due:  # type: ignore[operator]
+                ahead = i
+    if learning is not None:
+        return learning
+    if review is not None:
+        return review
     if new_left > 0:
         return next((i for i in order if cards[i].state == 0), None)
-    ahead = [i for i, c in enumerate(cards) if c.state in (1, 3) and c.due is not None and c.due <= now + LEARN_AHEAD]
-    return min(ahead, key=lambda i: cards[i].due) if ahead else None  # type: ignore[arg-type, return-value]
+    return ahead
 
 
 def _next_learning(cards: list[CardState], until: datetime) -> datetime | None:

@@ -14,10 +14,10 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-STEP = 0.05
+STEP = 0.1
 """Log steps of the grid: of the scale, and of elapsed days over stability (so that a review's recall under
 any scale of the grid is FSRS's recall at one of the same steps)."""
-SCALES = tuple(range(-50, 21))
+SCALES = tuple(range(-25, 11))
 """The grid of log scales, in STEPs: from exp(-2.5) = 0.08 to exp(1) = 2.7 times FSRS's stability."""
 PRIOR_SD = 0.35
 """Prior spread of the log scale: before any review, the learner's memories may last about half or twice
