@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks p
 
 from benchmarks.simulation import pairs
 from benchmarks.simulation.__main__ import main, run_pairs, run_scenario
+from benchmarks.simulation.forgetting import InterferingMemory, PowerLawMemory
 from benchmarks.simulation.metrics import table
 from benchmarks.simulation.runner import BASELINES, ESTIMATORS, run_learner
 from benchmarks.simulation.scenarios import SCENARIOS
@@ -56,7 +57,8 @@ def test_exam_date_mode_is_compared_with_plain_fsrs_in_every_scenario(name: str)
     assert figures.pairs == 2 and 0 <= figures.raised + figures.lowered <= 1
     assert all(0 < k < 1 for k in figures.knowledge) and all(0 <= b <= 1 for b in figures.below)
     assert all(m > 0 for m in figures.minutes) and all(s > 0 for s in figures.studied)
-    assert set(figures.targets()) == {"raises >= 70%", "mean not lower"}
+    assert set(figures.targets()) == {"raises >= 70%", "mean not lower", "below 0.8 not higher"}
+    assert -1 <= figures.below_difference[0] <= 1 and figures.below_difference[1] >= 0
     assert f"| {name} | 2 |" in pairs.table([figures])
 
 
@@ -73,3 +75,20 @@ def test_the_command_prints_the_exam_date_comparison(capsys: pytest.CaptureFixtu
     data = json.loads(capsys.readouterr().out)
     assert data["pairs"] == 2 and [s["scenario"] for s in data["scenarios"]] == ["fsrs-shaped"]
     assert set(data["scenarios"][0]["knowledge"]) == {"fsrs", "exam_date"}
+
+
+def test_a_power_law_memory_keeps_90_percent_at_its_stability_and_forgets_by_its_own_decay() -> None:
+    steep, flat = PowerLawMemory(5.0, decay=1.5, growth=4, lapse=0.3), PowerLawMemory(5.0, decay=0.3, growth=4, lapse=0.3)
+    for m in (steep, flat):
+        m.study(0.0, True)
+        assert m.recall(5.0) == pytest.approx(0.9)
+    assert steep.recall(2.0) > flat.recall(2.0) and steep.recall(60.0) < flat.recall(60.0)
+
+
+def test_studying_a_question_of_the_same_task_costs_its_siblings_recall() -> None:
+    task: list[float] = []
+    one, other = (InterferingMemory(5.0, 5.0, 0.3, interference=0.1, siblings=task) for _ in range(2))
+    one.study(0.0, True)
+    alone = one.recall(1.0)
+    other.study(0.5, True)
+    assert one.recall(1.0) == pytest.approx(alone * 0.9) and one.recall(0.4) > alone

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from benchmarks.simulation import pairs
 from benchmarks.simulation.metrics import TARGETS, ScenarioFigures, summarise, table
 from benchmarks.simulation.runner import run_learner
-from benchmarks.simulation.scenarios import SCENARIOS
+from benchmarks.simulation.scenarios import MEMORY, SCENARIOS
 
 REPORT_SEED = 2026
 """Seed of the published figures. Constants of the model were tuned on DEV_SEED only (other learners)."""
@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learners", type=int, help="learners (pairs with --exam-date) per scenario "
                         "(default 300; 200 pairs)")
     parser.add_argument("--exam-date", action="store_true", help="exam-date mode against plain FSRS, paired, "
-                        f"in every scenario and on FSRS-shaped learners ('{pairs.FSRS_SHAPED}')")
+                        f"in every scenario, two memories further from FSRS ({', '.join(MEMORY)}) "
+                        f"and FSRS-shaped learners ('{pairs.FSRS_SHAPED}')")
     parser.add_argument("--seed", type=int, default=REPORT_SEED, help=f"base seed (default {REPORT_SEED}; "
                         f"constants were tuned on {DEV_SEED})")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
@@ -59,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.exam_date:
         return exam_date_main(args)
-    if args.scenario == pairs.FSRS_SHAPED:
-        parser.error(f"'{pairs.FSRS_SHAPED}' is a scenario of --exam-date only")
+    if args.scenario and args.scenario not in SCENARIOS:
+        parser.error(f"'{args.scenario}' is a scenario of --exam-date only")
     args.learners = args.learners or 300
     names = [args.scenario] if args.scenario else list(SCENARIOS)
     started = time.perf_counter()

@@ -115,7 +115,9 @@ class Learner:
         level = rng.gauss(family.mean_ability, family.learner_sd)
         ability = {d.id: level + rng.gauss(0, family.domain_sd) for d in deck.domains}
         params = family.forgetting.learner(rng)
-        items = [QuestionTruth(q, q.domain, guess_rate(q), rng.gauss(0, 1), family.forgetting.memory(params))
+        tasks: dict[tuple[str, str], list[float]] = {}  # study times per task, for memories that interfere
+        items = [QuestionTruth(q, q.domain, guess_rate(q), rng.gauss(0, 1),
+                               family.forgetting.memory(params, tasks.setdefault((q.domain, q.task or ""), [])))
                  for q in deck.questions]
         by_domain: dict[str, list[int]] = {}
         for i, it in enumerate(items):
