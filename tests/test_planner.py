@@ -144,3 +144,20 @@ def test_learning_steps_and_past_exams_keep_fsrs_due() -> None:
     assert planner.exam_due(learning, now=NOW, exam_at=NOW + timedelta(days=30), scheduler=SCHEDULER) == learning.due
     card = reviewed(10)
     assert planner.exam_due(card, now=NOW, exam_at=NOW - timedelta(days=1), scheduler=SCHEDULER) == card.due
+
+
+def test_no_deferral_into_the_predicted_recall_where_the_learners_similar_reviews_failed() -> None:
+    """Mostly as FSRS predicts, but of the cards reviewed at a predicted 0.85-0.9 only 60% were recalled: a final
+    review is not deferred past FSRS's due (where predicted recall drops below 0.9), though the scale alone
+    would let it wait."""
+    late = 1.4  # stabilities: FSRS predicts about 0.87 there
+    assert 0.85 <= CURVE(late) < 0.9
+    outcomes = [ReviewOutcome(1.0, CURVE(1.0), i < 540) for i in range(600)]
+    outcomes += [ReviewOutcome(late, CURVE(late), i < 24) for i in range(40)]
+    mixed = retention.observe(outcomes, CURVE)
+    assert mixed.lowest_trusted(planner.FLOOR) == 0.9
+    after = in_review(20)
+    exam = NOW + timedelta(days=60)
+    scale_only = Retention(mixed.posterior, reviews=mixed.reviews)  # the same posterior, no bin counts
+    assert place(after, exam, retention=scale_only) > after.due
+    assert place(after, exam, retention=mixed) == after.due
