@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import unescape
+from pathlib import Path
 
-from textual.widgets import Input
+import pytest
+from textual.widgets import Input, Static
 
 from certdrill.study.desk import StudyDesk
 from certdrill.study.workspace import Workspace
 from certdrill.tui.app import CertdrillApp, make_app
 from certdrill.tui.screens.settings import SettingsScreen
+from certdrill.tui.widgets.bars import Bars
 from helpers import settle
 
 SIZE = (100, 30)
@@ -52,3 +55,111 @@ async def test_the_rollover_hour_saved_in_settings_moves_today(workspace: Worksp
         await settle(pilot)
     assert workspace.settings().rollover_hour == 10
     assert StudyDesk(workspace).today() == date(2026, 11, 1)
+
+
+def community_deck_answered(workspace: Workspace, tmp_path: Path) -> str:
+    """The issue's steps: a community .apkg (multiple choice and flashcards in two subdecks) imported,
+    every card answered, one multiple-choice question in four right, every flashcard rated Good."""
+    import genanki
+
+    from anki_packages import mcq, write_package
+    from certdrill.study.browse import BrowseFilter
+
+    def basic(n: int) -> genanki.Note:
+        return genanki.Note(model=genanki.BASIC_MODEL, fields=[f"Term {n}?", f"Meaning {n}"], guid=f"basic{n}")
+
+    modeling = [mcq(f"Which model {n}?", ["alpha", "beta", "gamma", "delta"], "B", guid=f"mod{n}") for n in range(12)]
+    data = [mcq(f"Which store {n}?", ["one", "two", "three", "four"], "C", guid=f"dat{n}") for n in range(12)]
+    path = write_package(tmp_path / "community.apkg",
+                         {"Community ML::Modeling": modeling + [basic(n) for n in range(6)], "Community ML::Data": data})
+    desk = StudyDesk(workspace)
+    deck_id = desk.import_source(str(path), dry_run=False).deck_id
+    mc_seen = 0
+    for row in desk.browse(BrowseFilter(deck_id=deck_id)):
+        question = desk.card(row.card_id).question
+        if question.kind == "flashcard":
+            desk.answer(row.card_id, rating=3)
+            continue
+        right = question.correct_indices
+        desk.answer(row.card_id, right if mc_seen % 4 == 0 else [(right[0] + 1) % len(question.choices)])
+        mc_seen += 1
+    return deck_id
+
+
+async def test_dashboard_and_cli_show_the_same_readiness_for_a_community_deck(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+
+    from textual.widgets import DataTable
+
+    from certdrill.cli import main
+
+    deck_id = community_deck_answered(workspace, tmp_path)
+    monkeypatch.setattr("certdrill.cli.readiness.open_workspace", lambda _args: workspace)
+    assert main(["readiness", deck_id, "--json"]) == 0
+    [report] = json.loads(capsys.readouterr().out)["decks"]
+    expected = {d["name"]: (d["estimate"], d["interval"]) for d in report["domains"]}
+    assert set(expected) == {"Modeling", "Data"}
+
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        ids = [d.id for d in app.screen.summaries]  # type: ignore[attr-defined]
+        app.screen.query_one("#decks", DataTable).move_cursor(row=ids.index(deck_id))
+        await settle(pilot)
+        shown = screen_text(app)
+        bars = app.screen.query_one("#domain-bars", Bars).chart.text(200).plain.splitlines()
+    assert "Readiness if the exam were today" in shown
+    for name, (estimate, (low, high)) in expected.items():
+        [line] = [line for line in bars if line.startswith(f"{name} ")]
+        assert f" {estimate:.0%} " in line and f"{low:.0%}–{high:.0%}" in line, (name, line)
+    assert "first-try" not in shown  # no second figure that could be read as readiness
+
+
+async def test_without_answers_the_dashboard_shows_no_predicted_score_or_chance_to_pass(workspace: Workspace) -> None:
+    from certdrill.core.readiness import TOO_LITTLE
+
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        score = str(app.screen.query_one("#readiness-score", Static).content)
+        bars = app.screen.query_one("#domain-bars", Bars).chart.text(200).plain
+    assert score == f"Predicted score and P(pass): {TOO_LITTLE}"
+    assert all("too little evidence" in line for line in bars.splitlines())
+
+
+def test_without_evidence_the_cli_like_the_dashboard_gives_no_point_estimate(workspace: Workspace) -> None:
+    from certdrill.cli.readiness import render
+
+    report = StudyDesk(workspace).readiness("sample")
+    lines = render(report)
+    for d in report.domains:
+        [line] = [line for line in lines if line.startswith(f"  {d.name} ")]
+        assert f"{d.weight:.0%} ? {d.low:.0%}-{d.high:.0%}" in " ".join(line.split())
+
+
+@pytest.mark.parametrize("columns", [30, 44, 46, 100])
+def test_the_heatmap_shows_the_weeks_that_fit_and_never_wraps(columns: int) -> None:
+    from rich.console import Console
+
+    from certdrill.tui.widgets.heatmap import HeatmapChart
+
+    today = date(2026, 11, 4)
+    console = Console(width=columns, record=True, color_system=None)
+    console.print(HeatmapChart({"2026-11-02": 3, "2026-07-01": 1}, today, weeks=20))
+    lines = console.export_text().splitlines()
+    day_rows = [line for line in lines if line.startswith(("Mon", "Wed", "Fri", "Sun")) or line.startswith("    ■")]
+    assert len(day_rows) == 7  # one row per weekday: nothing wrapped onto a line of its own
+    assert max(len(line.rstrip()) for line in day_rows) <= columns
+    assert day_rows[0].count("■") == min(20, (columns - 4) // 2)  # the latest weeks, as many as fit
+
+
+def test_bars_put_labels_above_the_bars_when_there_is_no_room_beside_them() -> None:
+    from certdrill.tui.widgets.bars import Bar, BarChart
+
+    chart = BarChart((Bar("Data Preparation for Machine Learning and AI", None, 0.26, 0.87, "too little evidence"),), 20)
+    narrow, wide = chart.text(44).plain.splitlines(), chart.text(120).plain.splitlines()
+    assert narrow[0] == "Data Preparation for Machine Learning and AI"
+    assert narrow[1].startswith("  ░░░░│") and "?" in narrow[1]
+    assert len(wide) == 1 and wide[0].startswith("Data Preparation for Machine Lear… ░░░░│")

@@ -68,10 +68,11 @@ def _pct(value: float | None) -> str:
 
 
 def _domain_line(d: DomainReadiness, width: int) -> str:
-    flag = "?" if d.too_little_evidence else " "
+    # Too little evidence: no point estimate (as on the dashboard), only the interval it lies in.
+    estimate = "   ?" if d.too_little_evidence else f"{d.estimate:>4.0%}"
     interval = f"{d.low:.0%}-{d.high:.0%}"
     weakest = ", ".join(t.id for t in d.weakest_tasks)
-    return (f"  {d.name:<{width}}  {d.weight:>4.0%}  {d.estimate:>4.0%}{flag} {interval:>9}  {d.seen:>4}/{d.questions:<4}"
+    return (f"  {d.name:<{width}}  {d.weight:>4.0%}  {estimate}  {interval:>9}  {d.seen:>4}/{d.questions:<4}"
             f"  {_pct(d.first_try_accuracy):>5}  {_pct(d.recall_at_exam):>6}  {d.tasks_covered:>2}/{d.tasks_total:<2}"
             f"  {d.due:>4}  {weakest}")
 
@@ -99,7 +100,8 @@ def render(r: Readiness) -> list[str]:
         lines.append(f"  mock exams: {right:.0%} right over {mock_answers} answers; after several mocks this share is "
                      "about as accurate as the estimate (docs/readiness.md)")
     if any(d.too_little_evidence for d in r.domains):
-        lines.append("  ? too little evidence: answer more questions (or take a mock exam) before trusting this figure")
+        lines.append("  ? too little evidence for an estimate, only its 80% interval: answer more questions "
+                     "(or take a mock exam)")
     s = r.score
     if r.too_little_evidence:
         lines.append(f"  predicted score and P(pass): {TOO_LITTLE}")

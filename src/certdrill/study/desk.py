@@ -116,11 +116,10 @@ class StudyDesk:
         with self._session() as s:
             return progress.domain_progress(s, deck_id=deck_id)
 
-    def readiness(self, deck_id: str) -> Readiness | None:
-        """The readiness model's view of the deck (None for decks without an exam)."""
+    def readiness(self, deck_id: str) -> Readiness:
+        """The readiness model's view of the deck: the report `certdrill readiness` prints (a topic deck
+        has no pass mark, so no score or P(pass))."""
         with self._session() as s:
-            if not outline.has_exam(s, deck_id=deck_id):
-                return None
             return readiness_service.readiness_report(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
                                               scheduler_settings=self.scheduler_settings())
 
