@@ -163,3 +163,95 @@ def test_bars_put_labels_above_the_bars_when_there_is_no_room_beside_them() -> N
     assert narrow[0] == "Data Preparation for Machine Learning and AI"
     assert narrow[1].startswith("  ░░░░│") and "?" in narrow[1]
     assert len(wide) == 1 and wide[0].startswith("Data Preparation for Machine Lear… ░░░░│")
+
+
+def two_decks(workspace: Workspace, tmp_path: Path) -> StudyDesk:
+    source = tmp_path / "arith.csv"
+    source.write_text("question,answer\nWhat is 2+2?,4\nWhat is 3+3?,6\n")
+    desk = StudyDesk(workspace)
+    assert desk.import_source(str(source), dry_run=False).deck_id == "arith"
+    return desk
+
+
+async def test_after_tab_into_the_panel_it_names_the_deck_r_reviews_and_shows_the_focus(
+    workspace: Workspace, tmp_path: Path,
+) -> None:
+    from textual.containers import VerticalScroll
+    from textual.widgets import DataTable
+
+    from certdrill.tui.screens.review import ReviewScreen
+
+    two_decks(workspace, tmp_path)
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        panel = app.screen.query_one("#deck-panel", VerticalScroll)
+        assert [d.id for d in app.screen.summaries] == ["arith", "sample"]  # type: ignore[attr-defined]
+        await pilot.press("down")  # the second deck, sample
+        await settle(pilot)
+        unfocused = panel.styles.border_top
+        await pilot.press("tab")
+        assert panel.has_focus and panel.styles.border_top != unfocused  # the focus is visible
+        assert panel.border_title == "sample" and "↑↓ scroll" in str(panel.border_subtitle)
+        await pilot.press("down", "down", "up")  # they scroll the panel, not the deck list
+        assert table.cursor_row == 1
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.deck_ids == ["sample"]
+
+
+async def test_every_dashboard_key_but_review_all_fits_an_80_column_footer(workspace: Workspace) -> None:
+    from textual.widgets import Footer
+
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        shown = " ".join(str(item.render()) for item in footer.query("FooterKey"))
+        last = max(item.region.right for item in footer.query("FooterKey"))
+    for label in ("r Review", "p Practice", "e Exam", "b Browse", "s Stats", "i Import", ", Settings", "? Keys",
+                  "q Quit"):
+        assert label in shown
+    assert last <= 80
+
+
+async def test_the_deck_list_shows_six_decks_at_80x24(workspace: Workspace, tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    desk = two_decks(workspace, tmp_path)
+    for n in range(4):
+        source = tmp_path / f"extra{n}.csv"
+        source.write_text(f"question,answer\nWhat is {n}+1?,{n + 1}\n")
+        desk.import_source(str(source), dry_run=False)
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        assert table.row_count == 6
+        assert table.scrollable_content_region.height >= 6 + 1  # every deck and the header in view
+
+
+async def test_the_command_palette_lists_keys_once_and_names_keys_as_the_footer_does(workspace: Workspace) -> None:
+    from certdrill.tui.screens.help import HelpScreen
+
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        on_dashboard = list(app.get_system_commands(app.screen))
+        await pilot.press("r")
+        await settle(pilot)
+        in_review = list(app.get_system_commands(app.screen))
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        help_text = screen_text(app)
+    for commands in (on_dashboard, in_review):
+        assert [c.title for c in commands].count("Keys") == 1
+        assert not any("_mark" in c.help or "comma" in c.help for c in commands)
+    assert any(c.help == "Dashboard: Mock exam (e)" for c in on_dashboard)
+    assert any(c.help == "Dashboard: Settings (,)" for c in on_dashboard)
+    assert any(c.help.endswith("Suspend (!)") for c in in_review), [c.help for c in in_review]
+    assert "Mock exam" in help_text and "Review all decks" in help_text and "exclamation" not in help_text

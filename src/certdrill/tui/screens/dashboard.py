@@ -69,14 +69,16 @@ def exam_line(deck: DeckSummary, today: date) -> Text:
 class DashboardScreen(Screen[None]):
     """Plain `certdrill` opens here."""
 
+    # Short descriptions, so that every shown key fits an 80-column footer; the tooltip is the full
+    # name the help screen and the command palette use. `a` is left out of the footer for room.
     BINDINGS = [
-        Binding("r", "review", "Review", id="dashboard.review"),
-        Binding("a", "review_all", "Review all", id="dashboard.review_all"),
-        Binding("p", "practice", "Practice", id="dashboard.practice"),
-        Binding("e", "exam", "Mock exam", id="dashboard.exam"),
+        Binding("r", "review", "Review", tooltip="Review the deck the panel shows", id="dashboard.review"),
+        Binding("a", "review_all", "Review all", tooltip="Review all decks", show=False, id="dashboard.review_all"),
+        Binding("p", "practice", "Practice", tooltip="Practice a slice of the deck", id="dashboard.practice"),
+        Binding("e", "exam", "Exam", tooltip="Mock exam", id="dashboard.exam"),
         Binding("b", "browse", "Browse", id="dashboard.browse"),
         Binding("s", "stats", "Stats", id="dashboard.stats"),
-        Binding("i", "import", "Import", id="dashboard.import"),
+        Binding("i", "import", "Import", tooltip="Import a deck", id="dashboard.import"),
         Binding("comma", "settings", "Settings", id="dashboard.settings"),
     ]
 
@@ -104,7 +106,7 @@ class DashboardScreen(Screen[None]):
                 yield Sparkline([], id="trend")
                 yield Static("Reviews per day", classes="section")
                 yield Heatmap(id="heatmap")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still opens it; ? says so
 
     def on_resize(self, event: events.Resize) -> None:
         # Below 100 columns the deck list goes above the deck's panel, so neither is squeezed.
@@ -117,6 +119,7 @@ class DashboardScreen(Screen[None]):
         table.add_column("New", key="new")
         table.add_column("Today", key="today")
         table.add_column("Streak", key="streak")
+        table.border_title = "Decks"
         if self.desk is None:
             self.show_overview()
         else:
@@ -133,6 +136,7 @@ class DashboardScreen(Screen[None]):
                           f"{deck.streak}d" if deck.streak else "—", key=deck.id)
         self.sub_title = f"{sum(d.due_now for d in self.overview)} due"
         self.query_one("#deck-title", Static).update(Text("Opening your collection…", style="dim"))
+        self.name_panel()
 
     def set_desk(self, desk: StudyDesk) -> None:
         self.desk = desk
@@ -180,9 +184,26 @@ class DashboardScreen(Screen[None]):
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.show_deck()
 
+    def name_panel(self) -> None:
+        """The panel's border names the deck it shows: the deck `r`, `p`, `e` and `b` act on, wherever the
+        focus is. Its foot says what the keys do there."""
+        panel = self.query_one("#deck-panel")
+        deck_id = self.selected_deck_id()
+        panel.border_title = deck_id or ""
+        if deck_id is None:
+            panel.border_subtitle = ""
+        elif panel.has_focus:
+            panel.border_subtitle = "↑↓ scroll · tab: decks · r reviews this deck"
+        else:
+            panel.border_subtitle = "r reviews this deck"
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.name_panel()
+
     def show_deck(self) -> None:
         if self.desk is None:
             return
+        self.name_panel()
         deck = self.selected_deck()
         if deck is None:
             self.query_one("#deck-title", Static).update(Text("No decks yet: press i to import one.", style="bold"))
