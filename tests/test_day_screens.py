@@ -255,3 +255,25 @@ async def test_the_command_palette_lists_keys_once_and_names_keys_as_the_footer_
     assert any(c.help == "Dashboard: Settings (,)" for c in on_dashboard)
     assert any(c.help.endswith("Suspend (!)") for c in in_review), [c.help for c in in_review]
     assert "Mock exam" in help_text and "Review all decks" in help_text and "exclamation" not in help_text
+
+
+async def test_the_practice_picker_lists_tags_a_to_z_and_says_its_keys(workspace: Workspace, tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    from certdrill.tui.screens.practice_setup import PracticeSetupScreen
+
+    source = tmp_path / "tagged.csv"
+    source.write_text("question,answer,tags\nQ one?,1,zeta kinesis\nQ two?,2,Beta kinesis\nQ three?,3,alpha\n")
+    StudyDesk(workspace).import_source(str(source), dry_run=False)
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "p")  # the second deck: tagged
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeSetupScreen)
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        text = screen_text(app)
+    tags = [label for label in labels if label.startswith("Tag: ")]
+    assert tags == ["Tag: alpha (1)", "Tag: Beta (1)", "Tag: kinesis (2)", "Tag: zeta (1)"]
+    assert "enter practise" in text and "esc cancel" in text

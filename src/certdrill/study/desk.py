@@ -265,7 +265,7 @@ class StudyDesk:
         with self._session() as s:
             return outline.tasks(s, deck_id=deck_id, domain_id=domain_id)
 
-    def tags(self, deck_id: str) -> list[str]:
-        """The deck's tags, most used first."""
+    def tags(self, deck_id: str) -> list[tuple[str, int]]:
+        """The deck's tags with their number of questions, most used first."""
         with self._session() as s:
             return outline.tags(s, deck_id=deck_id)

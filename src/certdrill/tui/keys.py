@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 
 
-def key_label(app: App[object], binding: Binding) -> str:
+def key_label(app: App[Any], binding: Binding) -> str:
     """The binding's keys as the footer shows them (`!`, `,`, `^s`), several joined with ' / '."""
     return " / ".join(app.get_key_display(replace(binding, key=key.strip(), key_display=None))
                       for key in binding.key.split(","))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -13,7 +15,7 @@ from textual.widgets import Static
 from certdrill.tui.keys import action_name, key_label
 
 
-def key_table(app: App[object], title: str, bindings: list[BindingType]) -> Table:
+def key_table(app: App[Any], title: str, bindings: list[BindingType]) -> Table:
     table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 2))
     table.add_column(style="bold cyan", min_width=14)
     table.add_column()
