@@ -118,7 +118,24 @@ def _assembled(candidates: list[Candidate], options: ReadOptions, origin: str, t
         candidates, deck_id=options.deck_id or slug(title), title=title, origin=origin,
         rules=options.rules, edited=edited,
     )
-    if not converted.deck.questions:
-        first = f"; first: {converted.refused[0]}" if converted.refused else ""
-        raise CertdrillError(f"{origin}: no question could be converted ({len(converted.refused)} refused{first})")
+    usable, refused = len(converted.deck.questions), len(converted.refused)
+    if not enough_questions(usable, refused):
+        first = f"; first refused: {converted.refused[0]}" if converted.refused else ""
+        what = "notes" if kind == "anki" else "rows"
+        raise CertdrillError(f"{origin}: not a deck: only {usable} of {usable + refused} {what} are questions{first}. "
+                             f"Expected {EXPECTED[kind]} (see docs/importing.md)")
     return SourceDeck(converted.deck, kind, converted.refused)
+
+
+EXPECTED = {
+    "table": "a CSV/TSV deck: a headed table (question, A…E or choices, answer, explanation, domain, tags) or "
+             "Anki's plain-text export (front, back, tags)",
+    "anki": "Anki notes of a Basic, Cloze or multiple-choice note type (Question, Option A…, Answer)",
+}
+
+
+def enough_questions(usable: int, refused: int) -> bool:
+    """A community source is a deck only if at least half of its items (rows, notes' cards) make
+    questions: a log or a text file that happens to hold commas is refused as a whole, not imported
+    as a few odd flashcards."""
+    return usable > 0 and usable >= refused
