@@ -58,10 +58,10 @@ def import_source(
             path = Path(source).expanduser()
             found = read_source(path, options=read)
             origin = str(path.resolve())
-    history = found.history
+    history, states = found.history, found.states
 
     def add_history(s: Session, report: ImportReport) -> None:
-        report.history = _add_history(s, deck_id=found.deck.id, reviews=history)
+        report.history = _add_history(s, deck_id=found.deck.id, reviews=history, states=states)
 
     report = import_deck(session, deck=found.deck, source=origin, now=now, dry_run=options.dry_run,
                          after=add_history if history else None)
@@ -69,9 +69,17 @@ def import_source(
     return report
 
 
-def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -> int:
+def _ms(at: datetime) -> int:
+    """A moment to the millisecond, as Anki's revlog keeps it: how a stored review is recognised."""
+    return round(at.timestamp() * 1000)
+
+
+def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview],
+                 states: dict[str, CardState] | None = None) -> int:
     """Insert the past reviews not stored yet, then replay each touched card's reviews through
-    the scheduler, so its memory state reflects the history (rather than leaving it new)."""
+    the scheduler, so its memory state reflects the history (rather than leaving it new). A card
+    new to this collection whose schedule the source carries (certdrill's own export) takes that
+    schedule instead: it is the schedule the learner had, optimised parameters and all."""
     pks: dict[str, int] = {
         qid: pk for qid, pk in session.execute(
             select(col(QuestionRow.qid), col(QuestionRow.pk)).where(col(QuestionRow.deck_id) == deck_id)
@@ -83,11 +91,14 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -
         .where(col(ReviewRow.deck_id) == deck_id, col(ReviewRow.mode) == "review")
     ):
         stored.setdefault(card_id, []).append((at, rating))
+    # certdrill stores microseconds, a revlog milliseconds: a review exported and read back is the same one
+    known = {(pk, _ms(at), rating) for pk, answers in stored.items() for at, rating in answers}
     fresh: dict[int, list[PastReview]] = {}
     for r in reviews:
         pk = pks.get(r.qid)
-        if pk is not None and (r.at, r.rating) not in stored.get(pk, ()):
+        if pk is not None and (pk, _ms(r.at), r.rating) not in known:
             fresh.setdefault(pk, []).append(r)
+    exported = {pks[qid]: state for qid, state in (states or {}).items() if qid in pks}
     kinds: dict[int, str] = {
         pk: kind for pk, kind in session.execute(
             select(col(QuestionRow.pk), col(QuestionRow.kind)).where(col(QuestionRow.pk).in_(list(fresh)))
@@ -109,6 +120,8 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -
                     "duration_ms": past.duration_ms, "mode": "review", "was_new": before.state == NEW,
                     "state_before": before.to_json(),
                 })
+        if pk in exported and pk not in stored:
+            state = exported[pk]
         session.execute(update(CardRow).where(col(CardRow.id) == pk).values(
             state=state.state, step=state.step, stability=state.stability, difficulty=state.difficulty,
             due=state.due, last_review=state.last_review, reps=state.reps, lapses=state.lapses,

@@ -8,14 +8,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from certdrill.core.gcpause import collector_paused
+from certdrill.core.memory import CardState
 from certdrill.core.model import Deck
+from certdrill.core.text import clean_text
+from certdrill.decks.format.export_meta import MEMBER, ExportMeta, read_export_meta
 from certdrill.decks.format.loader import load_valid_deck
 from certdrill.decks.format.schema import DECK_ID
 from certdrill.decks.importers.anki import read_anki_package
 from certdrill.decks.importers.anki_notes import note_candidates, question_id
 from certdrill.decks.importers.community import Candidate, DomainRule, assemble_deck, common_root, slug
-from certdrill.decks.importers.package_zip import Limits
-from certdrill.decks.importers.tabular import read_table
+from certdrill.decks.importers.package_zip import Limits, open_package, read_member
+from certdrill.decks.importers.tabular import read_table, table_header
 from certdrill.errors import CertdrillError
 
 YAML_SUFFIXES = {".yaml", ".yml"}
@@ -41,6 +44,7 @@ class SourceDeck:
     refused: list[str] = field(default_factory=list)
     history: list[PastReview] = field(default_factory=list)
     media: int = 0
+    states: dict[str, CardState] = field(default_factory=dict)  # a certdrill export's schedule, by question id
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,26 +88,55 @@ def read_source(path: Path, *, options: ReadOptions, name: str | None = None) ->
     origin = name or path.name
     if kind == "table":
         candidates = read_table(path)
-        stem = Path(origin).stem or "deck"
-        return _assembled(candidates, options, origin, stem, None, kind)
+        # certdrill's own CSV export names its deck (id and title): importing it again updates that deck.
+        header = table_header(path)
+        own_id = header.get("certdrill deck", "")
+        if options.deck_id is None and DECK_ID.match(own_id):
+            options = dataclasses.replace(options, deck_id=own_id)
+        title = clean_text(header.get("deck", "")).strip() or Path(origin).stem or "deck"
+        return _assembled(candidates, options, origin, title, None, kind)
     with collector_paused():
         # The notes and candidates are freed (by reference counting) when _read_package
         # returns, before the collector is back: it then only looks at what is kept.
         return _read_package(path, options, origin)
 
 
+def _export_meta(path: Path, limits: Limits) -> ExportMeta | None:
+    """What certdrill wrote beside the collection when it exported this package (None: not its export)."""
+    with open_package(path, limits) as zf:
+        if MEMBER not in zf.namelist():
+            return None
+        return read_export_meta(read_member(zf, MEMBER, limits, path.name), path.name)
+
+
+def _as_exported(options: ReadOptions, meta: ExportMeta) -> ReadOptions:
+    """The deck id, title and domains the export carries, unless the learner chose others."""
+    rules = options.rules or {d.subdeck: DomainRule(d.id, d.name, d.weight) for d in meta.domains}
+    return dataclasses.replace(options, deck_id=options.deck_id or meta.deck_id, title=options.title or meta.title,
+                               rules=rules)
+
+
 def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
     collection = read_anki_package(path, limits=options.limits, with_history=options.with_history)
     candidates = [c for note in collection.notes for c in note_candidates(note)]
+    meta = _export_meta(path, options.limits)
+    own_ids: dict[str, str] = {}
+    if meta is not None:  # the question ids the export carries, in place of ids made from note guids
+        own_ids = {question_id(guid, 0): qid for guid, qid in meta.questions.items()}
+        candidates = [c._replace(qid=own_ids.get(c.qid, c.qid)) for c in candidates]
+        options = _as_exported(options, meta)
     root = common_root(n.deck for n in collection.notes) if collection.notes else None
     edited = datetime.fromtimestamp(max(n.mod for n in collection.notes), UTC) if collection.notes else None
     source = _assembled(candidates, options, origin, root or Path(origin).stem, edited, "anki")
     source.media = len(collection.media)
+    if meta is not None and options.with_history:
+        source.states = meta.cards
     if options.with_history:
         guids = {n.id: n.guid for n in collection.notes}
         known = {q.id for q in source.deck.questions}
         for r in collection.reviews:
             qid = question_id(guids.get(r.note_id, ""), r.ord)
+            qid = own_ids.get(qid, qid)
             # ease 0 marks manual reschedules; types 4-5 are manual and bulk reschedules, not answers
             if qid in known and 1 <= r.ease <= 4 and r.kind <= 3:
                 at = datetime.fromtimestamp(r.at_ms / 1000, UTC)
