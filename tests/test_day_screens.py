@@ -160,7 +160,7 @@ def test_bars_put_labels_above_the_bars_when_there_is_no_room_beside_them() -> N
 
     chart = BarChart((Bar("Data Preparation for Machine Learning and AI", None, 0.26, 0.87, "too little evidence"),), 20)
     narrow, wide = chart.text(44).plain.splitlines(), chart.text(120).plain.splitlines()
-    assert narrow[0] == "Data Preparation for Machine Learning and AI"
+    assert narrow[0] == "Data Preparation for Machine Learning and AI  too little evidence"
     assert narrow[1].startswith("  ░░░░│") and "?" in narrow[1]
     assert len(wide) == 1 and wide[0].startswith("Data Preparation for Machine Lear… ░░░░│")
 

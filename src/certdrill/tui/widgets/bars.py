@@ -10,10 +10,6 @@ from rich.text import Text
 from textual.widgets import Static
 
 FULL, EMPTY, END = "█", "░", "│"
-NOTE_ROOM = 24
-"""Columns a note needs beside its bar; with less, each label goes on a line of its own above its bar."""
-
-
 @dataclass(frozen=True, slots=True)
 class Bar:
     label: str
@@ -24,7 +20,7 @@ class Bar:
     style: str = "green"
 
 
-def _track(bar: Bar, width: int) -> Text:
+def _track(bar: Bar, width: int, *, note: bool = True) -> Text:
     """The bar itself, its value (or ?) and its note; interval ends marked with │ even without a value."""
     cells = [EMPTY] * width
     filled = 0 if bar.value is None else round(max(0.0, min(1.0, bar.value)) * width)
@@ -38,7 +34,7 @@ def _track(bar: Bar, width: int) -> Text:
     line.append("".join(cells[:filled]), style=bar.style)
     line.append("".join(cells[filled:]), style="dim")
     line.append("   ?  " if bar.value is None else f" {bar.value:4.0%} ", style="dim" if bar.value is None else "")
-    if bar.note:
+    if bar.note and note:
         line.append(" " + bar.note, style="dim")
     return line
 
@@ -56,25 +52,28 @@ def render_bar(bar: Bar, *, label_width: int, width: int) -> Text:
 
 @dataclass(frozen=True, slots=True)
 class BarChart:
-    """A stack of bars laid out for the width it is drawn at: labels beside the bars where there is room
-    for them and a note, else each label on its own line above its bar."""
+    """A stack of bars laid out for the width it is drawn at: label, bar and note on one line where they
+    fit, else the label and note on one line and the bar under them (nothing cut, little wrapped)."""
 
     bars: tuple[Bar, ...]
     width: int
 
     def text(self, columns: int) -> Text:
         label_width = min(34, max((len(b.label) for b in self.bars), default=10))
-        beside = label_width + 1 + self.width + 6 + NOTE_ROOM <= columns
+        longest_note = max((len(b.note) for b in self.bars), default=0)
+        beside = label_width + 1 + self.width + 6 + 1 + longest_note <= columns
         text = Text()
         for i, bar in enumerate(self.bars):
             if i:
                 text.append("\n")
             if beside:
                 text.append_text(render_bar(bar, label_width=label_width, width=self.width))
-            else:
-                text.append(_label(bar, max(columns, 2)) + "\n", style="bold")
-                text.append("  ")
-                text.append_text(_track(bar, self.width))
+                continue
+            text.append(_label(bar, max(columns, 2)), style="bold")
+            if bar.note:
+                text.append("  " + bar.note, style="dim")
+            text.append("\n  ")
+            text.append_text(_track(bar, self.width, note=False))
         return text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
