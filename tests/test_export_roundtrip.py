@@ -146,3 +146,22 @@ def test_a_malformed_certdrill_member_refuses_the_package(
             zout.writestr(name, meta if name == "certdrill.json" else zin.read(name))
     with pytest.raises(CertdrillError, match=r"bad\.apkg: certdrill\.json: "):
         imported(community, bad, dry_run=True)
+
+
+def test_answers_given_in_one_millisecond_are_not_brought_in_twice(
+    community: Workspace, tmp_path: Path, clock: Clock,
+) -> None:
+    desk = StudyDesk(community)
+    for row in desk.browse(BrowseFilter(deck_id="my-cloud")):  # a script answering: one moment for all
+        desk.answer(row.card_id, rating=1)
+    path = exported(community, "my-cloud", tmp_path / "mine.apkg", with_history=True)
+    with zipfile.ZipFile(path) as z:
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "c.anki2")
+    ids = [i for (i,) in con.execute("SELECT id FROM revlog ORDER BY id")]
+    con.close()
+    assert len(ids) == len(set(ids)) == 19  # unique revlog ids, a millisecond apart where need be
+    again = imported(community, path, with_history=True, dry_run=True)
+    assert again.history == 0  # type: ignore[attr-defined]

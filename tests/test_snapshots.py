@@ -28,6 +28,15 @@ def studied(workspace: Workspace, clock: Clock) -> Workspace:
     return workspace
 
 
+async def steady(pilot: Any) -> None:
+    """Text fields with a cursor that stays on: a blink (every 0.5 s) must not depend on how busy the machine is."""
+    from textual.widgets import Input
+
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 @pytest.fixture
 def app_with_history(workspace: Workspace, clock: Clock) -> Callable[[], Any]:
     return lambda: make_app(studied(workspace, clock), seed=7)
@@ -53,6 +62,7 @@ def test_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], An
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(app_with_history(), terminal_size=SIZE, run_before=run_before)
 
@@ -78,5 +88,6 @@ def test_a_learners_day_at_80x24_and_120x40(snap_compare: Any, app_with_history:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(app_with_history(), terminal_size=size, run_before=run_before)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,12 @@ def import_source(
     return report
 
 
+SAME_REVIEW_MS = 1000
+"""A review read back from an export is the stored review of its card and rating up to this much
+earlier: certdrill stores microseconds, a revlog milliseconds, and answers given in the same millisecond
+are moved a millisecond apart on export (a revlog id is unique)."""
+
+
 def _ms(at: datetime) -> int:
     """A moment to the millisecond, as Anki's revlog keeps it: how a stored review is recognised."""
     return round(at.timestamp() * 1000)
@@ -91,13 +98,23 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview],
         .where(col(ReviewRow.deck_id) == deck_id, col(ReviewRow.mode) == "review")
     ):
         stored.setdefault(card_id, []).append((at, rating))
-    # certdrill stores microseconds, a revlog milliseconds: a review exported and read back is the same one
-    known = {(pk, _ms(at), rating) for pk, answers in stored.items() for at, rating in answers}
+    known: dict[tuple[int, int], list[int]] = {}  # (card, rating) -> stored answers' times in ms, ascending
+    for card_id, answers in stored.items():
+        for at, rating in answers:
+            known.setdefault((card_id, rating), []).append(_ms(at))
+    for times in known.values():
+        times.sort()
     fresh: dict[int, list[PastReview]] = {}
     for r in reviews:
         pk = pks.get(r.qid)
-        if pk is not None and (pk, _ms(r.at), r.rating) not in known:
-            fresh.setdefault(pk, []).append(r)
+        if pk is None:
+            continue
+        times, ms = known.get((pk, r.rating), []), _ms(r.at)
+        i = bisect.bisect_right(times, ms) - 1
+        if i >= 0 and ms - times[i] < SAME_REVIEW_MS:
+            del times[i]  # this stored review is that one; it matches no other
+            continue
+        fresh.setdefault(pk, []).append(r)
     exported = {pks[qid]: state for qid, state in (states or {}).items() if qid in pks}
     kinds: dict[int, str] = {
         pk: kind for pk, kind in session.execute(
