@@ -103,3 +103,41 @@ async def settle(pilot: Any) -> None:
         if not any(w.is_running for w in pilot.app.workers):
             break
     await pilot.pause()
+
+
+class Cli:
+    """`certdrill ...` in this process, on one data folder whose bundled decks are the sample ones."""
+
+    def __init__(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.data, self.capsys = data, capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        from certdrill.cli import main
+
+        self.capsys.readouterr()
+        code = main(["--data-dir", str(self.data), *args])
+        captured = self.capsys.readouterr()
+        return code, captured.out, captured.err
+
+    def dump(self) -> list[str]:
+        """Every row of the database (see sql_dump)."""
+        import sqlite3
+
+        con = sqlite3.connect(self.data / "certdrill.db")
+        try:
+            return list(con.iterdump())
+        finally:
+            con.close()
+
+
+@pytest.fixture
+def cli(tmp_path: Path, sample_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The command line over the sample decks (the repository's bundled decks take seconds to load)."""
+    real_open = Workspace.open.__func__  # type: ignore[attr-defined]
+
+    def open_on_samples(cls: type[Workspace], data_dir: Path | str | None = None, **kwargs: Any) -> Workspace:
+        kwargs.setdefault("bundled_root", sample_root)
+        return real_open(cls, data_dir, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Workspace, "open", classmethod(open_on_samples))
+    return Cli(tmp_path / "cli", capsys)

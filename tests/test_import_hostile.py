@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import pytest
 
-from anki_packages import mcq, write_package
+from anki_packages import mcq, package_with_collection, write_package, zip_with
 from certdrill.cli import main
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
@@ -32,28 +32,6 @@ def refused(ws: Workspace, source: Path | str, **options: object) -> str:
     message = str(caught.value)
     assert "\n" not in message
     return message
-
-
-def zip_with(path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> Path:
-    with zipfile.ZipFile(path, "w", compression) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return path
-
-
-def package_with_collection(tmp_path: Path, mutate: str | None = None, raw: bytes | None = None) -> Path:
-    good = write_package(tmp_path / "good.apkg", {"Deck": [mcq("Q?", ["a", "b"], "A", guid="g")]})
-    with zipfile.ZipFile(good) as z:
-        data = z.read("collection.anki2")
-    if mutate is not None:
-        db = tmp_path / "mutated.anki2"
-        db.write_bytes(data)
-        con = sqlite3.connect(db)
-        con.executescript(mutate)
-        con.commit()
-        con.close()
-        data = db.read_bytes()
-    return zip_with(tmp_path / "evil.apkg", {"collection.anki2": raw if raw is not None else data, "media": b"{}"})
 
 
 @pytest.mark.parametrize("member", ["../escape.txt", "/etc/evil", "media/../../up", "C:\\windows\\evil", "a\\..\\..\\b"])

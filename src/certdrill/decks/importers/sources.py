@@ -9,6 +9,7 @@ from pathlib import Path
 
 from certdrill.core.gcpause import collector_paused
 from certdrill.core.model import Deck
+from certdrill.core.text import clean_text
 from certdrill.decks.format.loader import load_valid_deck
 from certdrill.decks.format.schema import DECK_ID
 from certdrill.decks.importers.anki import read_anki_package
@@ -79,7 +80,8 @@ def read_source(path: Path, *, options: ReadOptions, name: str | None = None) ->
     if kind == "yaml":
         deck = load_valid_deck(path)
         if options.deck_id or options.title:
-            deck = dataclasses.replace(deck, id=options.deck_id or deck.id, title=options.title or deck.title)
+            title = clean_text(options.title).strip() if options.title else deck.title
+            deck = dataclasses.replace(deck, id=options.deck_id or deck.id, title=title or deck.title)
         return SourceDeck(deck, kind)
     origin = name or path.name
     if kind == "table":

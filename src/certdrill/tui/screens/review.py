@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from certdrill.core.grading import RATING_NAMES
 from certdrill.core.scheduling import format_interval
+from certdrill.core.text import terminal_safe
 from certdrill.study.desk import StudyDesk
 from certdrill.study.review import AnswerResult, StudyCard
 from certdrill.tui.errors import reports_user_errors
@@ -124,10 +125,10 @@ class ReviewScreen(Screen[list[Answered]]):
         q = card.question
         self.update_progress()
         meta = Text()
-        meta.append(self.domain_names.get(q.domain, q.domain), style="bold")
+        meta.append(terminal_safe(self.domain_names.get(q.domain, q.domain)), style="bold")
         if q.task:
-            meta.append(f" · task {q.task}")
-        meta.append(f" · {q.id}", style="dim")
+            meta.append(f" · task {terminal_safe(q.task)}")
+        meta.append(f" · {terminal_safe(q.id)}", style="dim")
         if card.flagged:
             meta.append("  ⚑ flagged", style="yellow")
         keys = choice_keys(len(q.choices))
@@ -186,7 +187,7 @@ class ReviewScreen(Screen[list[Answered]]):
         right = sum(1 for a in self.answers if a.correct)
         graded = sum(1 for a in self.answers if a.correct is not None)
         minutes, seconds = divmod(int(self.clock() - self.started), 60)
-        text = Text(f" {self.heading} ", style="bold reverse")
+        text = Text(f" {terminal_safe(self.heading)} ", style="bold reverse")
         text.append(f"  {done} done")
         if graded:
             text.append(f" · {right}/{graded} right")

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from certdrill.study.desk import StudyDesk
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.review import Answered
+from certdrill.tui.text import literal
 
 
 @reports_user_errors
@@ -35,14 +36,14 @@ class SummaryScreen(ModalScreen[None]):
         graded = [a for a in self.answers if a.correct is not None]
         right = sum(1 for a in graded if a.correct)
         seconds = sum(a.seconds for a in self.answers)
-        table = Table(title=f"{self.heading}: session summary", show_header=True, expand=True, box=None)
+        table = Table(title=literal(f"{self.heading}: session summary"), show_header=True, expand=True, box=None)
         table.add_column("Domain")
         table.add_column("Answered", justify="right")
         table.add_column("Right", justify="right")
         per: Counter[str] = Counter(a.domain for a in graded)
         ok: Counter[str] = Counter(a.domain for a in graded if a.correct)
         for domain, n in per.most_common():
-            table.add_row(Text(names.get(domain, domain)), str(n), f"{ok[domain] / n:.0%}")
+            table.add_row(literal(names.get(domain, domain)), str(n), f"{ok[domain] / n:.0%}")
         accuracy = f"{right / len(graded):.0%}" if graded else "—"
         table.add_section()
         table.add_row(Text("All", style="bold"), str(len(self.answers)), accuracy)

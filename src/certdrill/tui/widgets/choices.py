@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from certdrill.core.model import Question
+from certdrill.core.text import terminal_safe
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -46,7 +47,7 @@ class ChoiceList(Static):
             if not revealed:
                 pointer = "›" if cursor == i else " "
                 style = "bold reverse" if cursor == i else ("bold" if picked else "")
-                grid.add_row(Text(f"{pointer} {mark} {LETTERS[i]}", style=style), Text(choice.text, style=style))
+                grid.add_row(Text(f"{pointer} {mark} {LETTERS[i]}", style=style), Text(terminal_safe(choice.text), style=style))
                 continue
             was_chosen = i in (chosen or set())
             if choice.correct:
@@ -55,10 +56,10 @@ class ChoiceList(Static):
                 verdict, style = "✘ your pick", "bold red"
             else:
                 verdict, style = "incorrect", "dim"
-            body = Text(choice.text, style="bold" if choice.correct or was_chosen else "")
+            body = Text(terminal_safe(choice.text), style="bold" if choice.correct or was_chosen else "")
             body.append(f"\n{verdict}", style=style)
             if choice.why:
-                body.append(f" — {choice.why}", style="italic" if choice.correct or was_chosen else "dim italic")
+                body.append(f" — {terminal_safe(choice.why)}", style="italic" if choice.correct or was_chosen else "dim italic")
             grid.add_row(Text(f"{mark} {LETTERS[i]}", style=style), body)
             if i < len(question.choices) - 1:
                 grid.add_row("", "")
