@@ -124,3 +124,22 @@ def package_with_collection(tmp_path: Path, mutate: str | None = None, raw: byte
         con.close()
         data = db.read_bytes()
     return zip_with(tmp_path / "evil.apkg", {"collection.anki2": raw if raw is not None else data, "media": b"{}"})
+
+
+def modern_with(tmp_path: Path, mutate: str = "", members: dict[str, bytes] | None = None) -> Path:
+    """A modern (anki21b) package of one MCQ note, its collection changed by the SQL `mutate` and
+    any member replaced by `members`."""
+    legacy = write_package(tmp_path / "legacy.apkg", {"Deck": [mcq("Q?", ["a", "b"], "A", guid="g")]})
+    modern = write_modern(tmp_path / "modern.apkg", legacy)
+    with zipfile.ZipFile(modern) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    if mutate:
+        db = tmp_path / "mutated.anki21b"
+        db.write_bytes(zstandard.ZstdDecompressor().decompress(parts["collection.anki21b"], max_output_size=1 << 30))
+        con = sqlite3.connect(db)
+        con.executescript(mutate)
+        con.commit()
+        con.close()
+        parts["collection.anki21b"] = zstandard.ZstdCompressor().compress(db.read_bytes())
+    parts.update(members or {})
+    return zip_with(tmp_path / "evil-modern.apkg", parts)

@@ -84,6 +84,20 @@ def sql_dump(ws: Workspace) -> list[str]:
         con.close()
 
 
+def refused(ws: Workspace, source: Path | str, **options: object) -> str:
+    """The one-line message of an import that is refused, after checking it changed nothing."""
+    from certdrill.errors import CertdrillError
+    from certdrill.study.importing import ImportOptions, import_source
+
+    before = sql_dump(ws)
+    with ws.session() as s, pytest.raises(CertdrillError) as caught:
+        import_source(s, source=str(source), options=ImportOptions(**options), now=ws.now())  # type: ignore[arg-type]
+    assert sql_dump(ws) == before
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
 @pytest.fixture
 def no_env_leak() -> Iterator[None]:
     before = dict(os.environ)

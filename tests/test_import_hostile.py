@@ -18,20 +18,9 @@ from anki_packages import mcq, package_with_collection, write_package, zip_with
 from certdrill.cli import main
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
-from certdrill.errors import CertdrillError
 from certdrill.study.importing import ImportOptions, import_source
 from certdrill.study.workspace import Workspace
-from conftest import sql_dump
-
-
-def refused(ws: Workspace, source: Path | str, **options: object) -> str:
-    before = sql_dump(ws)
-    with ws.session() as s, pytest.raises(CertdrillError) as caught:
-        import_source(s, source=str(source), options=ImportOptions(**options), now=ws.now())  # type: ignore[arg-type]
-    assert sql_dump(ws) == before
-    message = str(caught.value)
-    assert "\n" not in message
-    return message
+from conftest import refused
 
 
 @pytest.mark.parametrize("member", ["../escape.txt", "/etc/evil", "media/../../up", "C:\\windows\\evil", "a\\..\\..\\b"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
@@ -19,6 +19,7 @@ from certdrill.decks.importers.community import DomainRule, read_domain_map
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
 from certdrill.decks.importers.sources import PastReview, ReadOptions, read_source
+from certdrill.errors import CertdrillError
 from certdrill.storage.tables import CardRow, QuestionRow, ReviewRow
 from certdrill.study.library import ImportReport, import_deck
 
@@ -59,6 +60,11 @@ def import_source(
             found = read_source(path, options=read)
             origin = str(path.resolve())
     history = found.history
+    # Answers after today would put their card's next review past what a date can hold.
+    late = next((r for r in history if r.at > now + timedelta(days=1)), None)
+    if late is not None:
+        raise CertdrillError(f"{origin}: the review history has an answer dated {late.at:%Y-%m-%d}, after today "
+                             f"({late.qid}); import without --with-history")
 
     def add_history(s: Session, report: ImportReport) -> None:
         report.history = _add_history(s, deck_id=found.deck.id, reviews=history)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,6 +26,34 @@ _NEEDED_LEGACY = {"col": {"models", "decks"}}
 _NEEDED_MODERN = {
     "notetypes": {"id", "name", "config"}, "fields": {"ntid", "ord", "name"},
     "templates": {"ntid", "ord", "config"}, "decks": {"id", "name"},
+}
+LAST_SECOND = 253402300799  # 9999-12-31 23:59:59 UTC: the last time a datetime can hold
+# What each column that is read must hold, as Anki writes it, checked in SQL before any row is
+# read: the reading code then meets only the types it expects, and a wrong one is named with its row.
+# table -> (how a row is named, its key columns, {column: allowed SQLite types})
+Columns = dict[str, tuple[str, ...]]
+_INT, _TEXT, _BLOB = ("integer",), ("text",), ("blob", "null")
+_TYPES: dict[str, tuple[str, tuple[str, ...], Columns]] = {
+    "notes": ("note", ("id",), {"id": _INT, "guid": _TEXT, "mid": _INT, "mod": _INT, "tags": _TEXT, "flds": _TEXT}),
+    "cards": ("card", ("id",), {"id": _INT, "nid": _INT, "did": _INT, "ord": _INT}),
+}
+_TYPES_LEGACY: dict[str, tuple[str, tuple[str, ...], Columns]] = {
+    "col": ("the collection's 'col' row", (), {"models": _TEXT, "decks": _TEXT}),
+}
+_TYPES_MODERN: dict[str, tuple[str, tuple[str, ...], Columns]] = {
+    "notetypes": ("note type", ("id",), {"id": _INT, "name": _TEXT, "config": _BLOB}),
+    "fields": ("field", ("ntid", "ord"), {"ntid": _INT, "ord": _INT, "name": _TEXT}),
+    "templates": ("template", ("ntid", "ord"), {"ntid": _INT, "ord": _INT, "config": _BLOB}),
+    "decks": ("deck", ("id",), {"id": _INT, "name": _TEXT}),
+}
+_TYPES_HISTORY: dict[str, tuple[str, tuple[str, ...], Columns]] = {
+    "revlog": ("review", ("id",), {"id": _INT, "cid": _INT, "ease": _INT, "time": _INT, "type": _INT}),
+}
+# (table, column) -> (lowest, highest, what the value is): times must fit a datetime, ords a list index.
+_RANGES = {
+    ("notes", "mod"): (0, LAST_SECOND, "a time in seconds since 1970"),
+    ("cards", "ord"): (0, 65535, "a card number (0-65535)"),
+    ("revlog", "id"): (0, LAST_SECOND * 1000, "a time in milliseconds since 1970"),
 }
 
 
@@ -77,7 +108,10 @@ def read_anki_package(path: Path, *, limits: Limits, with_history: bool = False)
     with open_package(path, limits) as zf:
         names = set(zf.namelist())
         meta = read_member(zf, "meta", limits, package) if "meta" in names else b""
-        modern = pb.first_int(meta, 1) >= _LATEST_META if meta else MODERN in names
+        try:
+            modern = pb.first_int(meta, 1) >= _LATEST_META if meta else MODERN in names
+        except pb.WireError:
+            raise CertdrillError(f"{package}: member 'meta' is not Anki's package metadata (not protobuf)") from None
         layout = MODERN if modern else LEGACY if LEGACY in names else OLDEST
         if layout not in names:
             raise CertdrillError(f"{package}: not an Anki package (no {layout} inside)")
@@ -91,14 +125,26 @@ def read_anki_package(path: Path, *, limits: Limits, with_history: bool = False)
 
 
 def _media_names(raw: bytes, modern: bool, limits: Limits, package: str) -> list[str]:
-    try:
-        if modern:
+    if modern:
+        try:
             entries = pb.read_fields(unzstd(raw, limits, package, "media"))
             return [pb.first_text(e, 1) for n, e in entries if n == 1 and isinstance(e, bytes)]
-        mapping = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-        return [str(v) for v in mapping.values()] if isinstance(mapping, dict) else []
-    except (ValueError, UnicodeDecodeError):
-        raise CertdrillError(f"{package}: the media list is damaged") from None
+        except pb.WireError:
+            raise CertdrillError(f"{package}: member 'media' is not Anki's media list (not protobuf)") from None
+    mapping = _json(raw, f"{package}: member 'media'") if raw.strip() else {}
+    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+        raise CertdrillError(f"{package}: member 'media' is not Anki's media list (a JSON object of file names)")
+    return list(mapping.values())
+
+
+def _json(raw: str | bytes, where: str) -> Any:
+    """JSON from a package; `where` names the member or column in the refusal."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise CertdrillError(f"{where} is nested too deeply to be Anki's JSON") from None
+    except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError of bytes that are not UTF-8
+        raise CertdrillError(f"{where} is not valid JSON ({exc})") from None
 
 
 def _read_collection(data: bytes, layout: str, package: str, with_history: bool) -> AnkiCollection:
@@ -115,19 +161,77 @@ def _read_collection(data: bytes, layout: str, package: str, with_history: bool)
             con.execute("PRAGMA trusted_schema=OFF")
             con.execute("PRAGMA query_only=ON")
             con.create_collation("unicase", _unicase)
-            _check_schema(con, package)
+            modern = _check_schema(con, package)
+            types = dict(_TYPES, **(_TYPES_MODERN if modern else _TYPES_LEGACY), **(_TYPES_HISTORY if with_history else {}))
+            for table, (label, keys, columns) in types.items():
+                _check_values(con, package, table, label, keys, columns)
             collection = AnkiCollection(layout)
-            notetypes, decks = _read_notetypes_and_decks(con, package)
-            collection.notes = _read_notes(con, notetypes, decks)
+            with _utf8_only(con, package):
+                notetypes, decks = _read_notetypes_and_decks(con, package, modern)
+                collection.notes = _read_notes(con, notetypes, decks)
             if with_history:
                 collection.reviews = _read_reviews(con)
             return collection
         except sqlite3.DatabaseError as exc:
-            raise CertdrillError(f"{package}: the collection is not a usable SQLite database ({exc})") from None
-        except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError) as exc:
-            raise CertdrillError(f"{package}: the collection is damaged ({type(exc).__name__}: {exc})") from None
+            raise CertdrillError(f"{package}: the collection is not a usable SQLite database ({_brief(exc)})") from None
         finally:
             con.close()
+
+
+def _brief(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+@contextmanager
+def _utf8_only(con: sqlite3.Connection, package: str) -> Iterator[None]:
+    """Text that is not UTF-8 (sqlite3 cannot decode it) is refused, naming the column."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        column = re.match(r"Could not decode to UTF-8 column '([^']*)'", str(exc))
+        if column is None:
+            raise
+        raise CertdrillError(f"{package}: the collection has text that is not UTF-8 (column '{column[1][:40]}')") from None
+
+
+def _check_values(con: sqlite3.Connection, package: str, table: str, label: str, keys: tuple[str, ...],
+                  columns: Columns) -> None:
+    """Refuse the first row of `table` whose columns hold another type than Anki writes there, or a
+    time or number out of range, naming the row and the column."""
+    conditions, selected = [], []
+    for column, allowed in columns.items():
+        kinds = ", ".join(f"'{k}'" for k in allowed)
+        conditions.append(f"typeof({column}) NOT IN ({kinds})")
+        selected.append(f"typeof({column})")
+        if (table, column) in _RANGES:
+            low, high, _ = _RANGES[table, column]
+            conditions.append(f"(typeof({column}) = 'integer' AND {column} NOT BETWEEN {low} AND {high})")
+            selected.append(f"CASE WHEN typeof({column}) = 'integer' THEN {column} END")
+    key_values = [f"CASE WHEN typeof({k}) = 'integer' THEN {k} END" for k in keys]
+    row = con.execute(
+        f"SELECT {', '.join([*key_values, *selected])} FROM {table} WHERE {' OR '.join(conditions)} LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return
+    key, rest = row[:len(keys)], list(row[len(keys):])
+    if not keys:
+        where = label
+    elif None in key:
+        where = f"a {label} without a numeric {'/'.join(keys)}"
+    elif len(keys) == 2:
+        where = f"{label} {key[1]} of note type {key[0]}"
+    else:
+        where = f"{label} {key[0]}"
+    for column, allowed in columns.items():
+        kind = rest.pop(0)
+        value = rest.pop(0) if (table, column) in _RANGES else None
+        if kind not in allowed:
+            raise CertdrillError(f"{package}: {where}: '{column}' is {kind}, not {' or '.join(allowed)}")
+        if value is not None:
+            low, high, what = _RANGES[table, column]
+            if not low <= value <= high:
+                raise CertdrillError(f"{package}: {where}: '{column}' is {value}, not {what}")
 
 
 def _unicase(a: str, b: str) -> int:
@@ -135,7 +239,8 @@ def _unicase(a: str, b: str) -> int:
     return (x > y) - (x < y)
 
 
-def _check_schema(con: sqlite3.Connection, package: str) -> None:
+def _check_schema(con: sqlite3.Connection, package: str) -> bool:
+    """Refuse what is not an Anki collection, or carries code (triggers, views); True if modern."""
     status = con.execute("PRAGMA quick_check(1)").fetchone()
     if not status or status[0] != "ok":
         raise CertdrillError(f"{package}: the collection's SQLite database is corrupt")
@@ -152,47 +257,107 @@ def _check_schema(con: sqlite3.Connection, package: str) -> None:
         if not columns <= have:
             missing = ", ".join(sorted(columns - have))
             raise CertdrillError(f"{package}: not an Anki collection ('{table}' lacks {missing})")
+    return "notetypes" in tables
 
 
-def _read_notetypes_and_decks(con: sqlite3.Connection, package: str) -> tuple[dict[int, NoteType], dict[int, str]]:
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if "notetypes" in tables:
-        return _modern_notetypes(con), {
-            int(i): str(name).replace("\x1f", "::") for i, name in con.execute("SELECT id, name FROM decks")
+def _read_notetypes_and_decks(con: sqlite3.Connection, package: str,
+                              modern: bool) -> tuple[dict[int, NoteType], dict[int, str]]:
+    if modern:
+        return _modern_notetypes(con, package), {
+            i: name.replace("\x1f", "::") for i, name in con.execute("SELECT id, name FROM decks")
         }
     row = con.execute("SELECT models, decks FROM col LIMIT 1").fetchone()
     if row is None:
         raise CertdrillError(f"{package}: not an Anki collection (empty 'col' table)")
-    models, decks = json.loads(row[0] or "{}"), json.loads(row[1] or "{}")
-    return {int(k): _legacy_notetype(m) for k, m in models.items()}, {
-        int(k): str(d.get("name", "")) for k, d in decks.items() if isinstance(d, dict)
-    }
+    models, decks = _json(row[0] or "{}", f"{package}: col.models"), _json(row[1] or "{}", f"{package}: col.decks")
+    if not isinstance(models, dict) or not isinstance(decks, dict):
+        raise CertdrillError(f"{package}: col.{'models' if not isinstance(models, dict) else 'decks'} is not a JSON object")
+    names = {}
+    for key, deck in decks.items():
+        if isinstance(deck, dict):
+            name = deck.get("name", "")
+            if not isinstance(name, str):
+                raise CertdrillError(f"{package}: col.decks, deck {key[:40]}: 'name' is not text")
+            names[_json_id(key, f"{package}: col.decks, deck {key[:40]}")] = name
+    notetypes = {}
+    for key, model in models.items():
+        where = f"{package}: col.models, note type {key[:40]}"
+        id_ = _json_id(key, where)
+        notetypes[id_] = _legacy_notetype(id_, model, where)
+    return notetypes, names
 
 
-def _legacy_notetype(model: dict[str, Any]) -> NoteType:
-    fields = sorted(model.get("flds", []), key=lambda f: int(f.get("ord", 0)))
-    templates = sorted(model.get("tmpls", []), key=lambda t: int(t.get("ord", 0)))
+def _json_id(key: str, where: str) -> int:
+    if not re.fullmatch(r"-?[0-9]{1,19}", key):
+        raise CertdrillError(f"{where}: its key is not a number")
+    return int(key)
+
+
+def _json_entries(model: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    """A note type's fields or templates, in `ord` order; each must be an object with a whole `ord`."""
+    entries = model.get(key, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise CertdrillError(f"{where}: '{key}' is not a list of JSON objects")
+    ordered: list[tuple[int, dict[str, Any]]] = []
+    for entry in entries:
+        ord_ = _whole(entry.get("ord", 0))
+        if ord_ is None:
+            raise CertdrillError(f"{where}: '{key}' has an 'ord' that is not a whole number")
+        ordered.append((ord_, entry))
+    return [e for _, e in sorted(ordered, key=lambda pair: pair[0])]
+
+
+def _whole(value: object) -> int | None:
+    """A whole number as Anki's JSON holds one (genanki writes some as strings), else None."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,19}", value):
+        return int(value)
+    return None
+
+
+def _json_text(entry: dict[str, Any], key: str, where: str) -> str:
+    value = entry.get(key, "")
+    if not isinstance(value, str):
+        raise CertdrillError(f"{where}: '{key}' is not text")
+    return value
+
+
+def _legacy_notetype(id_: int, model: object, where: str) -> NoteType:
+    if not isinstance(model, dict):
+        raise CertdrillError(f"{where}: not a JSON object")
+    kind = _whole(model.get("type", 0))
+    if kind is None:
+        raise CertdrillError(f"{where}: 'type' is not a whole number")
+    fields = _json_entries(model, "flds", where)
+    templates = _json_entries(model, "tmpls", where)
     return NoteType(
-        id=int(model.get("id", 0)), name=str(model.get("name", "")), cloze=int(model.get("type", 0)) == 1,
-        fields=tuple(str(f.get("name", "")) for f in fields),
-        templates=tuple((str(t.get("qfmt", "")), str(t.get("afmt", ""))) for t in templates),
+        id=id_, name=_json_text(model, "name", where), cloze=kind == 1,
+        fields=tuple(_json_text(f, "name", f"{where}, field") for f in fields),
+        templates=tuple((_json_text(t, "qfmt", f"{where}, template"), _json_text(t, "afmt", f"{where}, template"))
+                        for t in templates),
     )
 
 
-def _modern_notetypes(con: sqlite3.Connection) -> dict[int, NoteType]:
+def _modern_notetypes(con: sqlite3.Connection, package: str) -> dict[int, NoteType]:
     fields: dict[int, list[tuple[int, str]]] = {}
     for ntid, ord_, name in con.execute("SELECT ntid, ord, name FROM fields"):
-        fields.setdefault(int(ntid), []).append((int(ord_), str(name)))
+        fields.setdefault(ntid, []).append((ord_, name))
     templates: dict[int, list[tuple[int, str, str]]] = {}
     for ntid, ord_, config in con.execute("SELECT ntid, ord, config FROM templates"):
-        blob = bytes(config or b"")
-        # TemplateConfig: q_format = 1, a_format = 2
-        templates.setdefault(int(ntid), []).append((int(ord_), pb.first_text(blob, 1), pb.first_text(blob, 2)))
+        blob = config or b""
+        try:  # TemplateConfig: q_format = 1, a_format = 2
+            templates.setdefault(ntid, []).append((ord_, pb.first_text(blob, 1), pb.first_text(blob, 2)))
+        except pb.WireError:
+            raise CertdrillError(f"{package}: template {ord_} of note type {ntid}: 'config' is not protobuf") from None
     out = {}
-    for ntid, name, config in con.execute("SELECT id, name, config FROM notetypes"):
-        nid = int(ntid)
+    for nid, name, config in con.execute("SELECT id, name, config FROM notetypes"):
+        try:
+            cloze = pb.first_int(config or b"", 1) == 1  # NotetypeConfig.kind
+        except pb.WireError:
+            raise CertdrillError(f"{package}: note type {nid}: 'config' is not protobuf") from None
         out[nid] = NoteType(
-            id=nid, name=str(name), cloze=pb.first_int(bytes(config or b""), 1) == 1,  # NotetypeConfig.kind
+            id=nid, name=name, cloze=cloze,
             fields=tuple(n for _, n in sorted(fields.get(nid, []))),
             templates=tuple((q, a) for _, q, a in sorted(templates.get(nid, []))),
         )
@@ -200,23 +365,23 @@ def _modern_notetypes(con: sqlite3.Connection) -> dict[int, NoteType]:
 
 
 def _read_notes(con: sqlite3.Connection, notetypes: dict[int, NoteType], decks: dict[int, str]) -> list[AnkiNote]:
+    # The values have the types _check_values let through: no conversions needed.
     cards: dict[int, list[tuple[int, int]]] = {}
     for nid, did, ord_ in con.execute("SELECT nid, did, ord FROM cards ORDER BY nid, ord"):
-        cards.setdefault(int(nid), []).append((int(ord_), int(did)))
+        cards.setdefault(nid, []).append((ord_, did))
     notes = []
-    for nid, guid, mid, mod, tags, flds in con.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"):
-        note_id = int(nid)
+    for note_id, guid, mid, mod, tags, flds in con.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"):
         own = cards.get(note_id)
         notes.append(AnkiNote(
-            note_id, str(guid), notetypes.get(int(mid)), tuple(str(flds).split("\x1f")), tuple(str(tags).split()),
-            int(mod), decks.get(own[0][1], "") if own else "", tuple([o for o, _ in own]) if own else (0,),
+            note_id, guid, notetypes.get(mid), tuple(flds.split("\x1f")), tuple(tags.split()),
+            mod, decks.get(own[0][1], "") if own else "", tuple([o for o, _ in own]) if own else (0,),
         ))
     return notes
 
 
 def _read_reviews(con: sqlite3.Connection) -> list[AnkiReview]:
     return [
-        AnkiReview(int(nid), int(ord_), int(at), int(ease), int(ms), int(kind))
+        AnkiReview(nid, ord_, at, ease, ms, kind)
         for at, nid, ord_, ease, ms, kind in con.execute(
             "SELECT r.id, c.nid, c.ord, r.ease, r.time, r.type FROM revlog r JOIN cards c ON c.id = r.cid ORDER BY r.id"
         )

@@ -50,7 +50,9 @@ def open_package(path: Path, limits: Limits) -> zipfile.ZipFile:
     package = path.name
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    # zipfile reads the central directory here: damage in it shows as any of these (a member name
+    # that is not UTF-8 as UnicodeDecodeError, a multi-disk archive as NotImplementedError).
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise CertdrillError(f"{package}: not a readable package ({exc})") from None
     try:
         total = 0

@@ -74,6 +74,13 @@ def source_kind(path: Path) -> str:
 
 def read_source(path: Path, *, options: ReadOptions, name: str | None = None) -> SourceDeck:
     """Read the deck at `path`; `name` (a URL, say) stands for it in the deck's description."""
+    try:
+        return _read_source(path, options, name)
+    except MemoryError:  # past the caps, but still more than this machine can hold
+        raise CertdrillError(f"{name or path}: too large to read with the memory available") from None
+
+
+def _read_source(path: Path, options: ReadOptions, name: str | None) -> SourceDeck:
     if options.deck_id is not None and not DECK_ID.match(options.deck_id):
         raise CertdrillError(f"--deck-id '{options.deck_id}' may use only a-z, 0-9 and '-'")
     kind = source_kind(path)

@@ -103,8 +103,8 @@ def _headed(rows: list[tuple[int, list[str]]], to_text: Callable[[str], str]) ->
 
 
 def _column(header: dict[str, str], key: str) -> int | None:
-    value = header.get(key, "")
-    return int(value) - 1 if value.isdigit() and int(value) > 0 else None
+    value = header.get(key, "").strip()
+    return int(value) - 1 if re.fullmatch(r"[0-9]{1,6}", value) and int(value) > 0 else None
 
 
 def _anki_text(rows: list[tuple[int, list[str]]], header: dict[str, str], to_text: Callable[[str], str]) -> Iterator[Candidate]:
@@ -122,6 +122,8 @@ def _anki_text(rows: list[tuple[int, list[str]]], header: dict[str, str], to_tex
 
         raw = [v for i, v in enumerate(row) if i not in specials]
         names = [n for i, n in enumerate(named) if i not in specials] if named else []
+        # A row shorter than its #columns: header has its last fields empty, as Anki reads it.
+        raw += [""] * (len(names) - len(raw))
         names += [""] * (len(raw) - len(names))
         guid, group = cell(guid_col).strip(), clean_text(cell(deck_col)).strip()
         tags = tuple(clean_text(cell(tags_col)).split())
