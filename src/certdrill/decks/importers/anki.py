@@ -6,14 +6,14 @@ import json
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from certdrill.decks.importers import protobuf_wire as pb
-from certdrill.decks.importers.package_zip import Limits, open_package, read_member, unzstd
+from certdrill.decks.importers.package_zip import Limits, open_package
 from certdrill.errors import CertdrillError
 
 MODERN, LEGACY, OLDEST = "collection.anki21b", "collection.anki21", "collection.anki2"
@@ -102,12 +102,22 @@ class AnkiCollection:
     media: list[str] = field(default_factory=list)
 
 
-def read_anki_package(path: Path, *, limits: Limits, with_history: bool = False) -> AnkiCollection:
-    """Notes (and, on request, review history) of a package; hostile packages are refused."""
+NoteSink = Callable[[AnkiNote], None]
+
+
+def read_anki_package(path: Path, *, limits: Limits, with_history: bool = False,
+                      each_note: NoteSink | None = None) -> AnkiCollection:
+    """Notes (and, on request, review history) of a package; hostile packages are refused.
+
+    With `each_note`, each note is handed to it as it is read and not kept: converting notes on
+    the way holds only what they become in memory, not every note's raw fields as well.
+    """
     package = path.name
-    with open_package(path, limits) as zf:
-        names = set(zf.namelist())
-        meta = read_member(zf, "meta", limits, package) if "meta" in names else b""
+    # The embedded SQLite is hostile until proven otherwise: unpacked into a private folder, opened
+    # read-only with functions in its schema disabled, and its schema checked before any data is read.
+    with tempfile.TemporaryDirectory(prefix="certdrill-apkg-") as tmp, open_package(path, limits, Path(tmp)) as pkg:
+        names = pkg.names
+        meta = pkg.read("meta") if "meta" in names else b""
         try:
             modern = pb.first_int(meta, 1) >= _LATEST_META if meta else MODERN in names
         except pb.WireError:
@@ -115,19 +125,19 @@ def read_anki_package(path: Path, *, limits: Limits, with_history: bool = False)
         layout = MODERN if modern else LEGACY if LEGACY in names else OLDEST
         if layout not in names:
             raise CertdrillError(f"{package}: not an Anki package (no {layout} inside)")
-        data = read_member(zf, layout, limits, package)
+        db = pkg.unpack(layout)
         if modern:
-            data = unzstd(data, limits, package, layout)
-        media = _media_names(read_member(zf, "media", limits, package), modern, limits, package) if "media" in names else []
-    collection = _read_collection(data, layout, package, with_history)
+            db = pkg.unzstd(db, layout)
+        media = _media_names(pkg.read("media", zstd=modern), modern, package) if "media" in names else []
+        collection = _read_collection(db, layout, package, with_history, each_note)
     collection.media = media
     return collection
 
 
-def _media_names(raw: bytes, modern: bool, limits: Limits, package: str) -> list[str]:
+def _media_names(raw: bytes, modern: bool, package: str) -> list[str]:
     if modern:
         try:
-            entries = pb.read_fields(unzstd(raw, limits, package, "media"))
+            entries = pb.read_fields(raw)
             return [pb.first_text(e, 1) for n, e in entries if n == 1 and isinstance(e, bytes)]
         except pb.WireError:
             raise CertdrillError(f"{package}: member 'media' is not Anki's media list (not protobuf)") from None
@@ -147,35 +157,35 @@ def _json(raw: str | bytes, where: str) -> Any:
         raise CertdrillError(f"{where} is not valid JSON ({exc})") from None
 
 
-def _read_collection(data: bytes, layout: str, package: str, with_history: bool) -> AnkiCollection:
-    # The embedded SQLite is hostile until proven otherwise: a private copy, opened read-only,
-    # with functions in its schema disabled, and its schema checked before any data is read.
-    with tempfile.TemporaryDirectory(prefix="certdrill-apkg-") as tmp:
-        db = Path(tmp) / "collection.db"
-        db.write_bytes(data)
-        try:
-            con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
-        except sqlite3.Error as exc:
-            raise CertdrillError(f"{package}: cannot open the collection ({exc})") from None
-        try:
-            con.execute("PRAGMA trusted_schema=OFF")
-            con.execute("PRAGMA query_only=ON")
-            con.create_collation("unicase", _unicase)
-            modern = _check_schema(con, package)
-            types = dict(_TYPES, **(_TYPES_MODERN if modern else _TYPES_LEGACY), **(_TYPES_HISTORY if with_history else {}))
-            for table, (label, keys, columns) in types.items():
-                _check_values(con, package, table, label, keys, columns)
-            collection = AnkiCollection(layout)
-            with _utf8_only(con, package):
-                notetypes, decks = _read_notetypes_and_decks(con, package, modern)
-                collection.notes = _read_notes(con, notetypes, decks)
-            if with_history:
-                collection.reviews = _read_reviews(con)
-            return collection
-        except sqlite3.DatabaseError as exc:
-            raise CertdrillError(f"{package}: the collection is not a usable SQLite database ({_brief(exc)})") from None
-        finally:
-            con.close()
+def _read_collection(db: Path, layout: str, package: str, with_history: bool,
+                     each_note: NoteSink | None) -> AnkiCollection:
+    try:
+        con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise CertdrillError(f"{package}: cannot open the collection ({exc})") from None
+    try:
+        con.execute("PRAGMA trusted_schema=OFF")
+        con.execute("PRAGMA query_only=ON")
+        con.create_collation("unicase", _unicase)
+        modern = _check_schema(con, package)
+        types = dict(_TYPES, **(_TYPES_MODERN if modern else _TYPES_LEGACY), **(_TYPES_HISTORY if with_history else {}))
+        for table, (label, keys, columns) in types.items():
+            _check_values(con, package, table, label, keys, columns)
+        collection = AnkiCollection(layout)
+        with _utf8_only(con, package):
+            notetypes, decks = _read_notetypes_and_decks(con, package, modern)
+            for note in _read_notes(con, notetypes, decks):
+                if each_note is None:
+                    collection.notes.append(note)
+                else:
+                    each_note(note)
+        if with_history:
+            collection.reviews = _read_reviews(con)
+        return collection
+    except sqlite3.DatabaseError as exc:
+        raise CertdrillError(f"{package}: the collection is not a usable SQLite database ({_brief(exc)})") from None
+    finally:
+        con.close()
 
 
 def _brief(exc: BaseException) -> str:
@@ -364,19 +374,17 @@ def _modern_notetypes(con: sqlite3.Connection, package: str) -> dict[int, NoteTy
     return out
 
 
-def _read_notes(con: sqlite3.Connection, notetypes: dict[int, NoteType], decks: dict[int, str]) -> list[AnkiNote]:
+def _read_notes(con: sqlite3.Connection, notetypes: dict[int, NoteType], decks: dict[int, str]) -> Iterator[AnkiNote]:
     # The values have the types _check_values let through: no conversions needed.
     cards: dict[int, list[tuple[int, int]]] = {}
     for nid, did, ord_ in con.execute("SELECT nid, did, ord FROM cards ORDER BY nid, ord"):
         cards.setdefault(nid, []).append((ord_, did))
-    notes = []
     for note_id, guid, mid, mod, tags, flds in con.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"):
-        own = cards.get(note_id)
-        notes.append(AnkiNote(
+        own = cards.pop(note_id, None)
+        yield AnkiNote(
             note_id, guid, notetypes.get(mid), tuple(flds.split("\x1f")), tuple(tags.split()),
             mod, decks.get(own[0][1], "") if own else "", tuple([o for o, _ in own]) if own else (0,),
-        ))
-    return notes
+        )
 
 
 def _read_reviews(con: sqlite3.Connection) -> list[AnkiReview]:

@@ -12,7 +12,7 @@ from certdrill.core.model import Deck
 from certdrill.core.text import clean_text
 from certdrill.decks.format.loader import load_valid_deck
 from certdrill.decks.format.schema import DECK_ID
-from certdrill.decks.importers.anki import read_anki_package
+from certdrill.decks.importers.anki import AnkiNote, read_anki_package
 from certdrill.decks.importers.anki_notes import note_candidates, question_id
 from certdrill.decks.importers.community import Candidate, DomainRule, assemble_deck, common_root, slug
 from certdrill.decks.importers.package_zip import Limits
@@ -102,14 +102,25 @@ def _read_source(path: Path, options: ReadOptions, name: str | None) -> SourceDe
 
 
 def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
-    collection = read_anki_package(path, limits=options.limits, with_history=options.with_history)
-    candidates = [c for note in collection.notes for c in note_candidates(note)]
-    root = common_root(n.deck for n in collection.notes) if collection.notes else None
-    edited = datetime.fromtimestamp(max(n.mod for n in collection.notes), UTC) if collection.notes else None
-    source = _assembled(candidates, options, origin, root or Path(origin).stem, edited, "anki")
+    candidates: list[Candidate] = []
+    groups: dict[str, None] = {}
+    guids: dict[int, str] = {}
+    edited = -1
+
+    def convert(note: AnkiNote) -> None:
+        nonlocal edited
+        candidates.extend(note_candidates(note))
+        groups[note.deck] = None
+        edited = max(edited, note.mod)
+        if options.with_history:
+            guids[note.id] = note.guid
+
+    collection = read_anki_package(path, limits=options.limits, with_history=options.with_history, each_note=convert)
+    root = common_root(groups) if groups else None
+    when = datetime.fromtimestamp(edited, UTC) if edited >= 0 else None
+    source = _assembled(candidates, options, origin, root or Path(origin).stem, when, "anki")
     source.media = len(collection.media)
     if options.with_history:
-        guids = {n.id: n.guid for n in collection.notes}
         known = {q.id for q in source.deck.questions}
         for r in collection.reviews:
             qid = question_id(guids.get(r.note_id, ""), r.ord)
