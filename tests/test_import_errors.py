@@ -182,3 +182,43 @@ def test_meta_of_an_older_layout_still_reads(workspace: Workspace, tmp_path: Pat
         data = z.read("collection.anki2")
     source = zip_with(tmp_path / "meta.apkg", {"collection.anki2": data, "meta": encode_int(1, 1), "media": b"{}"})
     assert imported(workspace, source) == ["anki-g"]
+
+
+# --- what one import may make: the questions stay in memory until the deck is written -------
+
+def test_a_cloze_note_of_thousands_of_deletions_is_refused_as_it_is_read(workspace: Workspace, tmp_path: Path) -> None:
+    import genanki
+
+    from certdrill.decks.importers.community import ConversionLimits
+
+    text = " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, 301))
+    package = write_package(tmp_path / "cloze.apkg", {"C": [genanki.Note(model=genanki.CLOZE_MODEL, fields=[text, ""])]})
+    assert refused(workspace, package, conversion=ConversionLimits(questions=100)) == (
+        "cloze.apkg: refused: more than 100 questions (the limit of one import)")
+    # 300 prompts of 1.5 KiB each: 0.45 MiB of text from 3.6 KiB of note.
+    assert refused(workspace, package, conversion=ConversionLimits(text=256 * 1024)) == (
+        "cloze.apkg: refused: its questions are made of more than 0.25 MiB of text (the limit of one import)")
+
+
+def test_a_table_of_too_many_rows_is_refused_while_it_is_read(workspace: Workspace, tmp_path: Path) -> None:
+    from certdrill.decks.importers.community import ConversionLimits
+
+    table = tmp_path / "rows.csv"
+    table.write_text("question,answer\n" + "".join(f"q{n},a\n" for n in range(30)), encoding="utf-8")
+    assert refused(workspace, table, conversion=ConversionLimits(questions=20)) == (
+        f"{table.name}: refused: more than 20 questions (the limit of one import)")
+    assert len(imported(workspace, table, conversion=ConversionLimits(questions=30))) == 30
+
+
+def test_long_field_names_count_against_the_text_limit(workspace: Workspace, tmp_path: Path) -> None:
+    import genanki
+
+    from certdrill.decks.importers.community import ConversionLimits
+
+    names = ["Front", "Back", *(f"{'x' * 500}{n}" for n in range(20))]  # shown as "name: value"
+    model = genanki.Model(1234, "Wide", fields=[{"name": n} for n in names],
+                          templates=[{"name": "c", "qfmt": "{{Front}}", "afmt": "{{Back}}"}])
+    notes = [genanki.Note(model=model, fields=["q", "a", *"y" * 20], guid=f"w{i}") for i in range(5)]
+    package = write_package(tmp_path / "wide.apkg", {"W": notes})
+    assert "more than 0.038147 MiB of text" in refused(workspace, package, conversion=ConversionLimits(text=40_000))
+    assert len(imported(workspace, package, conversion=ConversionLimits(text=60_000))) == 5

@@ -15,7 +15,7 @@ from certdrill.core import scheduling
 from certdrill.core.scheduling import NEW, CardState, SchedulerSettings
 from certdrill.decks.format.safe_yaml import read_yaml
 from certdrill.decks.importers import remote
-from certdrill.decks.importers.community import DomainRule, read_domain_map
+from certdrill.decks.importers.community import ConversionLimits, DomainRule, read_domain_map
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
 from certdrill.decks.importers.sources import PastReview, ReadOptions, read_source
@@ -37,6 +37,7 @@ class ImportOptions:
     with_history: bool = False
     limits: Limits = field(default_factory=Limits)
     download: DownloadLimits = field(default_factory=DownloadLimits)
+    conversion: ConversionLimits = field(default_factory=ConversionLimits)
 
 
 def import_source(
@@ -49,7 +50,7 @@ def import_source(
     if options.domain_map is not None:
         rules = read_domain_map(read_yaml(options.domain_map), str(options.domain_map))
     read = ReadOptions(deck_id=options.deck_id, title=options.title, rules=rules,
-                       with_history=options.with_history, limits=options.limits)
+                       with_history=options.with_history, limits=options.limits, conversion=options.conversion)
     with tempfile.TemporaryDirectory(prefix="certdrill-import-") as tmp:
         if remote.is_url(source):
             path = fetch(source, into=Path(tmp), limits=options.download)

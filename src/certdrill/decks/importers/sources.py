@@ -14,7 +14,16 @@ from certdrill.decks.format.loader import load_valid_deck
 from certdrill.decks.format.schema import DECK_ID
 from certdrill.decks.importers.anki import AnkiNote, read_anki_package
 from certdrill.decks.importers.anki_notes import note_candidates, question_id
-from certdrill.decks.importers.community import Candidate, DomainRule, assemble_deck, common_root, slug
+from certdrill.decks.importers.community import (
+    Budget,
+    Candidate,
+    ConversionLimits,
+    DomainRule,
+    assemble_deck,
+    candidate_size,
+    common_root,
+    slug,
+)
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.tabular import read_table
 from certdrill.errors import CertdrillError
@@ -51,6 +60,7 @@ class ReadOptions:
     rules: dict[str, DomainRule] = field(default_factory=dict)
     with_history: bool = False
     limits: Limits = field(default_factory=Limits)
+    conversion: ConversionLimits = field(default_factory=ConversionLimits)
 
 
 def source_kind(path: Path) -> str:
@@ -92,7 +102,7 @@ def _read_source(path: Path, options: ReadOptions, name: str | None) -> SourceDe
         return SourceDeck(deck, kind)
     origin = name or path.name
     if kind == "table":
-        candidates = read_table(path)
+        candidates = read_table(path, Budget(options.conversion, origin))
         stem = Path(origin).stem or "deck"
         return _assembled(candidates, options, origin, stem, None, kind)
     with collector_paused():
@@ -106,10 +116,13 @@ def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
     groups: dict[str, None] = {}
     guids: dict[int, str] = {}
     edited = -1
+    budget = Budget(options.conversion, origin)
 
     def convert(note: AnkiNote) -> None:
         nonlocal edited
-        candidates.extend(note_candidates(note))
+        for candidate in note_candidates(note):  # charged one by one: one note may make thousands
+            budget.charge(candidate_size(candidate))
+            candidates.append(candidate)
         groups[note.deck] = None
         edited = max(edited, note.mod)
         if options.with_history:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from certdrill.core.text import clean_text
 from certdrill.decks.importers.anki_notes import question_id
-from certdrill.decks.importers.community import Candidate
+from certdrill.decks.importers.community import Budget, Candidate, ConversionLimits, candidate_size
 from certdrill.decks.importers.html_text import html_to_text, looks_like_html
 from certdrill.decks.importers.notes import OPTION_FIELD, cloze_card, cloze_ordinals, flashcard, multiple_choice
 from certdrill.errors import CertdrillError
@@ -30,8 +30,9 @@ def row_id(question: str) -> str:
     return "csv-" + hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
 
 
-def read_table(path: Path) -> list[Candidate]:
-    """Every row of a CSV/TSV file as a candidate question (refusals included)."""
+def read_table(path: Path, budget: Budget | None = None) -> list[Candidate]:
+    """Every row of a CSV/TSV file as a candidate question (refusals included), within `budget`."""
+    budget = budget or Budget(ConversionLimits(), str(path))
     try:
         size = path.stat().st_size
         if size > MAX_TABLE_BYTES:
@@ -57,11 +58,16 @@ def read_table(path: Path) -> list[Candidate]:
         for row in reader:
             if any(cell.strip() for cell in row):
                 rows.append((reader.line_num + skipped, row))
+                budget.check_rows(len(rows) - 1)  # - 1: a headed table's header
     except csv.Error as exc:
         raise CertdrillError(f"{path}:{reader.line_num + skipped}: {exc}") from None
-    if rows and "question" in {c.strip().casefold() for c in rows[0][1]}:
-        return list(_headed(rows, to_text))
-    return list(_anki_text(rows, header, to_text))
+    made = _headed(rows, to_text) if rows and "question" in {c.strip().casefold() for c in rows[0][1]} \
+        else _anki_text(rows, header, to_text)
+    candidates = []
+    for candidate in made:  # charged one by one: one cloze row may make many
+        budget.charge(candidate_size(candidate))
+        candidates.append(candidate)
+    return candidates
 
 
 def _separator(named: str | None, path: Path, first: str) -> str:
