@@ -155,3 +155,14 @@ def cli(tmp_path: Path, sample_root: Path, monkeypatch: pytest.MonkeyPatch, caps
 
     monkeypatch.setattr(Workspace, "open", classmethod(open_on_samples))
     return Cli(tmp_path / "cli", capsys)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-examples", type=int, default=300, metavar="N",
+                     help="examples per importer in the fuzz tests (tests/test_fuzz_importers.py); "
+                          "the long run: pytest -m fuzz --fuzz-examples 5000")
+
+
+@pytest.fixture
+def fuzz_examples(request: pytest.FixtureRequest) -> int:
+    return int(request.config.getoption("--fuzz-examples"))

@@ -222,3 +222,19 @@ def test_long_field_names_count_against_the_text_limit(workspace: Workspace, tmp
     package = write_package(tmp_path / "wide.apkg", {"W": notes})
     assert "more than 0.038147 MiB of text" in refused(workspace, package, conversion=ConversionLimits(text=40_000))
     assert len(imported(workspace, package, conversion=ConversionLimits(text=60_000))) == 5
+
+
+# --- found by the fuzz tests (tests/test_fuzz_importers.py) ---------------------------------
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("z: 2026-13-45", "deck.yaml:9: not a valid value (month must be in 1..12)"),
+    ("z: 0000-01-01", "deck.yaml:9: not a valid value (year 0 is out of range)"),
+    (f"z: {'1' * 5000}", "deck.yaml:9: not a valid value (Exceeds the limit (4300 digits) for integer string "),
+])
+def test_a_yaml_date_or_number_python_cannot_hold_is_refused(workspace: Workspace, tmp_path: Path, line: str,
+                                                              expected: str) -> None:
+    deck = tmp_path / "deck.yaml"
+    deck.write_text("format: certdrill/1\nid: d\ntitle: T\nversion: '1'\ndomains: [{id: d, name: D, weight: 1}]\n"
+                    "questions:\n  - {id: q, domain: d, kind: flashcard, prompt: P, answer: A}\n"
+                    "# the value below\n" + line + "\n", encoding="utf-8")
+    assert refused(workspace, deck).startswith(f"{tmp_path}/{expected}")
