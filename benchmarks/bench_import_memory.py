@@ -1,4 +1,4 @@
-"""Peak memory (RSS) of importing the worst package the caps allow, in a fresh process.
+"""Peak memory (RSS) of importing the worst package (and table) the caps allow, in a fresh process.
 
     python -m benchmarks bench_import_memory
 
@@ -6,6 +6,7 @@ The caps on one import (certdrill.decks.importers.community.ConversionLimits) bo
 memory until the deck is written: 40,000 questions holding 32 MiB of text. The worst package
 meets both: 40,000 multiple-choice notes of ten options each (the most objects a question
 makes), their text summing to just under 32 MiB, in a collection under the 64 MiB member cap.
+The worst table is the same questions as a headed CSV (under the 32 MiB file cap).
 """
 
 from __future__ import annotations
@@ -86,6 +87,28 @@ def build_worst_package(path: Path, notes: int) -> Path:
     return path
 
 
+def build_worst_table(path: Path, rows: int) -> Path:
+    """The same questions as a headed CSV table: ten options, text just under the cap altogether."""
+    rng = random.Random(7)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
+    part = int(ConversionLimits().text * 0.98) // rows // 13
+
+    def text(size: int) -> str:
+        out, length = [], 0
+        while length < size:
+            word = rng.choice(words)
+            out.append(word)
+            length += len(word) + 1
+        return " ".join(out)[:size]
+
+    with path.open("w", encoding="utf-8") as f:
+        f.write(",".join(["question", *OPTIONS, "answer", "explanation"]) + "\n")
+        for i in range(rows):
+            f.write(",".join([text(2 * part), *(f"{c} {text(part - 2)}" for c in OPTIONS), OPTIONS[i % 10],
+                              text(part)]) + "\n")
+    return path
+
+
 def peak_rss_mib(package: Path, folder: Path) -> tuple[int, float]:
     out = subprocess.run([sys.executable, "-c", CHILD, str(package), str(folder)], capture_output=True, text=True,
                          check=True, timeout=1200).stdout.split()
@@ -98,12 +121,21 @@ def run(quick: bool = False) -> list[Figure]:
         root = Path(tmp)
         package = build_worst_package(root / "worst.apkg", notes)
         collection = (root / "worst.anki2").stat().st_size / 1048576
-        added, peak = peak_rss_mib(package, root / "db")
         packed = package.stat().st_size / 1048576
-    assert added == notes, added
-    print(f"  worst package: {notes:,} notes, collection {collection:.1f} MiB, {packed:.1f} MiB packed")
-    return [Figure(f"peak RSS importing the worst allowed .apkg ({notes:,} notes, {collection:.0f} MiB)", peak, "MiB",
-                   TARGET_MIB, "target", 1.0)]
+        added, peak = peak_rss_mib(package, root / "db")
+        assert added == notes, added
+        table = build_worst_table(root / "worst.csv", notes)
+        size = table.stat().st_size / 1048576
+        added, table_peak = peak_rss_mib(table, root / "db-table")
+        assert added == notes, added
+    print(f"  worst package: {notes:,} notes, collection {collection:.1f} MiB, {packed:.1f} MiB packed; "
+          f"worst table: {size:.1f} MiB")
+    return [
+        Figure(f"peak RSS importing the worst allowed .apkg ({notes:,} notes, {collection:.0f} MiB)", peak, "MiB",
+               TARGET_MIB, "target", 1.0),
+        Figure(f"peak RSS importing the worst allowed CSV ({notes:,} rows, {size:.0f} MiB)", table_peak, "MiB",
+               TARGET_MIB, "target", 1.0),
+    ]
 
 
 if __name__ == "__main__":

@@ -49,21 +49,13 @@ class Budget:
         self.limits, self.origin = limits, origin
         self.questions = self.text = 0
 
-    def check_rows(self, rows: int) -> None:
-        """Refuse a table early, while it is read, once it has more rows than questions may be made."""
-        if rows > self.limits.questions:
-            self._too_many()
-
-    def _too_many(self) -> None:
-        raise CertdrillError(f"{self.origin}: refused: more than {self.limits.questions:,} questions "
-                             "(the limit of one import)")
-
     def charge(self, text: int) -> None:
         """One more question (or refusal), of `text` characters (`candidate_size`)."""
         self.questions += 1
         self.text += text
         if self.questions > self.limits.questions:
-            self._too_many()
+            raise CertdrillError(f"{self.origin}: refused: more than {self.limits.questions:,} questions "
+                                 "(the limit of one import)")
         if self.text > self.limits.text:
             raise CertdrillError(f"{self.origin}: refused: its questions are made of more than "
                                  f"{self.limits.text / (1024 * 1024):g} MiB of text (the limit of one import)")

@@ -51,9 +51,9 @@ _SIMPLE = re.compile(
 )
 
 
-def looks_like_html(text: str) -> bool:
-    """Whether a plain-text export seems to carry HTML (when its header does not say)."""
-    return bool(_LOOKS_LIKE_HTML.search(text))
+def looks_like_html(text: str, start: int = 0) -> bool:
+    """Whether a plain-text export (from `start`) seems to carry HTML (when its header does not say)."""
+    return bool(_LOOKS_LIKE_HTML.search(text, start))
 
 
 class _TextSink:
