@@ -131,7 +131,7 @@ def _set_value(con: sqlite3.Connection, table: str, column: str, value: Any, eve
             con.execute(f'UPDATE {table} SET "{column}" = CAST(x\'41ff42\' AS TEXT){where}')
         else:
             con.execute(f'UPDATE {table} SET "{column}" = ?{where}', (value,))
-    except (sqlite3.IntegrityError, sqlite3.OperationalError):
+    except (sqlite3.IntegrityError, sqlite3.OperationalError, UnicodeEncodeError):
         pass  # a NOT NULL or key column that refuses the value, or a WITHOUT ROWID table: no change
 
 

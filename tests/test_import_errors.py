@@ -238,3 +238,12 @@ def test_a_yaml_date_or_number_python_cannot_hold_is_refused(workspace: Workspac
                     "questions:\n  - {id: q, domain: d, kind: flashcard, prompt: P, answer: A}\n"
                     "# the value below\n" + line + "\n", encoding="utf-8")
     assert refused(workspace, deck).startswith(f"{tmp_path}/{expected}")
+
+
+def test_a_note_type_without_fields_makes_refusals_not_a_crash(workspace: Workspace, tmp_path: Path) -> None:
+    emptied = (
+        "UPDATE col SET models = json_set(models, '$.\"' || (SELECT mid FROM notes) || '\".flds', json('[]'));"
+    )
+    package = package_with_collection(tmp_path, emptied)
+    assert re.fullmatch(r"evil.apkg: no question could be converted \(1 refused; first: note \d+ \(anki-g\): "
+                        r"prompt is empty\)", refused(workspace, package))

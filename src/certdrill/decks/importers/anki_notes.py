@@ -68,7 +68,7 @@ def _sides(nt: NoteType, layout: _Layout, ord_: int) -> tuple[list[int], list[in
     if ord_ not in layout.sides:
         qfmt, afmt = nt.templates[ord_] if ord_ < len(nt.templates) else ("", "")
         count = len(nt.fields)
-        front = _referenced(qfmt, nt.fields) or [0]
+        front = _referenced(qfmt, nt.fields) or ([0] if count else [])  # a note type may have no fields
         back = [i for i in _referenced(afmt, nt.fields) if i not in front and not EXPLANATION_FIELD.match(nt.fields[i])]
         back = back or ([1] if count > 1 and front == [0] else [])
         rest = [i for i in range(count) if i not in front and i not in back]
