@@ -92,7 +92,8 @@ def _zip(members: list[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLAT
     with warnings.catch_warnings(), zipfile.ZipFile(out, "w", compression) as z:
         warnings.simplefilter("ignore")  # a duplicate member name is the point
         for name, data in members:
-            z.writestr(zipfile.ZipInfo(name) if name else "empty", data)
+            name = name.encode("utf-8", "replace").decode() or "empty"  # zip names cannot hold lone surrogates
+            z.writestr(zipfile.ZipInfo(name), data)
     return out.getvalue()
 
 

@@ -230,8 +230,10 @@ def test_long_field_names_count_against_the_text_limit(workspace: Workspace, tmp
     ("z: 2026-13-45", "deck.yaml:9: not a valid value (month must be in 1..12)"),
     ("z: 0000-01-01", "deck.yaml:9: not a valid value (year 0 is out of range)"),
     (f"z: {'1' * 5000}", "deck.yaml:9: not a valid value (Exceeds the limit (4300 digits) for integer string "),
+    ("z: " + "[" * 400 + "]" * 400, "deck.yaml:9: not a valid value (nested more than 50 levels deep)"),
+    ("z:\n" + "".join("  " * i + "- \n" for i in range(1, 300)), "deck.yaml:59: not a valid value (nested more than"),
 ])
-def test_a_yaml_date_or_number_python_cannot_hold_is_refused(workspace: Workspace, tmp_path: Path, line: str,
+def test_a_yaml_date_number_or_nesting_python_cannot_hold_is_refused(workspace: Workspace, tmp_path: Path, line: str,
                                                               expected: str) -> None:
     deck = tmp_path / "deck.yaml"
     deck.write_text("format: certdrill/1\nid: d\ntitle: T\nversion: '1'\ndomains: [{id: d, name: D, weight: 1}]\n"
