@@ -39,7 +39,7 @@ class ConversionLimits:
     deletions, or a note with many cards, makes a question per deletion or card."""
 
     questions: int = 40_000
-    text: int = 32 * 1024 * 1024  # characters of text in the questions made (and refusals), summed
+    text: int = 32 * 1024 * 1024  # characters behind each question made (or refused), summed
 
 
 class Budget:

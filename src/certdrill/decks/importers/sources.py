@@ -13,14 +13,13 @@ from certdrill.core.text import clean_text
 from certdrill.decks.format.loader import load_valid_deck
 from certdrill.decks.format.schema import DECK_ID
 from certdrill.decks.importers.anki import AnkiNote, read_anki_package
-from certdrill.decks.importers.anki_notes import note_candidates, question_id
+from certdrill.decks.importers.anki_notes import note_candidates, note_size, question_id
 from certdrill.decks.importers.community import (
     Budget,
     Candidate,
     ConversionLimits,
     DomainRule,
     assemble_deck,
-    candidate_size,
     common_root,
     slug,
 )
@@ -120,11 +119,13 @@ def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
 
     def convert(note: AnkiNote) -> None:
         nonlocal edited
+        size = note_size(note)
         for candidate in note_candidates(note):  # charged one by one: one note may make thousands
-            budget.charge(candidate_size(candidate))
+            budget.charge(size)
             candidates.append(candidate)
         groups[note.deck] = None
-        edited = max(edited, note.mod)
+        if note.mod > edited:
+            edited = note.mod
         if options.with_history:
             guids[note.id] = note.guid
 
