@@ -59,7 +59,8 @@ def build_worst_package(path: Path, notes: int) -> Path:
     con.execute("DELETE FROM cards")
     rng = random.Random(7)
     words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
-    per_note = int(ConversionLimits().text * 0.98) // notes  # characters of text in each question
+    names = sum(len(f["name"]) for f in WIDE_MCQ.fields)  # counted with each note (note_size)
+    per_note = int(ConversionLimits().text * 0.98) // notes - names  # characters of text in each question
 
     def text(size: int) -> str:
         out, length = [], 0
