@@ -162,10 +162,14 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
         )
     if fresh:
         # In interleaved order, without a pk: SQLite numbers the rows first_pk, first_pk + 1, ...
-        # Each row is made as it is written: all of them at once would hold every question's text twice.
-        con.executemany(f"INSERT INTO question ({', '.join(QUESTION_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(QUESTION_COLUMNS))})",
-                        (question_row(deck.id, q, position) for _, position, q in interleave_domains(fresh)))
+        # Rows are made a batch at a time: all of them at once would hold every question's text
+        # twice, and one at a time (a generator) costs executemany 10% more.
+        insert = (f"INSERT INTO question ({', '.join(QUESTION_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' * len(QUESTION_COLUMNS))})")
+        ordered = interleave_domains(fresh)
+        for start in range(0, len(ordered), _BATCH):
+            con.executemany(insert, [question_row(deck.id, q, position)
+                                     for _, position, q in ordered[start:start + _BATCH]])
         # Every column spelled out: SQLAlchemy wrote the model's defaults, and so must this.
         con.execute(
             "INSERT INTO card (id, deck_id, state, reps, lapses, suspended, flagged) "
@@ -179,6 +183,7 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
 
 
 _HASH, _KEY = (QUESTION_COLUMNS.index(c) for c in ("content_hash", "answer_key"))
+_BATCH = 2000  # question rows made and written at a time
 
 
 @dataclass
