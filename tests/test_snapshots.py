@@ -29,10 +29,10 @@ def studied(workspace: Workspace, clock: Clock) -> Workspace:
 
 
 async def steady(pilot: Any) -> None:
-    """Text fields with a cursor that stays on: a blink (every 0.5 s) must not depend on how busy the machine is."""
-    from textual.widgets import Input
-
-    for field in pilot.app.screen.query(Input):
+    """Toasts fade after seconds and a text cursor blinks: both would make the picture depend on how fast
+    the machine is. What toasts say is tested in the Pilot tests."""
+    pilot.app.clear_notifications()
+    for field in pilot.app.screen.query("Input"):
         field.cursor_blink = False
     await pilot.pause()
 

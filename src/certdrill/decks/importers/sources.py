@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +15,18 @@ from certdrill.core.text import clean_text
 from certdrill.decks.format.export_meta import MEMBER, ExportMeta, read_export_meta
 from certdrill.decks.format.loader import load_valid_deck
 from certdrill.decks.format.schema import DECK_ID
-from certdrill.decks.importers.anki import read_anki_package
-from certdrill.decks.importers.anki_notes import note_candidates, question_id
-from certdrill.decks.importers.community import Candidate, DomainRule, assemble_deck, common_root, slug
-from certdrill.decks.importers.package_zip import Limits, open_package, read_member
+from certdrill.decks.importers.anki import AnkiNote, read_anki_package
+from certdrill.decks.importers.anki_notes import note_candidates, note_size, question_id
+from certdrill.decks.importers.community import (
+    Budget,
+    Candidate,
+    ConversionLimits,
+    DomainRule,
+    assemble_deck,
+    common_root,
+    slug,
+)
+from certdrill.decks.importers.package_zip import Limits, open_package
 from certdrill.decks.importers.tabular import read_table, table_header
 from certdrill.errors import CertdrillError
 
@@ -54,6 +63,7 @@ class ReadOptions:
     rules: dict[str, DomainRule] = field(default_factory=dict)
     with_history: bool = False
     limits: Limits = field(default_factory=Limits)
+    conversion: ConversionLimits = field(default_factory=ConversionLimits)
 
 
 def source_kind(path: Path) -> str:
@@ -77,17 +87,25 @@ def source_kind(path: Path) -> str:
 
 def read_source(path: Path, *, options: ReadOptions, name: str | None = None) -> SourceDeck:
     """Read the deck at `path`; `name` (a URL, say) stands for it in the deck's description."""
+    try:
+        return _read_source(path, options, name)
+    except MemoryError:  # past the caps, but still more than this machine can hold
+        raise CertdrillError(f"{name or path}: too large to read with the memory available") from None
+
+
+def _read_source(path: Path, options: ReadOptions, name: str | None) -> SourceDeck:
     if options.deck_id is not None and not DECK_ID.match(options.deck_id):
         raise CertdrillError(f"--deck-id '{options.deck_id}' may use only a-z, 0-9 and '-'")
     kind = source_kind(path)
     if kind == "yaml":
         deck = load_valid_deck(path)
         if options.deck_id or options.title:
-            deck = dataclasses.replace(deck, id=options.deck_id or deck.id, title=options.title or deck.title)
+            title = clean_text(options.title).strip() if options.title else deck.title
+            deck = dataclasses.replace(deck, id=options.deck_id or deck.id, title=title or deck.title)
         return SourceDeck(deck, kind)
     origin = name or path.name
     if kind == "table":
-        candidates = read_table(path)
+        candidates = read_table(path, Budget(options.conversion, origin))
         # certdrill's own CSV export names its deck (id and title): importing it again updates that deck.
         header = table_header(path)
         own_id = header.get("certdrill deck", "")
@@ -103,10 +121,10 @@ def read_source(path: Path, *, options: ReadOptions, name: str | None = None) ->
 
 def _export_meta(path: Path, limits: Limits) -> ExportMeta | None:
     """What certdrill wrote beside the collection when it exported this package (None: not its export)."""
-    with open_package(path, limits) as zf:
-        if MEMBER not in zf.namelist():
+    with tempfile.TemporaryDirectory(prefix="certdrill-apkg-") as tmp, open_package(path, limits, Path(tmp)) as pkg:
+        if MEMBER not in pkg.names:
             return None
-        return read_export_meta(read_member(zf, MEMBER, limits, path.name), path.name)
+        return read_export_meta(pkg.read(MEMBER), path.name)
 
 
 def _as_exported(options: ReadOptions, meta: ExportMeta) -> ReadOptions:
@@ -117,22 +135,37 @@ def _as_exported(options: ReadOptions, meta: ExportMeta) -> ReadOptions:
 
 
 def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
-    collection = read_anki_package(path, limits=options.limits, with_history=options.with_history)
-    candidates = [c for note in collection.notes for c in note_candidates(note)]
     meta = _export_meta(path, options.limits)
-    own_ids: dict[str, str] = {}
-    if meta is not None:  # the question ids the export carries, in place of ids made from note guids
-        own_ids = {question_id(guid, 0): qid for guid, qid in meta.questions.items()}
-        candidates = [c._replace(qid=own_ids.get(c.qid, c.qid)) for c in candidates]
+    # The question ids a certdrill export carries stand in for ids made from note guids.
+    own_ids = {question_id(guid, 0): qid for guid, qid in meta.questions.items()} if meta else {}
+    if meta is not None:
         options = _as_exported(options, meta)
-    root = common_root(n.deck for n in collection.notes) if collection.notes else None
-    edited = datetime.fromtimestamp(max(n.mod for n in collection.notes), UTC) if collection.notes else None
-    source = _assembled(candidates, options, origin, root or Path(origin).stem, edited, "anki")
+    candidates: list[Candidate] = []
+    groups: dict[str, None] = {}
+    guids: dict[int, str] = {}
+    edited = -1
+    budget = Budget(options.conversion, origin)
+
+    def convert(note: AnkiNote) -> None:
+        nonlocal edited
+        size = note_size(note)
+        for candidate in note_candidates(note):  # charged one by one: one note may make thousands
+            budget.charge(size)
+            candidates.append(candidate._replace(qid=own_ids[candidate.qid]) if candidate.qid in own_ids else candidate)
+        groups[note.deck] = None
+        if note.mod > edited:
+            edited = note.mod
+        if options.with_history:
+            guids[note.id] = note.guid
+
+    collection = read_anki_package(path, limits=options.limits, with_history=options.with_history, each_note=convert)
+    root = common_root(groups) if groups else None
+    when = datetime.fromtimestamp(edited, UTC) if edited >= 0 else None
+    source = _assembled(candidates, options, origin, root or Path(origin).stem, when, "anki")
     source.media = len(collection.media)
     if meta is not None and options.with_history:
         source.states = meta.cards
     if options.with_history:
-        guids = {n.id: n.guid for n in collection.notes}
         known = {q.id for q in source.deck.questions}
         for r in collection.reviews:
             qid = question_id(guids.get(r.note_id, ""), r.ord)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from certdrill.study.desk import StudyDesk
 from certdrill.study.practice import Slice
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.text import literal
 
 MAX_TAGS = 40
 
@@ -31,7 +32,7 @@ class PracticeSetupScreen(ModalScreen[Slice | None]):
         options: list[Option] = []
 
         def add(label: str, slice: Slice) -> None:
-            options.append(Option(Text(label), id=str(len(self.slices))))
+            options.append(Option(literal(label), id=str(len(self.slices))))
             self.slices.append(slice)
 
         add("Whole deck (shuffled)", Slice(self.deck_id))
@@ -50,7 +51,7 @@ class PracticeSetupScreen(ModalScreen[Slice | None]):
             for tag, count in shown:
                 add(f"Tag: {tag} ({count})", Slice(self.deck_id, tag=tag))
         with Vertical(classes="dialog"):
-            yield Static(Text(f"Practice · {self.deck.title}", style="bold"))
+            yield Static(literal(f"Practice · {self.deck.title}", "bold"))
             yield Static(Text("Practice records your answers but never changes when questions are due.",
                               style="dim"))
             # Above the list, which may be cut at the foot of a small terminal.

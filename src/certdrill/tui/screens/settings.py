@@ -17,6 +17,7 @@ from certdrill.errors import CertdrillError
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam_date import ExamPlan
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.text import literal
 
 
 @reports_user_errors
@@ -55,7 +56,7 @@ class SettingsScreen(Screen[None]):
                     continue
                 plan = self.desk.exam_plan(deck.id) if deck.exam_date else None
                 with Horizontal(classes="field"):
-                    yield Label(Text(deck.title))
+                    yield Label(literal(deck.title))
                     yield Input(deck.exam_date or "", placeholder="YYYY-MM-DD", id=f"exam-{deck.id}")
                     yield Input(str(plan.minutes_per_day) if plan else "", placeholder="min/day", id=f"minutes-{deck.id}",
                                 type="integer", classes="minutes")

@@ -9,6 +9,8 @@ from rich.console import Console, ConsoleOptions
 from rich.text import Text
 from textual.widgets import Static
 
+from certdrill.core.text import terminal_safe
+
 FULL, EMPTY, END = "█", "░", "│"
 @dataclass(frozen=True, slots=True)
 class Bar:
@@ -35,12 +37,14 @@ def _track(bar: Bar, width: int, *, note: bool = True) -> Text:
     line.append("".join(cells[filled:]), style="dim")
     line.append("   ?  " if bar.value is None else f" {bar.value:4.0%} ", style="dim" if bar.value is None else "")
     if bar.note and note:
-        line.append(" " + bar.note, style="dim")
+        line.append(" " + terminal_safe(bar.note), style="dim")
     return line
 
 
 def _label(bar: Bar, label_width: int) -> str:
-    return bar.label if len(bar.label) <= label_width else bar.label[: label_width - 1].rstrip() + "…"
+    """The label as literal one-line text (labels come from decks), cut to the width."""
+    label = terminal_safe(bar.label, one_line=True)
+    return label if len(label) <= label_width else label[: label_width - 1].rstrip() + "…"
 
 
 def render_bar(bar: Bar, *, label_width: int, width: int) -> Text:
@@ -59,8 +63,8 @@ class BarChart:
     width: int
 
     def text(self, columns: int) -> Text:
-        label_width = min(34, max((len(b.label) for b in self.bars), default=10))
-        longest_note = max((len(b.note) for b in self.bars), default=0)
+        label_width = min(34, max((len(terminal_safe(b.label, one_line=True)) for b in self.bars), default=10))
+        longest_note = max((len(terminal_safe(b.note)) for b in self.bars), default=0)
         beside = label_width + 1 + self.width + 6 + 1 + longest_note <= columns
         text = Text()
         for i, bar in enumerate(self.bars):
@@ -71,7 +75,7 @@ class BarChart:
                 continue
             text.append(_label(bar, max(columns, 2)), style="bold")
             if bar.note:
-                text.append("  " + bar.note, style="dim")
+                text.append("  " + terminal_safe(bar.note), style="dim")
             text.append("\n  ")
             text.append_text(_track(bar, self.width, note=False))
         return text
