@@ -226,6 +226,11 @@ class StudyDesk:
         with self._session() as s:
             return exam.exam_attempts(s, deck_id=deck_id)
 
+    def mock_trend(self, deck_id: str) -> list[exam.TrendPoint]:
+        """The deck's latest submitted mock exams, oldest first."""
+        with self._session() as s:
+            return exam.mock_trend(s, deck_id=deck_id)
+
     # -- browsing and importing -------------------------------------------
     def browse(self, where: browsing.BrowseFilter) -> list[browsing.BrowseRow]:
         with self._session() as s:

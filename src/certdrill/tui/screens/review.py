@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from certdrill.core.durations import format_duration
 from certdrill.core.grading import RATING_NAMES
 from certdrill.core.scheduling import format_interval
 from certdrill.study.desk import StudyDesk
@@ -23,7 +24,6 @@ from certdrill.tui.widgets.markdown_view import MarkdownView
 
 def progress_text(heading: str, progress: Progress) -> Text:
     """The header line: done, right, what is left, time."""
-    minutes, seconds = divmod(int(progress.seconds), 60)
     text = Text(f" {heading} ", style="bold reverse")
     text.append(f"  {progress.done} done")
     if progress.graded:
@@ -32,7 +32,7 @@ def progress_text(heading: str, progress: Progress) -> Text:
         text.append(f" · {progress.left} left · schedule untouched", style="dim")
     else:
         text.append(f" · {progress.due} due · {progress.new} new left")
-    text.append(f" · {minutes:02d}:{seconds:02d}", style="dim")
+    text.append(f" · {format_duration(progress.seconds)}", style="dim")
     return text
 
 
