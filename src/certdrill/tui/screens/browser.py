@@ -32,6 +32,7 @@ class BrowserScreen(Screen[None]):
         Binding("ctrl+u", "toggle_suspend", "Suspend/unsuspend", id="browser.suspend", priority=True),
         Binding("ctrl+f", "toggle_flag", "Flag/unflag", id="browser.flag", priority=True),
         Binding("ctrl+r", "reset", "Reset schedule", id="browser.reset", priority=True),
+        Binding("o", "open_reference", "Open doc", id="browser.open"),
         Binding("down", "to_results", "Results", show=False),
         Binding("escape", "back", "Back", id="browser.back"),
     ]
@@ -166,7 +167,18 @@ class BrowserScreen(Screen[None]):
             choices.verdict(q, ())
         back = f"**Answer:** {q.answer}\n\n" if q.kind == "flashcard" else ""
         refs = references_markdown(q.references)
-        explanation.show(back + q.explanation + (f"\n\n{refs}" if refs else ""))
+        explanation.show(back + q.explanation + (f"\n\n**Read more** (o opens the first link)\n\n{refs}" if refs else ""))
+
+    def action_open_reference(self) -> None:
+        from certdrill.tui.screens.link import open_reference
+
+        row = self.browser.current
+        if row is not None:
+            references = self.desk.card(row.card_id).question.references
+            if references:
+                open_reference(self, references[0])
+            else:
+                self.notify(f"{row.question_id} has no doc link.")
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

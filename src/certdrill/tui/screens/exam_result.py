@@ -98,6 +98,7 @@ def item_label(entry: ResultItem) -> Text:
 class ExamResultScreen(Screen[None]):
     BINDINGS = [
         Binding("w", "toggle_filter", "Only misses / all", id="exam_result.filter"),
+        Binding("o", "open_reference", "Open doc", id="exam_result.open"),
         Binding("escape,q", "dismiss", "Back", id="exam_result.back"),
     ]
 
@@ -107,6 +108,7 @@ class ExamResultScreen(Screen[None]):
         self.trend = desk.mock_trend(result.deck_id)
         self.only_misses = False
         self.entries: list[ResultItem] = list(result.items)
+        self.shown: ResultItem | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" Mock exam result ", style="bold reverse"), id="result-title", classes="bar")
@@ -153,8 +155,14 @@ class ExamResultScreen(Screen[None]):
         if event.option.id is not None:
             self.show(int(event.option.id))
 
+    def action_open_reference(self) -> None:
+        from certdrill.tui.screens.link import open_reference
+
+        if self.shown is not None and self.shown.item.question.references:
+            open_reference(self, self.shown.item.question.references[0])
+
     def show(self, index: int) -> None:
-        entry = self.entries[index]
+        entry = self.shown = self.entries[index]
         item = entry.item
         q = item.question
         glyph, word, style = VERDICTS[entry.verdict]
@@ -168,5 +176,5 @@ class ExamResultScreen(Screen[None]):
         self.query_one("#missed-choices", ChoiceList).verdict(q, item.chosen)
         refs = references_markdown(q.references)
         self.query_one("#missed-explanation", MarkdownView).show(
-            q.explanation + ("\n\n**Read more**\n\n" + refs if refs else ""))
+            q.explanation + ("\n\n**Read more** (o opens the first link)\n\n" + refs if refs else ""))
         self.query_one("#missed-detail", VerticalScroll).scroll_home(animate=False)

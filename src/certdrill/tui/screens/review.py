@@ -248,9 +248,11 @@ class ReviewScreen(Screen[SessionEnded]):
         self.show()
 
     def action_open_reference(self) -> None:
+        from certdrill.tui.screens.link import open_reference
+
         card = self.session.card
         if card is not None and card.question.references:
-            self.app.open_url(card.question.references[0])
+            open_reference(self, card.question.references[0])
 
     def action_leave(self) -> None:
         self.dismiss(SessionEnded(list(self.session.answers), exhausted=self.session.exhausted))
