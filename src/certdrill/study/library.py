@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from certdrill.core.gcpause import collector_paused
-from certdrill.core.model import Deck
+from certdrill.core.model import Deck, Question
 from certdrill.decks.bundled import bundled_deck_paths
 from certdrill.decks.format.loader import load_valid_deck, read_header
 from certdrill.errors import CertdrillError
@@ -154,12 +154,9 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             report.reset.append(q.id)
             reset.append((pk,))
     if changed:
-        con.executemany(f"UPDATE question SET {', '.join(c + '=?' for c in QUESTION_COLUMNS)} WHERE pk=?", changed)
+        con.executemany(_UPDATE_QUESTION, changed)
     if reset:
-        con.executemany(
-            "UPDATE card SET state=0, step=NULL, stability=NULL, difficulty=NULL, due=NULL, last_review=NULL "
-            "WHERE id=?", reset,
-        )
+        con.executemany(_RESET_CARD, reset)
     if fresh:
         # In interleaved order, without a pk: SQLite numbers the rows first_pk, first_pk + 1, ...
         con.executemany(f"INSERT INTO question ({', '.join(QUESTION_COLUMNS)}) "
@@ -177,6 +174,46 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
 
 
 _HASH, _KEY, _DOMAIN = (QUESTION_COLUMNS.index(c) for c in ("content_hash", "answer_key", "domain_id"))
+_UPDATE_QUESTION = f"UPDATE question SET {', '.join(c + '=?' for c in QUESTION_COLUMNS)} WHERE pk=?"
+# A changed answer key voids what the card's memory says: scheduling starts again (reviews stay).
+_RESET_CARD = ("UPDATE card SET state=0, step=NULL, stability=NULL, difficulty=NULL, due=NULL, last_review=NULL "
+               "WHERE id=?")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSaved:
+    """What saving one edited question did: `changed` anything, and `reset` its scheduling."""
+
+    changed: bool
+    reset: bool
+
+
+def save_question(session: Session, *, deck_id: str, question: Question) -> QuestionSaved:
+    """Store an edited question of a deck in one transaction, as a deck upgrade would: a wording
+    edit keeps the card's memory; a changed answer key resets its scheduling; its reviews stay."""
+    begin_write(session)
+    try:
+        con = lanes.raw(session)
+        found = con.execute("SELECT pk, content_hash, answer_key, position, retired FROM question "
+                            "WHERE deck_id = ? AND qid = ?", (deck_id, question.id)).fetchone()
+        if found is None:
+            raise CertdrillError(f"deck '{deck_id}' has no question '{question.id}'")
+        pk, content_hash, answer_key, position, retired = found
+        if retired:
+            raise CertdrillError(f"{question.id} is retired (kept for its history): it cannot be edited")
+        row = question_row(deck_id, question, position)
+        if content_hash == row[_HASH]:
+            session.rollback()
+            return QuestionSaved(changed=False, reset=False)
+        con.execute(_UPDATE_QUESTION, (*row, pk))
+        reset = answer_key != row[_KEY]
+        if reset:
+            con.execute(_RESET_CARD, (pk,))
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return QuestionSaved(changed=True, reset=reset)
 
 
 @dataclass

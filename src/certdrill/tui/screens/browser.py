@@ -29,10 +29,12 @@ class BrowserScreen(Screen[None]):
     # a question the learner is not looking at); there they move to the list first.
     BINDINGS = [
         Binding("slash", "search", "Search", id="browser.search"),
-        Binding("ctrl+u", "toggle_suspend", "Suspend/unsuspend", id="browser.suspend", priority=True),
-        Binding("ctrl+f", "toggle_flag", "Flag/unflag", id="browser.flag", priority=True),
-        Binding("ctrl+r", "reset", "Reset schedule", id="browser.reset", priority=True),
-        Binding("o", "open_reference", "Open doc", id="browser.open"),
+        Binding("ctrl+u", "toggle_suspend", "Suspend", id="browser.suspend", priority=True),
+        Binding("ctrl+f", "toggle_flag", "Flag", id="browser.flag", priority=True),
+        Binding("ctrl+r", "reset", "Reset", id="browser.reset", priority=True),
+        Binding("l", "history", "History", id="browser.history"),
+        Binding("ctrl+e", "edit", "Edit", id="browser.edit"),
+        Binding("o", "open_reference", "Doc", id="browser.open"),
         Binding("down", "to_results", "Results", show=False),
         Binding("escape", "back", "Back", id="browser.back"),
     ]
@@ -68,7 +70,7 @@ class BrowserScreen(Screen[None]):
                 yield MarkdownView(id="detail-prompt", classes="flush")
                 yield ChoiceList(id="detail-choices")
                 yield MarkdownView(id="detail-explanation")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # 80 columns: keys first
 
     def domain_options(self) -> list[tuple[str, str]]:
         decks = [d for d in self.decks if not self.where.deck_id or d.id == self.where.deck_id]
@@ -179,6 +181,20 @@ class BrowserScreen(Screen[None]):
                 open_reference(self, references[0])
             else:
                 self.notify(f"{row.question_id} has no doc link.")
+
+    def action_history(self) -> None:
+        from certdrill.tui.screens.history import HistoryScreen
+
+        row = self.browser.current
+        if row is not None:
+            self.app.push_screen(HistoryScreen(self.desk.card_history(row.card_id), self.desk.local))
+
+    def action_edit(self) -> None:
+        from certdrill.tui.editing import edit_question
+
+        row = self.browser.current
+        if row is not None:
+            edit_question(self.app, self.desk, row.card_id, lambda _outcome: self.reload())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

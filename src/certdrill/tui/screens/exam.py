@@ -67,8 +67,8 @@ class ExamScreen(Screen[ExamClosed]):
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("f", "flag", "Flag", id="exam.flag"),
-        Binding("x", "strike", "Strike out", id="exam.strike"),
-        Binding("g", "goto_flagged", "Go to next open", id="exam.goto_flagged"),
+        Binding("x", "strike", "Strike", id="exam.strike"),
+        Binding("g", "goto_flagged", "Next open", id="exam.goto_flagged"),
         Binding("ctrl+s", "submit", "Submit", id="exam.submit"),
         Binding("escape", "leave", "Pause", id="exam.leave"),
         Binding("q", "quit_app", "Quit", id="exam.quit"),
@@ -104,7 +104,7 @@ class ExamScreen(Screen[ExamClosed]):
             with Vertical(id="navigator-box"):
                 yield Static(Text("Questions", style="bold"))
                 yield Static(id="navigator")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # 80 columns: keys first
 
     def on_mount(self) -> None:
         self.show_item()

@@ -97,8 +97,8 @@ def item_label(entry: ResultItem) -> Text:
 @reports_user_errors
 class ExamResultScreen(Screen[None]):
     BINDINGS = [
-        Binding("w", "toggle_filter", "Only misses / all", id="exam_result.filter"),
-        Binding("o", "open_reference", "Open doc", id="exam_result.open"),
+        Binding("w", "toggle_filter", "Misses/all", id="exam_result.filter"),
+        Binding("o", "open_reference", "Doc", id="exam_result.open"),
         Binding("escape,q", "dismiss", "Back", id="exam_result.back"),
     ]
 
@@ -123,7 +123,7 @@ class ExamResultScreen(Screen[None]):
                 yield MarkdownView(id="missed-prompt", classes="flush")
                 yield ChoiceList(id="missed-choices")
                 yield MarkdownView(id="missed-explanation")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # 80 columns: keys first
 
     def on_mount(self) -> None:
         self.fill()

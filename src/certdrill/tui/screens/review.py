@@ -47,21 +47,25 @@ class ReviewScreen(Screen[SessionEnded]):
     """Review due cards of some decks, or practise a fixed list of cards without scheduling: the
     screen of a `ReviewSession`, which holds the rules."""
 
+    # Ratings 1-4 are named, with their intervals, on the rating bar, and space in the question's
+    # hint: the footer leaves them out, so the rest fits 80 columns.
     BINDINGS = [
-        Binding("enter", "submit", "Submit / next", id="review.submit"),
-        Binding("space", "space", "Toggle / reveal", id="review.toggle"),
+        Binding("enter", "submit", "Submit", id="review.submit"),
+        Binding("space", "space", "Toggle/reveal", id="review.toggle", show=False),  # the question's hint says it
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("1", "rate(1)", "Again", id="review.again"),
-        Binding("2", "rate(2)", "Hard", id="review.hard"),
-        Binding("3", "rate(3)", "Good", id="review.good"),
-        Binding("4", "rate(4)", "Easy", id="review.easy"),
+        Binding("1", "rate(1)", "Again", id="review.again", show=False),
+        Binding("2", "rate(2)", "Hard", id="review.hard", show=False),
+        Binding("3", "rate(3)", "Good", id="review.good", show=False),
+        Binding("4", "rate(4)", "Easy", id="review.easy", show=False),
         Binding("u", "undo", "Undo", id="review.undo"),
         Binding("f", "flag", "Flag", id="review.flag"),
         Binding("exclamation_mark", "suspend", "Suspend", id="review.suspend"),
         Binding("minus", "bury", "Bury", id="review.bury"),
         Binding("s", "skip", "Skip", id="review.skip"),
-        Binding("o", "open_reference", "Open doc", id="review.open"),
+        Binding("o", "open_reference", "Doc", id="review.open"),
+        Binding("l", "history", "History", id="review.history"),
+        Binding("ctrl+e", "edit", "Edit", id="review.edit"),
         Binding("escape", "leave", "End", id="review.leave"),
     ]
 
@@ -88,7 +92,7 @@ class ReviewScreen(Screen[SessionEnded]):
         with Vertical(id="outcome"):
             yield Static(id="verdict")
             yield Static(id="rating")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # 80 columns: keys first
 
     def on_mount(self) -> None:
         self.domain_names = self.desk.domain_names(self.deck_ids)
@@ -253,6 +257,22 @@ class ReviewScreen(Screen[SessionEnded]):
         card = self.session.card
         if card is not None and card.question.references:
             open_reference(self, card.question.references[0])
+
+    def action_history(self) -> None:
+        from certdrill.tui.screens.history import HistoryScreen
+
+        if self.session.card is not None:
+            self.app.push_screen(HistoryScreen(self.desk.card_history(self.session.card.card_id), self.desk.local))
+
+    def action_edit(self) -> None:
+        from certdrill.tui.editing import edit_question
+
+        if self.session.card is not None:
+            edit_question(self.app, self.desk, self.session.card.card_id, lambda _outcome: self.edited())
+
+    def edited(self) -> None:
+        self.session.reload_card()
+        self.show()
 
     def action_leave(self) -> None:
         self.dismiss(SessionEnded(list(self.session.answers), exhausted=self.session.exhausted))
