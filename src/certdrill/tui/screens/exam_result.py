@@ -65,7 +65,7 @@ def trend_text(points: list[TrendPoint], attempt_id: int, local: Callable[[datet
     """'Mock exams on this deck: 02 Nov 45% → 05 Nov 60% → 09 Nov 72% (this one) ▲ 12 points'."""
     text = Text("Mock exams on this deck: ", style="bold")
     if len(points) < 2:
-        text.append("this is the first; the next ones will show a trend here.", style="dim")
+        text.append("this is the first; a trend shows from the second.", style="dim")
         return text
     shown = points[-6:]
     for i, point in enumerate(shown):
@@ -132,8 +132,8 @@ class ExamResultScreen(Screen[None]):
         """The list: every question, or only those to look at again (wrong, unanswered, flagged)."""
         result = self.result
         self.entries = result.to_review if self.only_misses else list(result.items)
-        title = Text(f"Every question ({len(result.items)}): up/down to read one; "
-                     f"w shows only the {len(result.to_review)} wrong, unanswered or flagged", style="bold")
+        title = Text(f"Every question ({len(result.items)}) · w: only the {len(result.to_review)} wrong, "
+                     "unanswered or flagged", style="bold")
         if self.only_misses:
             title = Text(f"{len(self.entries)} wrong, unanswered or flagged (w shows all {len(result.items)})",
                          style="bold")
