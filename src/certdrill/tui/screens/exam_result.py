@@ -88,7 +88,7 @@ def item_label(entry: ResultItem) -> Text:
     item = entry.item
     label = Text(f"{item.position + 1:>3}. ")
     label.append(f"{glyph} {word:<10}", style=style)
-    label.append(f"{format_duration(item.seconds):>9} ", style="dim")
+    label.append(f"{format_duration(item.seconds):>11} ", style="dim")  # up to "59 min 59 s"
     label.append("⚑ " if item.flagged else "  ", style="bold yellow")
     label.append(" ".join(item.question.prompt.split()))
     return label
