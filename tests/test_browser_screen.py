@@ -8,7 +8,6 @@ from textual.widgets import DataTable
 from certdrill.storage.tables import CardRow
 from certdrill.study.browse import BrowseFilter
 from certdrill.study.desk import StudyDesk
-from certdrill.study.question_browser import QuestionBrowser
 from certdrill.study.workspace import Workspace
 from certdrill.tui.app import CertdrillApp, make_app
 from certdrill.tui.screens.browser import BrowserScreen
@@ -81,6 +80,8 @@ async def test_keys_in_the_search_box_move_to_the_results_and_change_nothing(wor
 
 
 def test_a_question_leaving_the_filter_hands_the_highlight_to_its_neighbour(workspace: Workspace) -> None:
+    from certdrill.study.question_browser import QuestionBrowser
+
     desk = StudyDesk(workspace)
     for card_id in (1, 2, 4):
         desk.set_flagged(card_id, True)

@@ -8,9 +8,7 @@ from datetime import timedelta
 import pytest
 from rich.console import Console
 
-from certdrill.core.durations import format_duration, seconds_left
 from certdrill.study.session import Answered
-from certdrill.study.session_summary import summarize
 
 
 @pytest.mark.parametrize(("seconds", "shown"), [
@@ -18,10 +16,14 @@ from certdrill.study.session_summary import summarize
     (3600, "1 h"), (3720, "1 h 02 min"), (3605, "1 h 00 min 05 s"), (-3, "0 s"),
 ])
 def test_a_duration_names_its_units_and_rounds_to_the_nearest_second(seconds: float, shown: str) -> None:
+    from certdrill.core.durations import format_duration
+
     assert format_duration(seconds) == shown
 
 
 def test_a_countdown_shows_zero_only_when_the_time_is_up() -> None:
+    from certdrill.core.durations import seconds_left
+
     assert seconds_left(0.4) == 1 and seconds_left(0.0) == 0 and seconds_left(-2) == 0
 
 
@@ -33,6 +35,8 @@ def plain(renderable: object, width: int = 80) -> str:
 
 
 def test_one_answer_takes_the_same_time_in_all_and_each() -> None:
+    from certdrill.study.session_summary import summarize
+
     summary = summarize([Answered(1, "alpha", True, 2.6)], {})
     assert summary.time_line() == "1 answered in 3 s · 3 s each"
 
@@ -50,6 +54,12 @@ def test_the_summary_rows_add_up_when_flashcards_are_included() -> None:
     assert rows["All"] == ["4", "1/2", "50%"]  # 2 + 1 + 1
     assert "4 answered in 39 s · 10 s each · due tomorrow: 3" in text
     assert "2 flashcards you rated yourself" in text
+
+
+def test_the_summary_rows_are_one_rule() -> None:
+    from certdrill.study.session_summary import summarize
+
+    answers = [Answered(1, "alpha", True, 10), Answered(3, "alpha", None, 5), Answered(2, "beta", False, 20)]
     summary = summarize(answers, {})
     assert sum(r.answered for r in summary.rows) == summary.total.answered
 

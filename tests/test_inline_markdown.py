@@ -8,17 +8,20 @@ from pathlib import Path
 
 from certdrill.study.workspace import Workspace
 from certdrill.tui.app import make_app
-from certdrill.tui.text import CODE_STYLE, inline_markdown
 from helpers import settle
 from test_tui import screen_text
 
 
 def spans(text: str) -> list[tuple[str, str]]:
+    from certdrill.tui.text import inline_markdown
+
     rendered = inline_markdown(text)
     return [(rendered.plain[s.start:s.end], str(s.style)) for s in rendered.spans]
 
 
 def test_code_emphasis_and_strong_become_styles() -> None:
+    from certdrill.tui.text import CODE_STYLE, inline_markdown
+
     assert inline_markdown("Call `boto3.client('s3')` with **care**, *not* haste").plain == \
         "Call boto3.client('s3') with care, not haste"
     assert spans("`x` **y** *z*") == [("x", CODE_STYLE), ("y", "bold"), ("z", "italic")]
@@ -27,12 +30,16 @@ def test_code_emphasis_and_strong_become_styles() -> None:
 
 
 def test_what_is_not_markdown_stays_as_written() -> None:
+    from certdrill.tui.text import inline_markdown
+
     for text in ("2 * 3 * 4", "snake_case_name", "a lone ` tick", "**unclosed", r"\*literal\*"):
         assert inline_markdown(text).plain == text.replace("\\", ""), text
     assert inline_markdown(r"\*literal\*").spans == []
 
 
 def test_deck_text_never_becomes_markup() -> None:
+    from certdrill.tui.text import CODE_STYLE, inline_markdown
+
     rendered = inline_markdown("[bold red]x[/] `[link=https://evil.example]y[/link]` \x1b[31mz")
     assert rendered.plain == "[bold red]x[/] [link=https://evil.example]y[/link] z"  # the escape is dropped
     assert spans("[bold red]x[/] `[b]`") == [("[b]", CODE_STYLE)]

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certdrill.study.links import browser_reachable, open_link
 from certdrill.study.workspace import Workspace
 from certdrill.tui.app import make_app
-from certdrill.tui.screens.link import LinkScreen
 from helpers import notices, settle
 from test_tui import screen_text
 
@@ -15,6 +13,8 @@ LONG = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-feature-at
 
 
 def test_over_ssh_no_browser_is_tried() -> None:
+    from certdrill.study.links import browser_reachable, open_link
+
     tried: list[str] = []
 
     def opener(url: str) -> bool:
@@ -31,6 +31,8 @@ def test_over_ssh_no_browser_is_tried() -> None:
 
 
 def test_a_browser_that_does_not_start_is_reported() -> None:
+    from certdrill.study.links import open_link
+
     assert open_link(LONG, env={"DISPLAY": ":0"}, platform="linux", opener=lambda _url: False).why == \
         "no browser was found"
     assert open_link(LONG, env={"DISPLAY": ":0"}, platform="linux", opener=lambda _url: True).opened
@@ -39,6 +41,8 @@ def test_a_browser_that_does_not_start_is_reported() -> None:
 async def test_o_without_a_browser_shows_the_whole_link_to_copy(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from certdrill.tui.screens.link import LinkScreen
+
     for name in ("DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 5000 10.0.0.1 22")
