@@ -53,6 +53,8 @@ def test_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], An
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        pilot.app.clear_notifications()  # notices expire by the wall clock: a slow run would lose them
+        await settle(pilot)
 
     assert snap_compare(app_with_history(), terminal_size=SIZE, run_before=run_before)
 
@@ -87,5 +89,7 @@ def test_day_screen_looks_right(snap_compare: Any, app_with_history: Callable[[]
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        pilot.app.clear_notifications()  # notices expire by the wall clock: a slow run would lose them
+        await settle(pilot)
 
     assert snap_compare(app_with_history(), terminal_size=size, run_before=run_before)
