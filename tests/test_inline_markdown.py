@@ -75,3 +75,24 @@ async def test_choices_show_no_raw_backticks(make_workspace: Callable[..., Works
         await pilot.press("a", "enter")
         text = screen_text(app)
         assert "It is ListBuckets." in text and "`" not in text
+
+
+async def test_the_new_screens_show_deck_markup_literally(
+    make_workspace: Callable[..., Workspace], sample_root: Path,
+) -> None:
+    from test_tui import MARKUP_DECK
+
+    (sample_root / "hostile").mkdir()
+    (sample_root / "hostile" / "deck.yaml").write_text(MARKUP_DECK)
+    app = make_app(make_workspace(), seed=1)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "a", "enter", "l")  # the history of h-1
+        await settle(pilot)
+        assert "Is [bold red]x[/] shown literally" in screen_text(app)
+        await pilot.press("escape", "escape", "escape")
+        await settle(pilot)
+        await pilot.press("e", "enter", "ctrl+s")  # the check before submitting lists h-1
+        await settle(pilot)
+        text = screen_text(app)
+        assert "unanswered" in text and "Is [bold red]x[/] shown literally" in text and "\x1b" not in text

@@ -16,6 +16,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from certdrill.core.durations import format_duration
+from certdrill.core.text import clean_text
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamResult, ResultItem, TrendPoint
 from certdrill.tui.errors import reports_user_errors
@@ -90,7 +91,7 @@ def item_label(entry: ResultItem) -> Text:
     label.append(f"{glyph} {word:<10}", style=style)
     label.append(f"{format_duration(item.seconds):>11} ", style="dim")  # up to "59 min 59 s"
     label.append("⚑ " if item.flagged else "  ", style="bold yellow")
-    label.append(" ".join(item.question.prompt.split()))
+    label.append(" ".join(clean_text(item.question.prompt).split()))
     return label
 
 
