@@ -41,7 +41,7 @@ def test_deck_text_never_becomes_markup() -> None:
     from certdrill.tui.text import CODE_STYLE, inline_markdown
 
     rendered = inline_markdown("[bold red]x[/] `[link=https://evil.example]y[/link]` \x1b[31mz")
-    assert rendered.plain == "[bold red]x[/] [link=https://evil.example]y[/link] z"  # the escape is dropped
+    assert rendered.plain == "[bold red]x[/] [link=https://evil.example]y[/link] \\x1b[31mz"  # the escape shown, not sent
     assert spans("[bold red]x[/] `[b]`") == [("[b]", CODE_STYLE)]
 
 

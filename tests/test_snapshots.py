@@ -28,6 +28,15 @@ def studied(workspace: Workspace, clock: Clock) -> Workspace:
     return workspace
 
 
+async def held_still(pilot: Any) -> None:
+    # Toasts fade after seconds and a text cursor blinks: both would make the picture depend on
+    # how fast the machine is. What toasts say is tested in the Pilot tests.
+    pilot.app.clear_notifications()
+    for field in pilot.app.screen.query("Input"):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 @pytest.fixture
 def app_with_history(workspace: Workspace, clock: Clock) -> Callable[[], Any]:
     return lambda: make_app(studied(workspace, clock), seed=7)
@@ -53,8 +62,7 @@ def test_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], An
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        pilot.app.clear_notifications()  # notices expire by the wall clock: a slow run would lose them
-        await settle(pilot)
+        await held_still(pilot)
 
     assert snap_compare(app_with_history(), terminal_size=SIZE, run_before=run_before)
 
@@ -89,7 +97,6 @@ def test_day_screen_looks_right(snap_compare: Any, app_with_history: Callable[[]
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        pilot.app.clear_notifications()  # notices expire by the wall clock: a slow run would lose them
-        await settle(pilot)
+        await held_still(pilot)
 
     assert snap_compare(app_with_history(), terminal_size=size, run_before=run_before)

@@ -1,5 +1,5 @@
-"""Deck text for the screen: inline Markdown in short texts (choices) as styled, literal Text, and
-links from deck references as Markdown (MarkdownView strips control characters from all text)."""
+"""Deck text for the screen: literal (never markup), with control characters shown escaped; inline
+Markdown in short texts (choices) as styles; links as Markdown."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from certdrill.core.text import clean_text
+from certdrill.core.text import clean_text, terminal_safe
+
+
+def literal(text: str, style: str = "") -> Text:
+    """Text from a deck or a package (a title, a domain name, an id) as a label shows it: markup
+    stays literal, and escapes or bidi overrides are shown as `\\x1b`, `\\u202e`."""
+    return Text(terminal_safe(text), style=style)
 
 CODE_STYLE = "bold cyan"
 
@@ -30,7 +36,7 @@ def inline_markdown(text: str, style: str = "") -> Text:
     `[bold]` in a deck stays `[bold]`. Unmatched backticks or stars are shown as they are.
     """
     out = Text(style=style)
-    _append(out, clean_text(text), "")
+    _append(out, terminal_safe(text), "")
     return out
 
 

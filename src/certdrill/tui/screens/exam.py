@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from certdrill.core.durations import format_duration
+from certdrill.core.text import terminal_safe
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
 from certdrill.study.exam_session import CLOCK_RUNS_ON, ExamSession, picks_note
@@ -51,7 +52,7 @@ def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> T
 def clock_text(seconds: int, title: str) -> Text:
     """The countdown first: on a narrow terminal the end of this one line is cut off."""
     text = Text(f" ⏱ {format_duration(seconds)} left ", style="bold white on red" if seconds < 300 else "bold reverse")
-    text.append(f"  Mock exam · {title}", style="bold")
+    text.append(f"  Mock exam · {terminal_safe(title)}", style="bold")
     text.append("   ctrl+s: check and submit", style="dim")
     return text
 

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from certdrill.core.durations import format_duration
-from certdrill.core.text import clean_text
+from certdrill.core.text import terminal_safe
 from certdrill.study.exam_session import Attention, ExamSession
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.results import GoToQuestion, SubmitExam
@@ -28,7 +28,7 @@ def attention_label(entry: Attention, prompt: str) -> Text:
         label.append("answered", style="green")
     if entry.flagged:
         label.append("  ⚑ flagged", style="bold yellow")
-    label.append("  " + " ".join(clean_text(prompt).split()), style="dim")
+    label.append("  " + terminal_safe(" ".join(prompt.split())), style="dim")
     return label
 
 

@@ -16,11 +16,11 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from certdrill.core.durations import format_duration
-from certdrill.core.text import clean_text
+from certdrill.core.text import terminal_safe
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamResult, ResultItem, TrendPoint
 from certdrill.tui.errors import reports_user_errors
-from certdrill.tui.text import references_markdown
+from certdrill.tui.text import literal, references_markdown
 from certdrill.tui.widgets.choices import ChoiceList
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
@@ -40,7 +40,7 @@ def result_table(result: ExamResult) -> Table:
         filled = round(d.share * 12) if d.total else 0
         bar = Text("█" * filled, style="green" if d.share >= 0.72 else "yellow" if d.share >= 0.55 else "red")
         bar.append("░" * (12 - filled), style="dim")
-        table.add_row(Text(d.name), f"{d.weight:.0f}%", str(d.total), str(d.correct),
+        table.add_row(literal(d.name), f"{d.weight:.0f}%", str(d.total), str(d.correct),
                       f"{d.share:.0%}" if d.total else "—", bar)
     return table
 
@@ -91,7 +91,7 @@ def item_label(entry: ResultItem) -> Text:
     label.append(f"{glyph} {word:<10}", style=style)
     label.append(f"{format_duration(item.seconds):>11} ", style="dim")  # up to "59 min 59 s"
     label.append("⚑ " if item.flagged else "  ", style="bold yellow")
-    label.append(" ".join(clean_text(item.question.prompt).split()))
+    label.append(terminal_safe(" ".join(item.question.prompt.split())))
     return label
 
 

@@ -17,7 +17,7 @@ from certdrill.core.durations import format_duration
 from certdrill.core.grading import RATING_NAMES
 from certdrill.core.memory import STATE_NAMES
 from certdrill.core.scheduling import format_interval
-from certdrill.core.text import clean_text, counted
+from certdrill.core.text import counted, terminal_safe
 from certdrill.study.history import CardHistory, HistoryEntry
 from certdrill.tui.widgets.choices import LETTERS
 
@@ -31,15 +31,15 @@ def answer_cell(entry: HistoryEntry) -> Text:
 
 def history_heading(history: CardHistory, local: Callable[[datetime], datetime]) -> Text:
     state = history.state
-    text = Text(clean_text(history.question.id), style="bold")
-    text.append(f" · {clean_text(history.deck_id)} · {counted(len(history.entries), 'answer')} · now {STATE_NAMES.get(state.state, '?')}")
+    text = Text(terminal_safe(history.question.id), style="bold")
+    text.append(f" · {terminal_safe(history.deck_id)} · {counted(len(history.entries), 'answer')} · now {STATE_NAMES.get(state.state, '?')}")
     if state.due is not None:
         text.append(f", due {local(state.due):%d %b %Y %H:%M}")
     if history.suspended:
         text.append(" · suspended", style="yellow")
     if history.flagged:
         text.append(" · ⚑ flagged", style="yellow")
-    text.append("\n" + " ".join(clean_text(history.question.prompt).split()), style="dim")
+    text.append("\n" + " ".join(terminal_safe(history.question.prompt).split()), style="dim")
     return text
 
 

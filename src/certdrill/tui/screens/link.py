@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from certdrill.core.text import clean_text
+from certdrill.core.text import terminal_safe
 from certdrill.study.links import LinkOpened, open_link
 from certdrill.tui.text import references_markdown
 
@@ -26,14 +26,14 @@ def open_reference(node: Widget | Screen[object], url: str) -> None:
         return
     link = open_link(url, env=os.environ, platform=sys.platform)
     if link.opened:
-        node.notify(f"Opened in your browser: {clean_text(url)}")
+        node.notify(f"Opened in your browser: {url}")
     else:
         node.app.push_screen(LinkScreen(link))
 
 
 def link_text(url: str) -> Text:
     """The whole URL, folded at any character: it has no spaces to wrap at, and a cut one is useless."""
-    return Text(clean_text(url), style="underline", overflow="fold")
+    return Text(terminal_safe(url, one_line=True), style="underline", overflow="fold")
 
 
 class LinkScreen(ModalScreen[None]):

@@ -15,6 +15,7 @@ from certdrill.study.desk import StudyDesk
 from certdrill.study.session import Answered
 from certdrill.study.session_summary import SummaryRow, summarize
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.text import literal
 
 
 def right_cell(row: SummaryRow) -> str:
@@ -25,12 +26,12 @@ def right_cell(row: SummaryRow) -> str:
 def summary_table(heading: str, answers: list[Answered], names: dict[str, str], due_tomorrow: int) -> Table:
     """Answered and right per domain and in all (the rows add up), the time taken, and tomorrow's load."""
     summary = summarize(answers, names)
-    table = Table(title=f"{heading}: session summary", show_header=True, expand=True, box=None)
+    table = Table(title=literal(f"{heading}: session summary"), show_header=True, expand=True, box=None)
     table.add_column("Domain")
     table.add_column("Answered", justify="right")
     table.add_column("Right", justify="right")
     for row in summary.rows:
-        table.add_row(Text(row.name), str(row.answered), right_cell(row))
+        table.add_row(literal(row.name), str(row.answered), right_cell(row))
     table.add_section()
     table.add_row(Text("All", style="bold"), str(summary.total.answered), right_cell(summary.total))
     caption = f"{summary.time_line()} · due tomorrow: {due_tomorrow}"
