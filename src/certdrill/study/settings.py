@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from certdrill.core.clock import ROLLOVER_HOUR
 from certdrill.core.daily_new import DEFAULT_NEW_PER_DAY
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import SettingRow
@@ -18,6 +19,8 @@ class Settings:
     """New questions per deck per day, unless the deck sets its own."""
     desired_retention: float = 0.9
     """The recall probability FSRS schedules reviews for."""
+    rollover_hour: int = ROLLOVER_HOUR
+    """The hour (local time, 0-23) at which one study day ends and the next begins."""
     theme: str = "textual-dark"
     """The TUI colour theme."""
     fsrs_parameters: list[float] | None = None
@@ -25,7 +28,7 @@ class Settings:
 
 
 DEFAULTS = Settings()
-LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99)}
+LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99), "rollover_hour": (0, 23)}
 
 
 def load_settings(session: Session) -> Settings:
