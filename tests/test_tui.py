@@ -351,7 +351,8 @@ def test_past_attempts_read_as_the_exam_reports_them() -> None:
     assert score_text(71.6, score_scale(PassMark(raw=0.7))) == "72%"
     assert score_text(0.35, None) == "35% right"  # no pass mark: the raw share is stored
     assert score_text(None, None) == "no score"
-    assert time_left(timedelta(minutes=100, seconds=59)) == "1:40"
+    assert time_left(timedelta(minutes=100, seconds=59)) == "1 h 40 min 59 s"
+    assert time_left(timedelta(minutes=5)) == "5 min"  # not "0:05": minutes, said so
 
 
 def test_weekly_retention_bars_show_their_whole_track() -> None:
