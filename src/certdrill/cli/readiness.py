@@ -115,7 +115,7 @@ def cmd_exam_date(args: argparse.Namespace) -> int:
     now = ws.now()
     with ws.session() as session:
         set_exam_date(session, deck_id=args.deck, exam_date=exam_date, minutes_per_day=args.minutes_per_day,
-                      today=date.fromisoformat(study_date(now, ws.tz)))
+                      today=date.fromisoformat(study_date(now, ws.tz)), now=now)
         plan = exam_plan(session, deck_id=args.deck, now=now, tz=ws.tz)
         retired = retired_exam_note(session, deck_id=args.deck) if plan is not None else None
     if retired:

@@ -62,7 +62,7 @@ class StudyDesk:
 
     def save_setting(self, name: str, value: Any) -> None:
         with self._session() as s:
-            save_setting(s, name=name, value=value)
+            save_setting(s, name=name, value=value, now=self.now())
         self._settings = None
 
     def set_exam_date(self, deck_id: str, when: date | None, minutes_per_day: int | None = None) -> ExamPlan | None:
@@ -70,13 +70,14 @@ class StudyDesk:
         from certdrill.study.exam_date import exam_plan, set_exam_date
 
         with self._session() as s:
-            set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today())
+            set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today(),
+                          now=self.now())
             return exam_plan(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
 
     def set_deck_new_limit(self, deck_id: str, limit: int | None) -> None:
         """The deck's own daily new limit (None: the learner's default)."""
         with self._session() as s:
-            set_deck_new_limit(s, deck_id=deck_id, limit=limit)
+            set_deck_new_limit(s, deck_id=deck_id, limit=limit, now=self.now())
 
     # -- overview ----------------------------------------------------------
     def decks(self) -> list[DeckSummary]:
@@ -163,25 +164,25 @@ class StudyDesk:
                options: review.RatingOptions | None = None) -> review.AnswerResult:
         with self._session() as s:
             return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.scheduler_settings(),
-                                 tz=self.ws.tz, options=options)
+                                 tz=self.ws.tz, options=options, now=self.now())
 
     def undo(self, deck_ids: Sequence[str] | None = None) -> int | None:
         """Take back the latest answer in these decks; returns its card (None: nothing to undo)."""
         with self._session() as s:
-            return review.undo_last(s, deck_ids=deck_ids)
+            return review.undo_last(s, deck_ids=deck_ids, now=self.now())
 
     def undo_answer(self, review_id: int) -> int:
         """Take back exactly this answer; returns its card."""
         with self._session() as s:
-            return review.undo_answer(s, review_id=review_id)
+            return review.undo_answer(s, review_id=review_id, now=self.now())
 
     def set_flagged(self, card_id: int, flagged: bool) -> None:
         with self._session() as s:
-            review.set_flagged(s, card_id=card_id, flagged=flagged)
+            review.set_flagged(s, card_id=card_id, flagged=flagged, now=self.now())
 
     def set_suspended(self, card_id: int, suspended: bool) -> None:
         with self._session() as s:
-            review.set_suspended(s, card_id=card_id, suspended=suspended)
+            review.set_suspended(s, card_id=card_id, suspended=suspended, now=self.now())
 
     def bury(self, card_id: int) -> None:
         with self._session() as s:
@@ -189,11 +190,11 @@ class StudyDesk:
 
     def unbury(self, card_id: int) -> None:
         with self._session() as s:
-            review.unbury(s, card_id=card_id)
+            review.unbury(s, card_id=card_id, now=self.now())
 
     def reset(self, card_id: int) -> None:
         with self._session() as s:
-            review.reset_card(s, card_id=card_id)
+            review.reset_card(s, card_id=card_id, now=self.now())
 
     def practice_cards(self, slice: practice.Slice, seed: int) -> list[int]:
         with self._session() as s:
@@ -212,7 +213,7 @@ class StudyDesk:
                          duration_ms: int = 0) -> None:
         with self._session() as s:
             exam.save_exam_answer(s, attempt_id=attempt_id, position=position, chosen=list(chosen), flagged=flagged,
-                                  duration_ms=duration_ms)
+                                  duration_ms=duration_ms, now=self.now())
 
     def submit_exam(self, attempt_id: int) -> exam.ExamResult:
         with self._session() as s:

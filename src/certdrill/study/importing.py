@@ -19,7 +19,9 @@ from certdrill.decks.importers.community import DomainRule, read_domain_map
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
 from certdrill.decks.importers.sources import PastReview, ReadOptions, read_source
+from certdrill.storage import lanes
 from certdrill.storage.tables import CardRow, QuestionRow, ReviewRow
+from certdrill.study import changes
 from certdrill.study.library import ImportReport, import_deck
 
 Fetch = Callable[..., Path]  # fetch(url, *, into: Path, limits: DownloadLimits) -> saved file
@@ -60,11 +62,13 @@ def import_source(
             origin = str(path.resolve())
     history = found.history
 
-    def add_history(s: Session, report: ImportReport) -> None:
-        report.history = _add_history(s, deck_id=found.deck.id, reviews=history)
+    def after(s: Session, report: ImportReport) -> None:
+        if history:
+            report.history = _add_history(s, deck_id=found.deck.id, reviews=history)
+        if report.changed and not options.dry_run:
+            changes.deck_imported(lanes.raw(s), deck=found.deck, source=origin, now=now)
 
-    report = import_deck(session, deck=found.deck, source=origin, now=now, dry_run=options.dry_run,
-                         after=add_history if history else None)
+    report = import_deck(session, deck=found.deck, source=origin, now=now, dry_run=options.dry_run, after=after)
     report.refused = found.refused
     return report
 

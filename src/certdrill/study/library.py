@@ -205,6 +205,17 @@ def interleave_domains(rows: list[tuple[Any, ...]], column: int = 0) -> list[tup
     return [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
 
 
+def _bundled_event(now: datetime) -> Callable[[Session, ImportReport], None]:
+    """A bundled deck travels as its version: the other devices load it from their own certdrill."""
+    from certdrill.study import changes
+
+    def record(session: Session, report: ImportReport) -> None:
+        changes.deck_changed(lanes.raw(session), "bundled", deck_id=report.deck_id, now=now,
+                             version=changes.one_line(report.version, 64))
+
+    return record
+
+
 def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = None) -> SyncResult:
     """Load bundled decks on first start; upgrade those whose `version` changed.
 
@@ -228,5 +239,5 @@ def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = N
         except CertdrillError as exc:
             result.refused.append(f"bundled deck {path.name} not loaded: {exc}")
             continue
-        result.reports.append(import_deck(session, deck=deck, source=BUNDLED, now=now))
+        result.reports.append(import_deck(session, deck=deck, source=BUNDLED, now=now, after=_bundled_event(now)))
     return result

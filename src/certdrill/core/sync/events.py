@@ -63,11 +63,14 @@ class Event:
         return (self.hlc, self.device, self.seq)
 
     def subject(self) -> tuple[str | None, str | None]:
-        """(deck, item) the event changes: a card's question id, a setting's key; for lookups."""
-        d = self.data
-        if self.type == "setting":
-            return None, d["key"]
-        return d.get("deck"), d.get("q")
+        return subject(self.type, self.data)
+
+
+def subject(type: str, data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(deck, item) an event changes: a deck, and a card's question id or a setting's key; for lookups."""
+    if type == "setting":
+        return None, data["key"]
+    return data.get("deck"), data.get("q")
 
 
 _dumps = json_text(ensure_ascii=False, separators=(",", ":"))
@@ -254,7 +257,7 @@ _card = {"deck": _deck, "q": _question}
 
 SCHEMAS: dict[str, dict[str, Check]] = {
     "device": {"name": _text(64)},
-    "answer": {**_card, "mode": _pattern(re.compile(r"^(review|practice)$"), "mode"), "at": _time,
+    "answer": {**_card, "mode": _pattern(re.compile(r"^(review|practice|exam)$"), "mode"), "at": _time,
                "rating": _rating, "correct": _optional(_bool), "chosen": _chosen, "ms": _duration,
                "key": _pattern(re.compile(r"^[0-9a-f]{16}$"), "answer-key digest"),
                "before": _optional(_state), "after": _optional(_state), "exam": _optional(_time)},
