@@ -123,7 +123,7 @@ def line(**changes: Any) -> bytes:
     (line(data={"chosen": [1, 1]}), "field chosen"),
     (line(data={"chosen": list(range(100))}), "field chosen"),
     (line(data={"ms": -5}), "field ms"),
-    (line(data={"mode": "exam"}), "field mode"),
+    (line(data={"mode": "cram"}), "field mode"),
     (line(data={"after": [2, None, "big", 1.0, None, None, 1, 0]}), "field after"),
     (line(data={"after": [2, None, float("nan"), 1.0, None, None, 1, 0]}), "not valid JSON"),
     (line(data={"surprise": 1}), "exactly the fields"),
@@ -285,3 +285,11 @@ def test_a_recomputed_answer_in_exam_date_mode_is_placed_for_the_exam() -> None:
 def test_answer_keys_are_compared_by_a_short_digest() -> None:
     assert key_digest("single:4:1") == key_digest("single:4:1") != key_digest("single:4:2")
     assert len(key_digest("flashcard:" + "x" * 5000)) == 16
+
+
+def test_a_replay_continued_from_where_it_stopped_equals_the_whole_replay() -> None:
+    answers = [*chain(DEV_A, DAYS[:3], [3, 1, 3]), *chain(DEV_B, DAYS[3:], [3, 4])]
+    head = replay(History(answers=answers[:2]), PLAIN)
+    tail = replay(History(answers=answers[2:]), PLAIN, start=head.state, last_at=answers[1].at)
+    whole = replay(History(answers=answers), PLAIN)
+    assert tail.state == whole.state and head.steps + tail.steps == whole.steps

@@ -102,10 +102,12 @@ def standing(answer: Answer, rerates: Iterable[Rerate]) -> Answer:
     return replace(answer, rating=latest.rating, before=latest.before, after=latest.after)
 
 
-def replay(history: History, scheduler: fsrs.Scheduler) -> Replayed:
+def replay(history: History, scheduler: fsrs.Scheduler, *, start: CardState | None = None,
+           last_at: datetime | None = None) -> Replayed:
     """The card's state after its answers and resets, in event order (see the module's docstring).
 
-    `scheduler` must not fuzz: a recomputed state is the same on every device.
+    `scheduler` must not fuzz: a recomputed state is the same on every device. `start` and
+    `last_at` continue a replay: the state its earlier answers left, and the latest time among them.
     """
     by_answer: dict[EventId, list[Rerate]] = {}
     for r in history.rerates:
@@ -113,8 +115,7 @@ def replay(history: History, scheduler: fsrs.Scheduler) -> Replayed:
     answers = [standing(a, by_answer.get(a.id, ())) for a in history.answers if a.id not in history.undone]
     items: list[Answer | Reset] = [*answers, *history.resets]
     items.sort(key=lambda item: item.order)
-    state, steps, recomputed = CardState(), [], 0
-    last_at: datetime | None = None
+    state, steps, recomputed = start or CardState(), [], 0
     for item in items:
         if isinstance(item, Reset):
             state = scheduling.reset(state)
