@@ -17,7 +17,9 @@ DEV = "0a1b2c3d"
 NAME = f"{DEV}.jsonl"
 
 
-def read_all(folder: Path, name: str, mark: Mark = Mark(), limit: int = journal.READ_BYTES) -> tuple[list[bytes], Mark]:
+def read_all(folder: Path, name: str, mark: Mark | None = None,
+             limit: int = journal.READ_BYTES) -> tuple[list[bytes], Mark]:
+    mark = mark or Mark()
     lines: list[bytes] = []
     while True:
         chunk = read_from(folder, name, mark, limit=limit)
