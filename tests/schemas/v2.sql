@@ -28,6 +28,7 @@ CREATE TABLE device (
 	backfilled BOOLEAN NOT NULL, 
 	exported_seq INTEGER NOT NULL, 
 	exported_offset INTEGER NOT NULL, 
+	scheduler VARCHAR NOT NULL, 
 	PRIMARY KEY (id)
 );
 
@@ -43,11 +44,13 @@ CREATE TABLE event (
 	PRIMARY KEY (device, seq)
 );
 
-CREATE INDEX ix_event_subject ON event (deck, item, hlc);
-
 CREATE INDEX ix_event_pending ON event (applied) WHERE applied = 0;
 
+CREATE INDEX ix_event_subject ON event (deck, item, hlc);
+
 CREATE INDEX ix_event_hlc ON event (hlc);
+
+CREATE INDEX ix_event_card_changes ON event (deck, item) WHERE type IN ('rerate', 'undo', 'reset');
 
 CREATE TABLE journal_file (
 	name VARCHAR NOT NULL, 
@@ -164,11 +167,11 @@ CREATE TABLE review (
 
 CREATE UNIQUE INDEX ix_review_event ON review (device, seq);
 
+CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
+
 CREATE INDEX ix_review_card_time ON review (card_id, reviewed_at);
 
 CREATE INDEX ix_review_deck_time ON review (deck_id, reviewed_at);
-
-CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
 
 CREATE TABLE exam_answer (
 	attempt_id INTEGER NOT NULL, 

@@ -159,6 +159,7 @@ class DeviceRow(SQLModel, table=True):
     backfilled: bool = False  # this device: the state from before sync existed is in the event table
     exported_seq: int = 0  # this device: events up to this seq are in its journal file ...
     exported_offset: int = 0  # ... which was this many bytes long after them
+    scheduler: str = ""  # this device: the scheduler settings its replays used (a change replays again)
 
 
 class EventRow(SQLModel, table=True):
@@ -169,6 +170,8 @@ class EventRow(SQLModel, table=True):
         Index("ix_event_hlc", "hlc"),
         Index("ix_event_subject", "deck", "item", "hlc"),
         Index("ix_event_pending", "applied", sqlite_where=text("applied = 0")),
+        # The few cards whose replay is more than going on from their state (core.sync.replay).
+        Index("ix_event_card_changes", "deck", "item", sqlite_where=text("type IN ('rerate', 'undo', 'reset')")),
     )
 
     device: str = Field(primary_key=True)

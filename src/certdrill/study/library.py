@@ -83,6 +83,10 @@ def import_deck(
     try:
         with collector_paused():
             report = _apply(session, deck, source, now, dry_run)
+        if report.reset and not dry_run:
+            from certdrill.study.sync_cards import replay_questions
+
+            replay_questions(session, deck_id=deck.id, qids=report.reset)
         if after is not None:
             after(session, report)
     except BaseException:

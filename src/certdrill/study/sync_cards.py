@@ -1,0 +1,250 @@
+"""Cards after received events: each one's answers stored, its memory state replayed from its
+events (core.sync.replay) with its answers' states-before and ratings, and its flag, suspension
+and burial set to their last writer's values."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import fsrs
+from sqlmodel import Session
+
+from certdrill.core import scheduling
+from certdrill.core.memory import NEW, CardState
+from certdrill.core.sync.events import Event, EventId, key_digest, parse_time, state_from
+from certdrill.core.sync.replay import Answer, History, Replayed, Rerate, Reset, replay
+from certdrill.storage import lanes
+from certdrill.storage.queries import card_state_from
+from certdrill.storage.timefmt import from_db_time, to_db_time
+from certdrill.study.settings import load_settings
+
+HISTORY_TYPES = ("answer", "rerate", "undo", "reset")
+_NEWEST_FIRST = "ORDER BY hlc DESC, device DESC, seq DESC"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A card as events name it, with what this device knows of it."""
+
+    id: int
+    deck: str
+    qid: str
+    key: str  # digest of its question's current answer key
+
+
+@dataclass
+class CardEvents:
+    """The new events of one card in a batch, in event order."""
+
+    card: Card
+    events: list[Event] = field(default_factory=list)
+
+
+def replay_scheduler(session: Session) -> fsrs.Scheduler:
+    """The learner's scheduler without fuzz: a state computed again is the same on every device."""
+    s = load_settings(session)
+    parameters = tuple(s.fsrs_parameters) if s.fsrs_parameters else None
+    return scheduling.make_scheduler(scheduling.SchedulerSettings(desired_retention=s.desired_retention, fuzz=False,
+                                                                  parameters=parameters))
+
+
+def replay_questions(session: Session, *, deck_id: str, qids: Iterable[str]) -> None:
+    """Replay these questions' cards after their answer keys changed (a deck import or upgrade, in
+    its transaction): answers made under the new key may have come from another device already.
+    Until the first sync exported this device's older answers, the import's reset stands alone."""
+    con = lanes.raw(session)
+    if not con.execute("SELECT backfilled FROM device WHERE local").fetchone()[0]:
+        return
+    wanted = set(qids)
+    cards = [Card(pk, deck_id, qid, key_digest(key)) for qid, pk, key in con.execute(
+        "SELECT qid, pk, answer_key FROM question WHERE deck_id = ?", (deck_id,)) if qid in wanted]
+    CardWriter(con, replay_scheduler(session)).replay_all(cards)
+
+
+def answer_of(event: Event, card: Card) -> Answer:
+    d = event.data
+    return Answer(event.id, event.hlc, parse_time(d["at"]), d["rating"], state_from(d["before"]),
+                  state_from(d["after"]), counts=d["key"] == card.key,
+                  exam_at=parse_time(d["exam"]) if d["exam"] else None)
+
+
+def _history(con: sqlite3.Connection, card: Card) -> tuple[History, list[Event]]:
+    """Everything in the event table that decides the card's memory, and its answers."""
+    history = History()
+    answers: list[Event] = []
+    for device, seq, hlc, type, data in con.execute(
+        "SELECT device, seq, hlc, type, data FROM event WHERE deck = ? AND item = ? AND type IN "
+        "('answer', 'rerate', 'undo', 'reset') AND applied", (card.deck, card.qid),
+    ):
+        d = json.loads(data)
+        if type == "answer":
+            event = Event(device, seq, hlc, type, d)
+            answers.append(event)
+            if d["mode"] == "review":
+                history.answers.append(answer_of(event, card))
+        elif type == "rerate":
+            history.rerates.append(Rerate((device, seq), hlc, (d["answer"][0], d["answer"][1]), d["rating"],
+                                          state_from(d["before"]), state_from(d["after"])))
+        elif type == "undo":
+            history.undone.add((d["answer"][0], d["answer"][1]))
+        else:
+            history.resets.append(Reset((device, seq), hlc))
+    return history, answers
+
+
+class CardWriter:
+    """Applies the card events of a batch on one connection, inside the caller's transaction."""
+
+    def __init__(self, con: sqlite3.Connection, scheduler: fsrs.Scheduler) -> None:
+        self.con = con
+        self.scheduler = scheduler
+        # Cards with re-ratings, undos or resets take the whole replay: they are few (a partial index).
+        self.special = {(deck, item) for deck, item in con.execute(
+            "SELECT deck, item FROM event WHERE type IN ('rerate', 'undo', 'reset')")}
+
+    def apply(self, batch: Sequence[CardEvents]) -> None:
+        cards = [b for b in batch if any(e.type in HISTORY_TYPES for e in b.events)]
+        for b in cards:
+            if any(e.type in ("rerate", "undo", "reset") for e in b.events):
+                self.special.add((b.card.deck, b.card.qid))
+        known = self._known([b.card.id for b in cards])
+        rows: list[tuple[Any, ...]] = []
+        states: list[tuple[Any, ...]] = []
+        for b in cards:
+            state, newest, last_at = known.get(b.card.id, (CardState(), None, None))
+            answers = [e for e in b.events if e.type == "answer"]
+            scheduled = [e for e in answers if e.data["mode"] == "review"]
+            # Answers that come after all the card's earlier ones continue its replay from its state;
+            # anything else (an answer from the past, a re-rating, an undo, a reset) replays it whole.
+            if (b.card.deck, b.card.qid) not in self.special and (
+                    not scheduled or newest is None or scheduled[0].hlc > newest):
+                result = replay(History(answers=[answer_of(e, b.card) for e in scheduled]), self.scheduler,
+                                start=state, last_at=last_at)
+                befores = {s.answer: s.before for s in result.steps}
+                rows += [_review_row(b.card, e, befores.get(e.id), e.data["rating"]) for e in answers]
+                if scheduled:
+                    states.append(_card_row(result.state, b.card.id))
+            else:
+                self._insert_new(b, answers)
+                states.append(_card_row(self._replay(b.card), b.card.id))
+        self.con.executemany(_INSERT_REVIEW, rows)
+        self.con.executemany(_UPDATE_CARD, states)
+        self._fields(batch)
+
+    def _known(self, ids: list[int]) -> dict[int, tuple[CardState, int | None, Any]]:
+        """Per card: its state, the clock of its newest review-mode answer and the latest answer time."""
+        found: dict[int, tuple[CardState, int | None, Any]] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start: start + 500]
+            marks = ", ".join("?" * len(part))
+            latest = {card_id: (hlc, at) for card_id, hlc, at in self.con.execute(
+                f"SELECT card_id, max(hlc), max(reviewed_at) FROM review WHERE card_id IN ({marks}) "
+                "AND mode = 'review' GROUP BY card_id", part)}
+            for row in self.con.execute(
+                f"SELECT id, state, step, stability, difficulty, due, last_review, reps, lapses FROM card "
+                f"WHERE id IN ({marks})", part,
+            ):
+                hlc, at = latest.get(row[0], (None, None))
+                found[row[0]] = (card_state_from(row[1:]), hlc, from_db_time(at))
+        return found
+
+    def _insert_new(self, b: CardEvents, answers: Iterable[Event]) -> None:
+        """Rows for new answers not undone, with their standing rating; the replay sets their states."""
+        rows = []
+        for e in answers:
+            if self.con.execute("SELECT 1 FROM event WHERE deck = ? AND item = ? AND type = 'undo' "
+                                "AND json_extract(data, '$.answer') = json_array(?, ?)",
+                                (b.card.deck, b.card.qid, *e.id)).fetchone():
+                continue
+            rerate = self.con.execute(
+                f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = 'rerate' AND "
+                f"json_extract(data, '$.answer') = json_array(?, ?) {_NEWEST_FIRST} LIMIT 1",
+                (b.card.deck, b.card.qid, *e.id)).fetchone()
+            rating = json.loads(rerate[0])["rating"] if rerate else e.data["rating"]
+            rows.append(_review_row(b.card, e, None, rating))
+        self.con.executemany(_INSERT_REVIEW, rows)
+        for e in b.events:
+            if e.type == "undo":
+                self.con.execute("DELETE FROM review WHERE device = ? AND seq = ?", tuple(e.data["answer"]))
+            elif e.type == "rerate":
+                newest = self.con.execute(
+                    f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = 'rerate' AND "
+                    f"json_extract(data, '$.answer') = json_array(?, ?) {_NEWEST_FIRST} LIMIT 1",
+                    (b.card.deck, b.card.qid, *e.data["answer"])).fetchone()
+                self.con.execute("UPDATE review SET rating = ? WHERE device = ? AND seq = ?",
+                                 (json.loads(newest[0])["rating"], *e.data["answer"]))
+
+    def _replay(self, card: Card) -> CardState:
+        history, _answers = _history(self.con, card)
+        result: Replayed = replay(history, self.scheduler)
+        self.con.executemany(
+            "UPDATE review SET state_before = ?, rating = ?, was_new = ? WHERE device = ? AND seq = ?",
+            [(json.dumps(s.before.to_json()), s.rating, s.before.state == NEW, *s.answer) for s in result.steps])
+        return result.state
+
+    def replay_all(self, cards: Iterable[Card]) -> None:
+        """Replay these cards from their whole history (the scheduler settings changed)."""
+        self.con.executemany(_UPDATE_CARD, [_card_row(self._replay(card), card.id) for card in cards])
+
+    def _fields(self, batch: Sequence[CardEvents]) -> None:
+        """Flag, suspension and burial: the newest event of each wins (a review answer unburies)."""
+        for b in batch:
+            types = {e.type for e in b.events}
+            subject = (b.card.deck, b.card.qid)
+            if "flag" in types:
+                self.con.execute("UPDATE card SET flagged = ? WHERE id = ?", (self._newest(subject, "flag"), b.card.id))
+            if "suspend" in types:
+                self.con.execute("UPDATE card SET suspended = ? WHERE id = ?",
+                                 (self._newest(subject, "suspend"), b.card.id))
+            reviewed = any(e.type == "answer" and e.data["mode"] == "review" for e in b.events)
+            if "bury" in types or (reviewed and self._buried(b.card.id)):
+                self.con.execute("UPDATE card SET buried_until = ? WHERE id = ?", (self._burial(subject), b.card.id))
+
+    def _newest(self, subject: tuple[str, str], type: str) -> bool:
+        row = self.con.execute(f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = ? {_NEWEST_FIRST} "
+                               "LIMIT 1", (*subject, type)).fetchone()
+        return bool(json.loads(row[0])["value"])
+
+    def _buried(self, card_id: int) -> bool:
+        row = self.con.execute("SELECT buried_until IS NOT NULL FROM card WHERE id = ?", (card_id,)).fetchone()
+        return bool(row[0])
+
+    def _burial(self, subject: tuple[str, str]) -> str | None:
+        for type, data in self.con.execute(
+            f"SELECT type, data FROM event WHERE deck = ? AND item = ? AND type IN ('bury', 'answer') {_NEWEST_FIRST}",
+            subject,
+        ):
+            d = json.loads(data)
+            if type == "bury":
+                return d["until"]  # type: ignore[no-any-return]
+            if d["mode"] == "review":
+                return None
+        return None
+
+
+_INSERT_REVIEW = (
+    "INSERT INTO review (card_id, deck_id, reviewed_at, rating, correct, chosen, duration_ms, mode, was_new, "
+    "state_before, device, seq, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
+                "reps = ?, lapses = ? WHERE id = ?")
+
+
+def _review_row(card: Card, e: Event, before: CardState | None, rating: int) -> tuple[Any, ...]:
+    d = e.data
+    return (card.id, card.deck, d["at"], rating, d["correct"], json.dumps(d["chosen"]), d["ms"], d["mode"],
+            before is not None and before.state == NEW, json.dumps(before.to_json()) if before is not None else None,
+            e.device, e.seq, e.hlc)
+
+
+def _card_row(state: CardState, card_id: int) -> tuple[Any, ...]:
+    return (state.state, state.step, state.stability, state.difficulty, to_db_time(state.due) if state.due else None,
+            to_db_time(state.last_review) if state.last_review else None, state.reps, state.lapses, card_id)
+
+
+def event_id(value: list[Any]) -> EventId:
+    return (value[0], value[1])
