@@ -94,6 +94,7 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
             "SELECT id, state, step, stability, difficulty, due, last_review, reps, lapses FROM card")
         if row[0] in cards
     }
+    first_evented = dict(con.execute("SELECT card_id, min(hlc) FROM review WHERE device IS NOT NULL GROUP BY card_id"))
     linked: list[tuple[str, int, int, int]] = []
     by_card: dict[int, list[tuple[Any, ...]]] = {}
     for row in rows:
@@ -111,9 +112,11 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
                 # follows it, and fsrs recomputes the answer itself on replay.
                 after_of[r[0]] = None
                 resets_before.add(reviewed[i + 1][0] if i + 1 < len(reviewed) else -1)
-        for r in answers:
+        moments = [clock.at_time(from_db_time(r[5])) for r in answers]  # type: ignore[arg-type]
+        trailing = -1 in resets_before
+        clocks = _clocks([*moments, moments[-1] + 1] if trailing else moments, first_evented.get(card_id))
+        for r, hlc in zip(answers, clocks, strict=False):
             review_id, _card, deck_id, qid, key, at, rating, correct, chosen, ms, mode, before = r
-            hlc = clock.at_time(from_db_time(at))  # type: ignore[arg-type]
             if review_id in resets_before:
                 numbers.add("reset", hlc, {"deck": deck_id, "q": qid}, deck_id, qid)
             scheduled = mode == "review"
@@ -124,11 +127,22 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
                 "after": state_data(after_of.get(review_id)) if scheduled else None, "exam": None,
             }, deck_id, qid)
             linked.append((numbers.device, seq, hlc, review_id))
-        if -1 in resets_before:
+        if trailing:
             last = answers[-1]
-            numbers.add("reset", clock.at_time(from_db_time(last[5])) + 1,  # type: ignore[arg-type]
-                        {"deck": last[2], "q": last[3]}, last[2], last[3])
+            numbers.add("reset", clocks[-1], {"deck": last[2], "q": last[3]}, last[2], last[3])
     con.executemany("UPDATE review SET device = ?, seq = ?, hlc = ? WHERE id = ?", linked)
+
+
+def _clocks(moments: list[int], below: int | None) -> list[int]:
+    """Clocks for a card's answers from before sync, from their times: in their commit order, each
+    after the one before, and all before the card's first answer with an event (made since), so
+    that replaying them in clock order gives the card the state its answers gave it here."""
+    out: list[int] = []
+    for h in moments:
+        out.append(h if not out or h > out[-1] else out[-1] + 1)
+    if below is not None and out and out[-1] >= below:
+        out = [min(h, below - (len(out) - i)) for i, h in enumerate(out)]
+    return out
 
 
 def json_value(stored: Any) -> Any:
