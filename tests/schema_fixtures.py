@@ -29,7 +29,7 @@ def build_v1(db: Path, *, answers: int = 60, seed: int = 3, version: int = 1) ->
     con = sqlite3.connect(db)
     con.executescript((SCHEMAS / f"v{version}.sql").read_text())
     if version >= 2:  # a device of its own, not synced yet: its answers have no events
-        con.execute("INSERT INTO device VALUES ('1234abcd', '', 1, 0, 0, 0, '')")
+        con.execute("INSERT INTO device VALUES ('1234abcd', '', 1, 0, 0, 0, '', 0)")
     deck = load_valid_deck(SAMPLE_DECKS / "sample")
     con.execute("INSERT INTO deck (id, title, version, license, description, source, exam, imported_at) "
                 "VALUES (?, ?, ?, ?, '', 'bundled', NULL, ?)",

@@ -295,3 +295,19 @@ def test_a_missing_folder_is_one_line_exit_1_and_changes_nothing(tmp_path: Path,
     assert main(["--data-dir", str(data), "sync"]) == 1
     assert "no sync folder yet" in capsys.readouterr().err
     assert db.read_bytes() == before
+
+
+def test_changes_after_the_first_sync_come_after_everything_it_sent(tmp_path: Path, sample_root: Path) -> None:
+    from schema_fixtures import BUILDERS
+
+    (tmp_path / "old").mkdir()
+    (tmp_path / "shared").mkdir()
+    BUILDERS[1](tmp_path / "old" / "certdrill.db", answers=600)  # history that runs past the clock below
+    laptop = Device(tmp_path, "old", tmp_path / "shared", bundled=sample_root)
+    for qid in ("s-1", "s-2", "s-3", "s-4", "s-1"):  # their times are held at each card's last answer,
+        answer(laptop, qid)                        # months ahead of this clock
+    laptop.sync()
+    laptop.desk.set_flagged(laptop.card_id("s-2"), True)
+    ((newest,),) = laptop.query("SELECT hlc FROM event WHERE type = 'flag'")
+    assert newest > laptop.query("SELECT max(hlc) FROM event WHERE type != 'flag'")[0][0]
+    laptop.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from certdrill.core.sync.events import parse_line
+from certdrill.core.sync.check import parse_line
 from helpers import SAMPLE_DECKS, T0
 from history_check import integrity
 from loop_process import Lines

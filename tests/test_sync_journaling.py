@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from certdrill.core.sync.events import key_digest, line_text, parse_line, state_data
+from certdrill.core.sync.check import parse_line
+from certdrill.core.sync.events import key_digest, line_text, state_data
 from certdrill.errors import CertdrillError
 from certdrill.study.desk import StudyDesk
 from certdrill.study.workspace import Workspace

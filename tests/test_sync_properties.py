@@ -19,6 +19,9 @@ from helpers import SAMPLE_DECKS, T0, sql_dump
 from sync_devices import Device, devices, everyone_syncs, same_everywhere
 
 QUESTIONS = ["s-1", "s-2", "s-3", "s-4"]
+UNDO_AFTER_A_BURIAL_ELSEWHERE = [  # an answer unburied a card buried on another device; undoing it buries it again
+    (0, ("bury", "s-4")), (2, ("answer", "s-4", False, None)), (2, ("sync",)), (0, ("sync",)), (2, ("undo",)),
+]
 SKEWS = [timedelta(hours=-12), timedelta(0), timedelta(hours=12)]
 
 step = st.one_of(
@@ -100,6 +103,7 @@ class Learner:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(script)
 @example(BOTH_ANSWER_THEN_RETUNE)
+@example(UNDO_AFTER_A_BURIAL_ELSEWHERE)
 def test_three_devices_converge_whatever_they_do_and_however_they_sync(steps: list[tuple[int, tuple[Any, ...]]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="certdrill-sync-"))
     devs = devices(root, ["alpha", "beta", "gamma"], bundled=SAMPLE_DECKS, skews=SKEWS)

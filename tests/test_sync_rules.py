@@ -13,19 +13,10 @@ import pytest
 from certdrill.core import planner, scheduling
 from certdrill.core.memory import NEW, CardState
 from certdrill.core.sync import clock
-from certdrill.core.sync.events import (
-    SCHEMAS,
-    Event,
-    Refused,
-    key_digest,
-    parse_line,
-    state_data,
-    state_from,
-    time_text,
-    to_line,
-)
+from certdrill.core.sync.check import SCHEMAS, Refused, parse_line, parse_lines
+from certdrill.core.sync.events import Event, key_digest, state_data, state_from, state_json, time_text, to_line
 from certdrill.core.sync.merge import in_order, last_writer, union
-from certdrill.core.sync.replay import Answer, History, Rerate, Reset, replay
+from certdrill.core.sync.replay import Answer, History, Rerate, Reset, follow_recorded, replay
 from certdrill.storage.timefmt import to_db_time
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -293,3 +284,44 @@ def test_a_replay_continued_from_where_it_stopped_equals_the_whole_replay() -> N
     tail = replay(History(answers=answers[2:]), PLAIN, start=head.state, last_at=answers[1].at)
     whole = replay(History(answers=answers), PLAIN)
     assert tail.state == whole.state and head.steps + tail.steps == whole.steps
+
+
+def test_following_recorded_answers_gives_what_replay_gives_without_fsrs() -> None:
+    answers = chain(DEV_A, DAYS, [3, 1, 3, 3, 4])
+    recorded = [(state_data(a.before), state_data(a.after), time_text(a.at), True) for a in answers]
+    final, befores = follow_recorded(state_data(CardState()) or [], recorded, None)
+    whole = replay(History(answers=answers), PLAIN)
+    assert state_from(final) == whole.state and [state_from(b) for b in befores] == [s.before for s in whole.steps]
+
+
+def test_following_recorded_answers_stops_where_the_chain_breaks() -> None:
+    answers = chain(DEV_A, DAYS[:3], [3, 3, 3])
+    recorded = [(state_data(a.before), state_data(a.after), time_text(a.at), True) for a in answers]
+    start = state_data(CardState()) or []
+    assert follow_recorded(start, [recorded[0], recorded[2]], None) == (recorded[0][1], [start])  # one is missing
+    assert follow_recorded(start, [(*recorded[0][:3], False)], None) == (start, [])  # made under an older key
+    assert follow_recorded(start, recorded[:1], time_text(DAYS[1])) == (start, [])  # older than the card's last
+
+
+def test_a_state_is_stored_as_json_dumps_of_its_json_would_store_it() -> None:
+    for state in [CardState(), *(a.after for a in chain(DEV_A, DAYS, [3, 1, 3, 3, 4]))]:
+        assert state is not None
+        assert state_json(state_data(state)) == json.dumps(state.to_json())
+    whole_seconds = CardState(2, None, 3.0, 5.0, T0, T0, 1, 0)
+    assert state_json(state_data(whole_seconds)) == json.dumps(whole_seconds.to_json())
+
+
+def test_many_lines_parse_as_each_line_alone_would() -> None:
+    good = [to_line(Event(DEV_A, i, clock.pack(1_793_000_000_000, i), k, SAMPLES[k])).encode()
+            for i, k in enumerate(sorted(SAMPLES), start=1)]
+    lines = [*good, b"{not json", b"1, 2", line(seq=3), good[0]]
+    one_by_one = []
+    for raw in lines:
+        try:
+            one_by_one.append(parse_line(raw, device=DEV_A))
+        except Refused as exc:
+            one_by_one.append(exc)
+    together = parse_lines(lines, device=DEV_A)
+    assert [repr(x) if isinstance(x, Refused) else x for x in together] == [
+        repr(x) if isinstance(x, Refused) else x for x in one_by_one]
+    assert parse_lines(good, device=DEV_A) == [parse_line(raw, device=DEV_A) for raw in good]

@@ -29,6 +29,7 @@ CREATE TABLE device (
 	exported_seq INTEGER NOT NULL, 
 	exported_offset INTEGER NOT NULL, 
 	scheduler VARCHAR NOT NULL, 
+	clock INTEGER NOT NULL, 
 	PRIMARY KEY (id)
 );
 
@@ -42,15 +43,16 @@ CREATE TABLE event (
 	data VARCHAR NOT NULL, 
 	applied BOOLEAN NOT NULL, 
 	PRIMARY KEY (device, seq)
-);
+)
+ WITHOUT ROWID
 
-CREATE INDEX ix_event_pending ON event (applied) WHERE applied = 0;
+;
 
-CREATE INDEX ix_event_subject ON event (deck, item, hlc);
-
-CREATE INDEX ix_event_hlc ON event (hlc);
+CREATE INDEX ix_event_subject ON event (deck, item, hlc) WHERE type != 'answer';
 
 CREATE INDEX ix_event_card_changes ON event (deck, item) WHERE type IN ('rerate', 'undo', 'reset');
+
+CREATE INDEX ix_event_pending ON event (applied) WHERE applied = 0;
 
 CREATE TABLE journal_file (
 	name VARCHAR NOT NULL, 
@@ -165,13 +167,13 @@ CREATE TABLE review (
 	FOREIGN KEY(card_id) REFERENCES card (id)
 );
 
-CREATE UNIQUE INDEX ix_review_event ON review (device, seq);
-
-CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
-
 CREATE INDEX ix_review_card_time ON review (card_id, reviewed_at);
 
 CREATE INDEX ix_review_deck_time ON review (deck_id, reviewed_at);
+
+CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
+
+CREATE INDEX ix_review_unlinked ON review (card_id) WHERE device IS NULL AND mode != 'exam';
 
 CREATE TABLE exam_answer (
 	attempt_id INTEGER NOT NULL, 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 
-NEW_DEVICE = ("INSERT INTO device (id, name, local, backfilled, exported_seq, exported_offset, scheduler) "
-              "VALUES (lower(hex(randomblob(4))), '', 1, 0, 0, 0, '')")
+NEW_DEVICE = ("INSERT INTO device (id, name, local, backfilled, exported_seq, exported_offset, scheduler, clock) "
+              "VALUES (lower(hex(randomblob(4))), '', 1, 0, 0, 0, '', 0)")
 """This database's own device row for sync: a random id of 8 hex digits, named at its first sync."""
 
 _V2 = [
     """CREATE TABLE device (
         id VARCHAR NOT NULL, name VARCHAR NOT NULL, local BOOLEAN NOT NULL, backfilled BOOLEAN NOT NULL,
         exported_seq INTEGER NOT NULL, exported_offset INTEGER NOT NULL, scheduler VARCHAR NOT NULL,
-        PRIMARY KEY (id))""",
+        clock INTEGER NOT NULL, PRIMARY KEY (id))""",
     """CREATE TABLE event (
         device VARCHAR NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, type VARCHAR NOT NULL,
-        deck VARCHAR, item VARCHAR, data VARCHAR NOT NULL, applied BOOLEAN NOT NULL, PRIMARY KEY (device, seq))""",
-    "CREATE INDEX ix_event_hlc ON event (hlc)",
+        deck VARCHAR, item VARCHAR, data VARCHAR NOT NULL, applied BOOLEAN NOT NULL, PRIMARY KEY (device, seq))
+        WITHOUT ROWID""",
     "CREATE INDEX ix_event_pending ON event (applied) WHERE applied = 0",
-    "CREATE INDEX ix_event_subject ON event (deck, item, hlc)",
+    "CREATE INDEX ix_event_subject ON event (deck, item, hlc) WHERE type != 'answer'",
     "CREATE INDEX ix_event_card_changes ON event (deck, item) WHERE type IN ('rerate', 'undo', 'reset')",
     """CREATE TABLE journal_file (
         name VARCHAR NOT NULL, device VARCHAR NOT NULL, "offset" INTEGER NOT NULL, lines INTEGER NOT NULL,
@@ -29,7 +29,7 @@ _V2 = [
     "ALTER TABLE review ADD COLUMN device VARCHAR",
     "ALTER TABLE review ADD COLUMN seq INTEGER",
     "ALTER TABLE review ADD COLUMN hlc INTEGER",
-    "CREATE UNIQUE INDEX ix_review_event ON review (device, seq)",
+    "CREATE INDEX ix_review_unlinked ON review (card_id) WHERE device IS NULL AND mode != 'exam'",
     "ALTER TABLE exam_attempt ADD COLUMN device VARCHAR",
     "ALTER TABLE exam_attempt ADD COLUMN seq INTEGER",
     NEW_DEVICE,

@@ -92,7 +92,9 @@ class ReviewRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_review_card_time", "card_id", "reviewed_at"),
         Index("ix_review_deck_time", "deck_id", "reviewed_at"),
-        Index("ix_review_event", "device", "seq", unique=True),
+        # Answers without an event yet (from before sync, or a community deck's history): the next
+        # sync gives them one. Answers made since are not in it, so it costs the answer path nothing.
+        Index("ix_review_unlinked", "card_id", sqlite_where=text("device IS NULL AND mode != 'exam'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -160,6 +162,7 @@ class DeviceRow(SQLModel, table=True):
     exported_seq: int = 0  # this device: events up to this seq are in its journal file ...
     exported_offset: int = 0  # ... which was this many bytes long after them
     scheduler: str = ""  # this device: the scheduler settings its replays used (a change replays again)
+    clock: int = 0  # this device: its hybrid logical clock, past every event it made or received
 
 
 class EventRow(SQLModel, table=True):
@@ -167,11 +170,13 @@ class EventRow(SQLModel, table=True):
 
     __tablename__ = "event"
     __table_args__ = (
-        Index("ix_event_hlc", "hlc"),
-        Index("ix_event_subject", "deck", "item", "hlc"),
+        # What a change names, for last-writer-wins: not answers (a card's answers are found
+        # through its review rows), which keeps the answer path and a big first sync cheaper.
+        Index("ix_event_subject", "deck", "item", "hlc", sqlite_where=text("type != 'answer'")),
         Index("ix_event_pending", "applied", sqlite_where=text("applied = 0")),
         # The few cards whose replay is more than going on from their state (core.sync.replay).
         Index("ix_event_card_changes", "deck", "item", sqlite_where=text("type IN ('rerate', 'undo', 'reset')")),
+        {"sqlite_with_rowid": False},  # one B-tree: the answer path writes one page less per answer
     )
 
     device: str = Field(primary_key=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
 from certdrill.core import grading, scheduling
@@ -19,9 +19,11 @@ from certdrill.storage import lanes, queries, queue
 from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
+from certdrill.storage.timefmt import from_db_time
 from certdrill.study import changes
 from certdrill.study.exam_date import planned_states
 from certdrill.study.readiness import exam_moment
+from certdrill.study.sync_cards import burial
 
 Mode = Literal["review", "practice", "exam"]
 
@@ -292,9 +294,14 @@ def _take_back(session: Session, row: ReviewRow, now: datetime | None) -> int:
         apply_card_state(card, CardState.from_json(row.state_before))
         session.add(card)
     card_id: int = row.card_id
+    con = lanes.raw(session)
     if row.device is not None and row.seq is not None:  # an answer never journaled needs no undo event
-        changes.undone(lanes.raw(session), card_id=card_id, answer=(row.device, row.seq), now=now or datetime.now(UTC))
+        changes.undone(con, card_id=card_id, answer=(row.device, row.seq), now=now or datetime.now(UTC))
     session.execute(delete(ReviewRow).where(col(ReviewRow.id) == row.id))
+    if row.mode == "review":  # the answer had unburied the card; a burial before it stands again
+        ref = changes.card_ref(con, card_id)
+        until = burial(con, card_id=card_id, deck=ref["deck"], qid=ref["q"])
+        session.execute(update(CardRow).where(col(CardRow.id) == card_id).values(buried_until=from_db_time(until)))
     session.commit()
     return card_id
 

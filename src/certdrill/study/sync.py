@@ -17,15 +17,16 @@ from typing import Any
 from sqlmodel import Session
 
 from certdrill.core.sync import clock
-from certdrill.core.sync.events import Event, Refused
+from certdrill.core.sync.check import Refused, parse_lines
+from certdrill.core.sync.events import Event
 from certdrill.core.text import counted
 from certdrill.errors import CertdrillError
 from certdrill.storage import journal, lanes
 from certdrill.storage.engine import begin_write
-from certdrill.storage.event_log import local_device, record
+from certdrill.storage.event_log import NOT_ANSWER, local_device, record
 from certdrill.storage.journal import Chunk, JournalFile, Mark
 from certdrill.study.changes import one_line
-from certdrill.study.sync_apply import Receiver, import_decks, parse, store
+from certdrill.study.sync_apply import Receiver, checked, import_decks, store
 from certdrill.study.sync_cards import Card
 from certdrill.study.sync_export import backfill, export
 
@@ -122,8 +123,8 @@ def _prepare(session: Session, *, now: datetime, host: str) -> str:
     if not name:
         name = one_line(host.split(".")[0], 64) or "device"
         con.execute("UPDATE device SET name = ? WHERE id = ?", (name, device))
-    announced = con.execute("SELECT data FROM event WHERE device = ? AND type = 'device' ORDER BY seq DESC LIMIT 1",
-                            (device,)).fetchone()
+    announced = con.execute(f"SELECT data FROM event WHERE deck IS NULL AND item IS NULL AND device = ? AND "
+                            f"type = 'device' AND {NOT_ANSWER} ORDER BY seq DESC LIMIT 1", (device,)).fetchone()
     if announced is None or json.loads(announced[0])["name"] != name:
         record(con, type="device", data={"name": name}, now=now)
     first = not con.execute("SELECT backfilled FROM device WHERE id = ?", (device,)).fetchone()[0]
@@ -164,7 +165,7 @@ def _receive(session: Session, receiver: Receiver, folder: Path, file: JournalFi
         begin_write(session)
         con = lanes.raw(session)
         con.execute("INSERT OR IGNORE INTO device (id, name, local, backfilled, exported_seq, exported_offset, "
-                    "scheduler) VALUES (?, '', 0, 0, 0, 0, '')", (file.device,))
+                    "scheduler, clock) VALUES (?, '', 0, 0, 0, 0, '', 0)", (file.device,))
         receiver.begin(session)
         receiver.apply(store(con, events))
         mark = chunk.mark_after(used)
@@ -181,13 +182,15 @@ def _parse(chunk: Chunk, file: JournalFile) -> tuple[list[Event], list[str], int
     events, refused = [], []
     used = len(chunk.lines)
     oversized = set(chunk.oversized)
-    for i, raw in enumerate(chunk.lines):
+    for i, parsed in enumerate(parse_lines(chunk.lines, device=file.device)):
         where = f"{file.name}:{chunk.line_number(i)}"
         if i in oversized:
             refused.append(f"{where}: line longer than {journal.MAX_LINE_BYTES >> 10} KiB")
             continue
         try:
-            events.append(parse(raw, device=file.device))
+            if isinstance(parsed, Refused):
+                raise parsed
+            events.append(checked(parsed))
         except Refused as exc:
             if i == len(chunk.lines) - 1 and not chunk.more and str(exc) == "not valid JSON":
                 used -= 1
@@ -225,8 +228,8 @@ def _replay_if_scheduler_changed(session: Session, receiver: Receiver, device: s
     from certdrill.core.sync.events import key_digest
 
     cards = [Card(pk, deck, qid, key_digest(key)) for deck, qid, pk, key in con.execute(
-        "SELECT e.deck, e.item, q.pk, q.answer_key FROM event AS e JOIN question AS q ON q.deck_id = e.deck "
-        "AND q.qid = e.item WHERE e.type = 'answer' GROUP BY e.deck, e.item HAVING count(DISTINCT e.device) > 1")]
+        "SELECT q.deck_id, q.qid, q.pk, q.answer_key FROM review AS r JOIN question AS q ON q.pk = r.card_id "
+        "WHERE r.mode = 'review' AND r.device IS NOT NULL GROUP BY r.card_id HAVING count(DISTINCT r.device) > 1")]
     receiver.writer_for(session).replay_all(cards)
     con.execute("UPDATE device SET scheduler = ? WHERE id = ?", (current, device))
 

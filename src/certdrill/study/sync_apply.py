@@ -19,10 +19,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from certdrill.core.sync.events import CARD_TYPES, Event, Refused, key_digest, parse_line, parse_time
+from certdrill.core.sync.check import Refused, parse_line
+from certdrill.core.sync.events import CARD_TYPES, Event, data_text, key_digest, parse_time
 from certdrill.core.sync.merge import in_order
 from certdrill.errors import CertdrillError
 from certdrill.storage import journal, lanes
+from certdrill.storage.event_log import NOT_ANSWER, seen
 from certdrill.storage.tables import ExamAttemptRow
 from certdrill.study.settings import LOCAL, check_setting
 from certdrill.study.sync_cards import Card, CardEvents, CardWriter, replay_scheduler
@@ -33,7 +35,11 @@ _NEWEST_FIRST = "ORDER BY hlc DESC, device DESC, seq DESC"
 
 def parse(raw: bytes, *, device: str) -> Event:
     """A journal line as an event, checked as core does, and setting values as the settings do."""
-    event = parse_line(raw, device=device)
+    return checked(parse_line(raw, device=device))
+
+
+def checked(event: Event) -> Event:
+    """The event, if a setting in it is one that travels, with a value the settings accept."""
     if event.type == "setting":
         key, value = event.data["key"], event.data["value"]
         if key in LOCAL:
@@ -71,14 +77,10 @@ def store(con: sqlite3.Connection, events: Sequence[Event]) -> list[Event]:
     new = in_order(fresh.values())
     con.executemany(
         "INSERT INTO event (device, seq, hlc, type, deck, item, data, applied) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-        [(e.device, e.seq, e.hlc, e.type, *e.subject(), _data_text(e)) for e in new])
+        [(e.device, e.seq, e.hlc, e.type, *e.subject(), data_text(e.data)) for e in new])
+    if new:
+        seen(con, new[-1].hlc)
     return new
-
-
-def _data_text(e: Event) -> str:
-    from certdrill.core.sync.events import data_text
-
-    return data_text(e.data)
 
 
 class Receiver:
@@ -113,11 +115,12 @@ class Receiver:
         self.cards.clear()
 
     def apply(self, events: Sequence[Event], *, count: bool = True) -> list[Event]:
-        """Apply events already stored, in event order; returns those that must wait."""
+        """Apply events already stored, given in event order (core.sync.merge.in_order); returns those
+        that must wait."""
         waiting: list[Event] = []
         batch: dict[int, CardEvents] = {}
         before = self._scheduler_settings()
-        for e in in_order(events):
+        for e in events:
             if e.type in CARD_TYPES:
                 card = self.card(e.data["deck"], e.data["q"])
                 if card is None:
@@ -153,7 +156,8 @@ class Receiver:
     # -- one method per event type (cards are CardWriter's) ------------------------------------------
     def _newest(self, type: str, deck: str | None, item: str | None) -> dict[str, Any]:
         row = self.con.execute(
-            f"SELECT data FROM event WHERE deck IS ? AND item IS ? AND type = ? AND applied {_NEWEST_FIRST} LIMIT 1",
+            f"SELECT data FROM event WHERE deck IS ? AND item IS ? AND type = ? AND applied AND {NOT_ANSWER} "
+        f"{_NEWEST_FIRST} LIMIT 1",
             (deck, item, type)).fetchone()
         return json.loads(row[0])  # type: ignore[no-any-return]
 
@@ -162,7 +166,8 @@ class Receiver:
 
     def _device(self, e: Event) -> bool:
         name = json.loads(self.con.execute(
-            f"SELECT data FROM event WHERE device = ? AND type = 'device' {_NEWEST_FIRST} LIMIT 1", (e.device,)
+            f"SELECT data FROM event WHERE deck IS NULL AND item IS NULL AND device = ? AND type = 'device' AND "
+            f"{NOT_ANSWER} {_NEWEST_FIRST} LIMIT 1", (e.device,)
         ).fetchone()[0])["name"]
         self.con.execute("UPDATE device SET name = ? WHERE id = ? AND NOT local", (name, e.device))
         return True
@@ -262,8 +267,9 @@ def import_decks(session: Session, *, folder: Path, now: datetime) -> tuple[int,
     rows = con.execute(
         f"SELECT device, seq, hlc, data FROM event WHERE type = 'deck_import' AND applied = 0 {_NEWEST_FIRST}"
     ).fetchall()
-    newer = [con.execute("SELECT 1 FROM event WHERE type = 'deck_import' AND deck = ? AND (hlc, device, seq) > "
-                         "(?, ?, ?) LIMIT 1", (json.loads(data)["deck"], hlc, device, seq)).fetchone() is not None
+    newer = [con.execute(f"SELECT 1 FROM event WHERE deck = ? AND item IS NULL AND type = 'deck_import' AND {NOT_ANSWER} "
+                         "AND (hlc, device, seq) > (?, ?, ?) LIMIT 1", (json.loads(data)["deck"], hlc, device, seq)
+                         ).fetchone() is not None
              for device, seq, hlc, data in rows]
     session.rollback()
     done, problems = 0, []

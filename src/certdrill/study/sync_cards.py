@@ -14,11 +14,12 @@ import fsrs
 from sqlmodel import Session
 
 from certdrill.core import scheduling
+from certdrill.core.jsontext import json_text
 from certdrill.core.memory import NEW, CardState
-from certdrill.core.sync.events import Event, EventId, key_digest, parse_time, state_from
-from certdrill.core.sync.replay import Answer, History, Replayed, Rerate, Reset, replay
+from certdrill.core.sync.events import Event, EventId, key_digest, parse_time, state_data, state_from, state_json
+from certdrill.core.sync.replay import Answer, History, Replayed, Rerate, Reset, follow_recorded, replay
 from certdrill.storage import lanes
-from certdrill.storage.queries import card_state_from
+from certdrill.storage.event_log import NOT_ANSWER
 from certdrill.storage.timefmt import from_db_time, to_db_time
 from certdrill.study.settings import load_settings
 
@@ -72,28 +73,28 @@ def answer_of(event: Event, card: Card) -> Answer:
                   exam_at=parse_time(d["exam"]) if d["exam"] else None)
 
 
-def _history(con: sqlite3.Connection, card: Card) -> tuple[History, list[Event]]:
-    """Everything in the event table that decides the card's memory, and its answers."""
+def _history(con: sqlite3.Connection, card: Card) -> History:
+    """Everything that decides the card's memory: its review-mode answers (found through their
+    review rows), the re-ratings and undos that name them, and its resets."""
     history = History()
-    answers: list[Event] = []
+    for device, seq, hlc, data in con.execute(
+        "SELECT e.device, e.seq, e.hlc, e.data FROM review AS r JOIN event AS e ON e.device = r.device "
+        "AND e.seq = r.seq WHERE r.card_id = ? AND r.mode = 'review'", (card.id,),
+    ):
+        history.answers.append(answer_of(Event(device, seq, hlc, "answer", json.loads(data)), card))
     for device, seq, hlc, type, data in con.execute(
-        "SELECT device, seq, hlc, type, data FROM event WHERE deck = ? AND item = ? AND type IN "
-        "('answer', 'rerate', 'undo', 'reset') AND applied", (card.deck, card.qid),
+        f"SELECT device, seq, hlc, type, data FROM event WHERE deck = ? AND item = ? AND type IN "
+        f"('rerate', 'undo', 'reset') AND applied AND {NOT_ANSWER}", (card.deck, card.qid),
     ):
         d = json.loads(data)
-        if type == "answer":
-            event = Event(device, seq, hlc, type, d)
-            answers.append(event)
-            if d["mode"] == "review":
-                history.answers.append(answer_of(event, card))
-        elif type == "rerate":
+        if type == "rerate":
             history.rerates.append(Rerate((device, seq), hlc, (d["answer"][0], d["answer"][1]), d["rating"],
                                           state_from(d["before"]), state_from(d["after"])))
         elif type == "undo":
             history.undone.add((d["answer"][0], d["answer"][1]))
         else:
             history.resets.append(Reset((device, seq), hlc))
-    return history, answers
+    return history
 
 
 class CardWriter:
@@ -115,29 +116,37 @@ class CardWriter:
         rows: list[tuple[Any, ...]] = []
         states: list[tuple[Any, ...]] = []
         for b in cards:
-            state, newest, last_at = known.get(b.card.id, (CardState(), None, None))
+            start, newest, last_at = known.get(b.card.id, (_NEW, None, None))
             answers = [e for e in b.events if e.type == "answer"]
             scheduled = [e for e in answers if e.data["mode"] == "review"]
             # Answers that come after all the card's earlier ones continue its replay from its state;
             # anything else (an answer from the past, a re-rating, an undo, a reset) replays it whole.
-            if (b.card.deck, b.card.qid) not in self.special and (
-                    not scheduled or newest is None or scheduled[0].hlc > newest):
-                result = replay(History(answers=[answer_of(e, b.card) for e in scheduled]), self.scheduler,
-                                start=state, last_at=last_at)
-                befores = {s.answer: s.before for s in result.steps}
-                rows += [_review_row(b.card, e, befores.get(e.id), e.data["rating"]) for e in answers]
-                if scheduled:
-                    states.append(_card_row(result.state, b.card.id))
-            else:
+            if (b.card.deck, b.card.qid) in self.special or (scheduled and newest is not None
+                                                               and scheduled[0].hlc <= newest):
                 self._insert_new(b, answers)
                 states.append(_card_row(self._replay(b.card), b.card.id))
+                continue
+            final, chain = follow_recorded(start, [
+                (e.data["before"], e.data["after"], e.data["at"], e.data["key"] == b.card.key) for e in scheduled], last_at)
+            befores = {e.id: (state_json(before), before[0] == NEW) for e, before in zip(scheduled, chain, strict=False)}
+            rest = scheduled[len(chain):]
+            if rest:  # from where the recorded chain broke, fsrs decides
+                followed = scheduled[len(chain) - 1].data["at"] if chain else last_at
+                result = replay(History(answers=[answer_of(e, b.card) for e in rest]), self.scheduler,
+                                start=state_from(final), last_at=from_db_time(followed))
+                befores |= {s.answer: (json.dumps(s.before.to_json()), s.before.state == NEW) for s in result.steps}
+                final = state_data(result.state) or []
+            rows += [_review_row(b.card, e, *befores.get(e.id, (None, False)), e.data["rating"]) for e in answers]
+            if scheduled:
+                states.append((*final, b.card.id))
         self.con.executemany(_INSERT_REVIEW, rows)
         self.con.executemany(_UPDATE_CARD, states)
         self._fields(batch)
 
-    def _known(self, ids: list[int]) -> dict[int, tuple[CardState, int | None, Any]]:
-        """Per card: its state, the clock of its newest review-mode answer and the latest answer time."""
-        found: dict[int, tuple[CardState, int | None, Any]] = {}
+    def _known(self, ids: list[int]) -> dict[int, tuple[list[Any], int | None, str | None]]:
+        """Per card: its state (event form), the clock of its newest review-mode answer, and the
+        latest time among them."""
+        found: dict[int, tuple[list[Any], int | None, str | None]] = {}
         for start in range(0, len(ids), 500):
             part = ids[start: start + 500]
             marks = ", ".join("?" * len(part))
@@ -149,41 +158,42 @@ class CardWriter:
                 f"WHERE id IN ({marks})", part,
             ):
                 hlc, at = latest.get(row[0], (None, None))
-                found[row[0]] = (card_state_from(row[1:]), hlc, from_db_time(at))
+                found[row[0]] = (list(row[1:]), hlc, at)
         return found
 
     def _insert_new(self, b: CardEvents, answers: Iterable[Event]) -> None:
         """Rows for new answers not undone, with their standing rating; the replay sets their states."""
         rows = []
         for e in answers:
-            if self.con.execute("SELECT 1 FROM event WHERE deck = ? AND item = ? AND type = 'undo' "
+            if self.con.execute(f"SELECT 1 FROM event WHERE deck = ? AND item = ? AND type = 'undo' AND {NOT_ANSWER} "
                                 "AND json_extract(data, '$.answer') = json_array(?, ?)",
                                 (b.card.deck, b.card.qid, *e.id)).fetchone():
                 continue
             rerate = self.con.execute(
-                f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = 'rerate' AND "
+                f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = 'rerate' AND {NOT_ANSWER} AND "
                 f"json_extract(data, '$.answer') = json_array(?, ?) {_NEWEST_FIRST} LIMIT 1",
                 (b.card.deck, b.card.qid, *e.id)).fetchone()
             rating = json.loads(rerate[0])["rating"] if rerate else e.data["rating"]
-            rows.append(_review_row(b.card, e, None, rating))
+            rows.append(_review_row(b.card, e, None, False, rating))
         self.con.executemany(_INSERT_REVIEW, rows)
         for e in b.events:
             if e.type == "undo":
-                self.con.execute("DELETE FROM review WHERE device = ? AND seq = ?", tuple(e.data["answer"]))
+                self.con.execute("DELETE FROM review WHERE card_id = ? AND device = ? AND seq = ?",
+                                 (b.card.id, *e.data["answer"]))
             elif e.type == "rerate":
                 newest = self.con.execute(
-                    f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = 'rerate' AND "
+                    f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = 'rerate' AND {NOT_ANSWER} AND "
                     f"json_extract(data, '$.answer') = json_array(?, ?) {_NEWEST_FIRST} LIMIT 1",
                     (b.card.deck, b.card.qid, *e.data["answer"])).fetchone()
-                self.con.execute("UPDATE review SET rating = ? WHERE device = ? AND seq = ?",
-                                 (json.loads(newest[0])["rating"], *e.data["answer"]))
+                self.con.execute("UPDATE review SET rating = ? WHERE card_id = ? AND device = ? AND seq = ?",
+                                 (json.loads(newest[0])["rating"], b.card.id, *e.data["answer"]))
 
     def _replay(self, card: Card) -> CardState:
-        history, _answers = _history(self.con, card)
+        history = _history(self.con, card)
         result: Replayed = replay(history, self.scheduler)
         self.con.executemany(
-            "UPDATE review SET state_before = ?, rating = ?, was_new = ? WHERE device = ? AND seq = ?",
-            [(json.dumps(s.before.to_json()), s.rating, s.before.state == NEW, *s.answer) for s in result.steps])
+            "UPDATE review SET state_before = ?, rating = ?, was_new = ? WHERE card_id = ? AND device = ? AND seq = ?",
+            [(json.dumps(s.before.to_json()), s.rating, s.before.state == NEW, card.id, *s.answer) for s in result.steps])
         return result.state
 
     def replay_all(self, cards: Iterable[Card]) -> None:
@@ -201,31 +211,36 @@ class CardWriter:
                 self.con.execute("UPDATE card SET suspended = ? WHERE id = ?",
                                  (self._newest(subject, "suspend"), b.card.id))
             reviewed = any(e.type == "answer" and e.data["mode"] == "review" for e in b.events)
-            if "bury" in types or (reviewed and self._buried(b.card.id)):
-                self.con.execute("UPDATE card SET buried_until = ? WHERE id = ?", (self._burial(subject), b.card.id))
+            if "bury" in types or "undo" in types or (reviewed and self._buried(b.card.id)):
+                self.con.execute("UPDATE card SET buried_until = ? WHERE id = ?",
+                                 (burial(self.con, card_id=b.card.id, deck=b.card.deck, qid=b.card.qid), b.card.id))
 
     def _newest(self, subject: tuple[str, str], type: str) -> bool:
-        row = self.con.execute(f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = ? {_NEWEST_FIRST} "
-                               "LIMIT 1", (*subject, type)).fetchone()
+        row = self.con.execute(f"SELECT data FROM event WHERE deck = ? AND item = ? AND type = ? AND {NOT_ANSWER} "
+                               f"{_NEWEST_FIRST} LIMIT 1", (*subject, type)).fetchone()
         return bool(json.loads(row[0])["value"])
 
     def _buried(self, card_id: int) -> bool:
         row = self.con.execute("SELECT buried_until IS NOT NULL FROM card WHERE id = ?", (card_id,)).fetchone()
         return bool(row[0])
 
-    def _burial(self, subject: tuple[str, str]) -> str | None:
-        for type, data in self.con.execute(
-            f"SELECT type, data FROM event WHERE deck = ? AND item = ? AND type IN ('bury', 'answer') {_NEWEST_FIRST}",
-            subject,
-        ):
-            d = json.loads(data)
-            if type == "bury":
-                return d["until"]  # type: ignore[no-any-return]
-            if d["mode"] == "review":
-                return None
+def burial(con: sqlite3.Connection, *, card_id: int, deck: str, qid: str) -> str | None:
+    """Until when the card is buried: its newest burial, unless a review-mode answer came after it
+    (answering unburies; an undone answer no longer does)."""
+    bury = con.execute(
+        f"SELECT hlc, device, seq, data FROM event WHERE deck = ? AND item = ? AND type = 'bury' AND {NOT_ANSWER} "
+        f"{_NEWEST_FIRST} LIMIT 1", (deck, qid)).fetchone()
+    if bury is None:
         return None
+    answered = con.execute(
+        "SELECT hlc, device, seq FROM review WHERE card_id = ? AND mode = 'review' AND hlc IS NOT NULL "
+        f"{_NEWEST_FIRST} LIMIT 1", (card_id,)).fetchone()
+    if answered is not None and tuple(answered) > tuple(bury[:3]):
+        return None
+    return json.loads(bury[3])["until"]  # type: ignore[no-any-return]
 
 
+_NEW = [0, None, None, None, None, None, 0, 0]  # a card never answered, in event form
 _INSERT_REVIEW = (
     "INSERT INTO review (card_id, deck_id, reviewed_at, rating, correct, chosen, duration_ms, mode, was_new, "
     "state_before, device, seq, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -234,11 +249,14 @@ _UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty 
                 "reps = ?, lapses = ? WHERE id = ?")
 
 
-def _review_row(card: Card, e: Event, before: CardState | None, rating: int) -> tuple[Any, ...]:
+def _review_row(card: Card, e: Event, before: str | None, was_new: bool, rating: int) -> tuple[Any, ...]:
+    """A received answer's row; `before` is its state-before as stored (state_json), if replayed."""
     d = e.data
-    return (card.id, card.deck, d["at"], rating, d["correct"], json.dumps(d["chosen"]), d["ms"], d["mode"],
-            before is not None and before.state == NEW, json.dumps(before.to_json()) if before is not None else None,
-            e.device, e.seq, e.hlc)
+    return (card.id, card.deck, d["at"], rating, d["correct"], _chosen(d["chosen"]), d["ms"], d["mode"], was_new,
+            before, e.device, e.seq, e.hlc)
+
+
+_chosen = json_text()  # as json.dumps writes the chosen choices (the local answer path does)
 
 
 def _card_row(state: CardState, card_id: int) -> tuple[Any, ...]:

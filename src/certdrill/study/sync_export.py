@@ -15,9 +15,11 @@ from sqlmodel import Session
 
 from certdrill.core.memory import NEW, CardState
 from certdrill.core.sync import clock
-from certdrill.core.sync.events import Refused, data_text, key_digest, line_text, parse_line, state_data
+from certdrill.core.sync.check import Refused, parse_line
+from certdrill.core.sync.events import data_text, key_digest, line_text, state_data
 from certdrill.errors import CertdrillError
 from certdrill.storage import journal, lanes
+from certdrill.storage.event_log import seen
 from certdrill.storage.journal import Mark
 from certdrill.storage.queries import card_state_from
 from certdrill.storage.timefmt import from_db_time
@@ -42,7 +44,10 @@ class _Numbering:
 
     def __init__(self, con: sqlite3.Connection, device: str) -> None:
         self.device = device
-        self.seq = int(con.execute("SELECT coalesce(max(seq), 0) FROM event WHERE device = ?", (device,)).fetchone()[0])
+        last = con.execute("SELECT seq, hlc FROM event WHERE device = ? ORDER BY seq DESC LIMIT 1", (device,)).fetchone()
+        # The clock of this device's last change: events numbered after it here may be older.
+        self.seq: int = last[0] if last else 0
+        self.last_hlc: int = last[1] if last else 0
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, type: str, hlc: int, data: dict[str, Any], deck: str | None = None, item: str | None = None) -> int:
@@ -53,6 +58,8 @@ class _Numbering:
     def flush(self, con: sqlite3.Connection) -> None:
         con.executemany("INSERT INTO event (device, seq, hlc, type, deck, item, data, applied) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, 1)", self.rows)
+        if self.rows:  # the next change must come after all of these and after the last one made
+            seen(con, max(self.last_hlc, *(row[2] for row in self.rows)))
         self.rows.clear()
 
 
@@ -195,8 +202,9 @@ def _state(session: Session, con: sqlite3.Connection, numbers: _Numbering) -> No
         if (type, deck, item) not in journaled:
             numbers.add(type, OLDEST, data, deck, item)
 
-    for deck_id, qid, flagged, suspended, buried in con.execute(
-        "SELECT c.deck_id, q.qid, c.flagged, c.suspended, c.buried_until FROM card AS c JOIN question AS q "
+    for deck_id, qid, flagged, suspended, buried, answered in con.execute(
+        "SELECT c.deck_id, q.qid, c.flagged, c.suspended, c.buried_until, (SELECT max(hlc) FROM review AS r WHERE "
+        "r.card_id = c.id AND r.mode = 'review') FROM card AS c JOIN question AS q "
         "ON q.pk = c.id WHERE c.flagged OR c.suspended OR c.buried_until IS NOT NULL"
     ).fetchall():
         card = {"deck": deck_id, "q": qid}
@@ -204,8 +212,9 @@ def _state(session: Session, con: sqlite3.Connection, numbers: _Numbering) -> No
             add("flag", {**card, "value": True}, deck_id, qid)
         if suspended:
             add("suspend", {**card, "value": True}, deck_id, qid)
-        if buried is not None:
-            add("bury", {**card, "until": buried}, deck_id, qid)
+        if buried is not None and ("bury", deck_id, qid) not in journaled:
+            # After the card's answers: answering unburies, so the burial came after the last one.
+            numbers.add("bury", max(OLDEST, (answered or 0) + 1), {**card, "until": buried}, deck_id, qid)
     for key, value in con.execute("SELECT key, value FROM setting ORDER BY key").fetchall():
         if key in Settings.__dataclass_fields__ and key not in LOCAL:
             add("setting", {"key": key, "value": json_value(value)}, None, key)

@@ -11,9 +11,10 @@ the answer's rating and time, without fuzz, so that every device computes the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 import fsrs
 
@@ -147,5 +148,22 @@ def _recompute(state: CardState, answer: Answer, at: datetime, scheduler: fsrs.S
     return after
 
 
-def befores(replayed: Replayed) -> Mapping[EventId, CardState]:
-    return {step.answer: step.before for step in replayed.steps}
+Recorded = tuple[Any, Any, str, bool]
+"""An answer as its event carries it: (state before, state after, time, made under the current key),
+states in event form (core.sync.events.state_data)."""
+
+
+def follow_recorded(start: list[Any], answers: Sequence[Recorded], last_at: str | None) -> tuple[
+        list[Any], list[list[Any]]]:
+    """`replay` for answers that continue a card's chain, in event form and without fsrs: the state
+    before each answer as long as each continues it (its recorded state-before is the state reached,
+    it is in time order, it counts), and the state after the last of those. The answers after the
+    first that does not continue it are for `replay`, from there. Lets a first sync apply a million
+    answers without making a datetime."""
+    state, befores = start, []
+    for before, after, at, counts in answers:
+        if not counts or after is None or before != state or (last_at is not None and at < last_at) or after[5] != at:
+            break
+        befores.append(state)
+        state, last_at = after, at
+    return state, befores
