@@ -66,6 +66,13 @@ class Device:
                 key=repr),
         }
 
+    def label(self) -> str:
+        """How the other devices name this one (study.sync.label)."""
+        from certdrill.study.sync import label
+
+        ((device, name),) = self.query("SELECT id, name FROM device WHERE local")
+        return label(device, name)
+
     def answers(self) -> set[tuple[str, int]]:
         return {(d, s) for d, s in self.query("SELECT device, seq FROM review WHERE device IS NOT NULL")}
 

@@ -27,13 +27,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     from certdrill.cli import open_workspace
     from certdrill.study.settings import save_setting
-    from certdrill.study.sync import rename, sync, sync_status
+    from certdrill.study.sync import rename, shared_folder, sync, sync_status
 
-    folder: Path | None = None
-    if args.folder is not None:
-        folder = args.folder.expanduser().resolve()
-        if not folder.is_dir():
-            raise CertdrillError(f"the sync folder {folder} does not exist or is not a folder")
+    folder = shared_folder(str(args.folder)) if args.folder is not None else None
     ws = open_workspace(args)
     try:
         with ws.session() as session:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -25,6 +26,9 @@ from certdrill.study.progress import DomainProgress
 from certdrill.study.reports import DeckSummary, Stats, daily_counts, deck_summaries, stats, study_streak
 from certdrill.study.settings import Settings, save_setting, set_deck_new_limit
 from certdrill.study.workspace import Workspace
+
+if TYPE_CHECKING:
+    from certdrill.study.sync import SyncReport
 
 
 class StudyDesk:
@@ -242,6 +246,46 @@ class StudyDesk:
 
         with self._session() as s:
             return import_source(s, source=source, options=ImportOptions(dry_run=dry_run), now=self.now())
+
+    # -- sync with the learner's other machines ------------------------------
+    def sync_folder(self) -> str | None:
+        return self.settings().sync_folder
+
+    def set_sync_folder(self, text: str) -> str | None:
+        """Keep the folder to sync through (empty: no sync); returns it as kept (absolute)."""
+        from certdrill.study.sync import shared_folder
+
+        folder = str(shared_folder(text)) if text.strip() else None
+        self.save_setting("sync_folder", folder)
+        return folder
+
+    def sync(self) -> SyncReport:
+        """Send this device's changes to the sync folder and apply the other devices' (one line: summary())."""
+        import socket
+
+        from certdrill.errors import CertdrillError
+        from certdrill.study.sync import sync
+
+        folder = self.sync_folder()
+        if not folder:
+            raise CertdrillError("no sync folder yet: set one in the settings (,)")
+        with self._session() as s:
+            report = sync(s, folder=Path(folder), now=self.now(), host=socket.gethostname())
+        self._settings = None  # a setting may have come from another device
+        return report
+
+    def device_name(self) -> str:
+        from certdrill.storage.event_log import local_device
+        from certdrill.storage.lanes import raw
+
+        with self._session() as s:
+            return local_device(raw(s))[1] or ""
+
+    def rename_device(self, name: str) -> str:
+        from certdrill.study.sync import rename
+
+        with self._session() as s:
+            return rename(s, name=name, now=self.now())
 
     # -- trends for the stats screen -----------------------------------------
     def weekly_retention(self, weeks: int) -> list[progress.WeekRetention]:

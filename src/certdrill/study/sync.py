@@ -72,6 +72,14 @@ def _changes(counts: Counter[str]) -> str:
     return counted(answers, "answer") + (f" and {counted(others, 'other change')}" if others else "")
 
 
+def shared_folder(text: str) -> Path:
+    """The folder to sync through, from what the learner typed: it must exist; kept absolute."""
+    folder = Path(text).expanduser().resolve()
+    if not folder.is_dir():
+        raise CertdrillError(f"the sync folder {folder} does not exist or is not a folder")
+    return folder
+
+
 def label(device: str, name: str) -> str:
     """How a device is called in reports: its name and the first four digits of its id."""
     return f"{name or 'device'}-{device[:4]}"
@@ -82,8 +90,7 @@ def sync(session: Session, *, folder: Path, now: datetime, host: str) -> SyncRep
 
     `host` names this device until the learner names it. Raises CertdrillError for a folder that
     cannot be used; lines of other journals that fail their check are refused and reported."""
-    if not folder.is_dir():
-        raise CertdrillError(f"the sync folder {folder} does not exist or is not a folder")
+    folder = shared_folder(str(folder))
     report = SyncReport()
     device = _prepare(session, now=now, host=host)
     begin_write(session)

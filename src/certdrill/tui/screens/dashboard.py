@@ -24,6 +24,7 @@ from certdrill.tui.messages import (
     OpenSettings,
     OpenStats,
     StartReview,
+    SyncNow,
 )
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
@@ -78,6 +79,7 @@ class DashboardScreen(Screen[None]):
         Binding("s", "stats", "Stats", id="dashboard.stats"),
         Binding("i", "import", "Import", id="dashboard.import"),
         Binding("comma", "settings", "Settings", id="dashboard.settings"),
+        Binding("y", "sync", "Sync", id="dashboard.sync"),
     ]
 
     def __init__(self, desk: StudyDesk | None, *, overview: list[DeckOverview] | None = None) -> None:
@@ -313,3 +315,6 @@ class DashboardScreen(Screen[None]):
 
     def action_settings(self) -> None:
         self.post_message(OpenSettings())
+
+    def action_sync(self) -> None:
+        self.post_message(SyncNow())
