@@ -325,3 +325,13 @@ def test_many_lines_parse_as_each_line_alone_would() -> None:
     assert [repr(x) if isinstance(x, Refused) else x for x in together] == [
         repr(x) if isinstance(x, Refused) else x for x in one_by_one]
     assert parse_lines(good, device=DEV_A) == [parse_line(raw, device=DEV_A) for raw in good]
+
+
+def test_a_stored_state_reads_back_in_event_form_exactly() -> None:
+    from certdrill.core.sync.events import stored_state_data
+
+    states = [CardState(), CardState(2, None, 3.0, 5.0, T0, T0, 1, 0),
+              *(a.after for a in chain(DEV_A, DAYS, [3, 1, 3, 3, 4]))]
+    for state in states:
+        assert state is not None
+        assert stored_state_data(json.dumps(state.to_json())) == state_data(state)

@@ -13,15 +13,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from certdrill.core.memory import NEW, CardState
+from certdrill.core.memory import NEW
 from certdrill.core.sync import clock
 from certdrill.core.sync.check import Refused, parse_line
-from certdrill.core.sync.events import data_text, key_digest, line_text, state_data
+from certdrill.core.sync.events import data_text, key_digest, line_text, stored_state_data
 from certdrill.errors import CertdrillError
 from certdrill.storage import journal, lanes
 from certdrill.storage.event_log import seen
 from certdrill.storage.journal import Mark
-from certdrill.storage.queries import card_state_from
 from certdrill.storage.timefmt import from_db_time
 from certdrill.study.settings import LOCAL, Settings
 
@@ -96,8 +95,8 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
     ):
         if card_id in cards:
             following[card_id] = before
-    current = {
-        row[0]: card_state_from(row[1:]) for row in con.execute(
+    current = {  # in event form: the database's times are the events' text already
+        row[0]: list(row[1:]) for row in con.execute(
             "SELECT id, state, step, stability, difficulty, due, last_review, reps, lapses FROM card")
         if row[0] in cards
     }
@@ -108,9 +107,9 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
         by_card.setdefault(row[1], []).append(row)
     for card_id, answers in by_card.items():
         reviewed = [r for r in answers if r[10] == "review"]
-        befores = [_state_of(r[11]) for r in reviewed]
+        befores = [stored_state_data(r[11]) for r in reviewed]
         nxt = following.get(card_id)
-        afters: list[CardState | None] = [*befores[1:], _state_of(nxt) if nxt is not None else current.get(card_id)]
+        afters = [*befores[1:], stored_state_data(nxt) if nxt is not None else current.get(card_id)]
         after_of = {r[0]: a for r, a in zip(reviewed, afters[: len(reviewed)], strict=True)}
         resets_before: set[int] = set()
         for i, r in enumerate(reviewed):
@@ -130,8 +129,8 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
             seq = numbers.add("answer", hlc, {
                 "deck": deck_id, "q": qid, "mode": mode, "at": at, "rating": rating,
                 "correct": None if correct is None else bool(correct), "chosen": json.loads(chosen), "ms": ms,
-                "key": key_digest(key), "before": state_data(_state_of(before)) if scheduled else None,
-                "after": state_data(after_of.get(review_id)) if scheduled else None, "exam": None,
+                "key": key_digest(key), "before": stored_state_data(before) if scheduled else None,
+                "after": after_of.get(review_id) if scheduled else None, "exam": None,
             }, deck_id, qid)
             linked.append((numbers.device, seq, hlc, review_id))
         if trailing:
@@ -157,12 +156,9 @@ def json_value(stored: Any) -> Any:
     return json.loads(stored) if isinstance(stored, str) else stored
 
 
-def _state_of(text: str | None) -> CardState | None:
-    return None if text is None else CardState.from_json(json.loads(text))
-
-
-def _is_reset(state: CardState | None) -> bool:
-    return state is not None and state.state == NEW and state.last_review is None and state.reps > 0
+def _is_reset(state: list[Any] | None) -> bool:
+    """A state (event form) the card was reset to: new, never reviewed since, with answers before."""
+    return state is not None and state[0] == NEW and state[5] is None and state[6] > 0
 
 
 def _exam_attempts(con: sqlite3.Connection, numbers: _Numbering) -> None:

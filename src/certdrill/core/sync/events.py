@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -117,6 +118,24 @@ def state_json(data: list[Any] | None) -> str | None:
 
 
 _dumps_spaced = json_text()  # json.dumps' own separators
+
+
+def stored_state_data(text: str | None) -> list[Any] | None:
+    """The event form of a state a review row stores (the inverse of `state_json`), without making
+    the datetimes (a first sync sends a million of these)."""
+    if text is None:
+        return None
+    d = json.loads(text)
+    return [d["state"], d["step"], d["stability"], d["difficulty"], _event_time(d["due"]), _event_time(d["last_review"]),
+            d["reps"], d["lapses"]]
+
+
+def _event_time(iso: str | None) -> str | None:
+    if iso is None:
+        return None
+    if iso.endswith("+00:00") and len(iso) in (25, 32):
+        return iso[:-6] + (".000000Z" if len(iso) == 25 else "Z")
+    return time_text(datetime.fromisoformat(iso))
 
 
 def _iso(text: str | None) -> str | None:
