@@ -1,5 +1,5 @@
-"""Sync: first sync of a device receiving 1M reviews, an incremental sync of 100 answers, and what
-journaling adds to the answer path."""
+"""Sync: first sync of a device receiving 1M reviews, an incremental sync of 100 answers, what
+journaling adds to the answer path, and the schema 1 -> 2 upgrade of a database with 1M reviews."""
 
 from __future__ import annotations
 
@@ -117,6 +117,35 @@ def answer_path(machine: Machine, runs: int) -> tuple[float, float]:
     return statistics.median(with_events) * 1000, statistics.median(without) * 1000
 
 
+def upgrade(root: Path, *, reviews: int) -> tuple[float, float]:
+    """Seconds to back up a schema-1 database with `reviews` reviews, and to upgrade it to schema 2."""
+    schema_1 = Path(__file__).resolve().parents[1] / "tests" / "schemas" / "v1.sql"
+    db = root / "old" / "certdrill.db"
+    db.parent.mkdir()
+    con = sqlite3.connect(db)
+    con.executescript(schema_1.read_text())
+    con.execute("INSERT INTO deck (id, title, version, license, description, source) VALUES ('big', 'b', '1', NULL, "
+                "'', 'bundled')")
+    con.executemany("INSERT INTO question (pk, deck_id, qid, domain_id, kind, prompt, choices, answer, explanation, "
+                    "\"references\", tags, content_hash, answer_key, position, retired) VALUES (?, 'big', ?, 'd', "
+                    "'single', 'p', '[]', '', '', '[]', '[]', 'h', 'k', ?, 0)", [(i, f"q{i}", i) for i in range(1, 1001)])
+    con.executemany("INSERT INTO card (id, deck_id, state, reps, lapses, suspended, flagged) VALUES (?, 'big', 0, 0, "
+                    "0, 0, 0)", [(i,) for i in range(1, 1001)])
+    con.executemany("INSERT INTO review (card_id, deck_id, reviewed_at, rating, correct, chosen, duration_ms, mode, "
+                    "was_new, state_before) VALUES (?, 'big', ?, 3, 1, '[1]', 9000, 'review', 0, NULL)",
+                    ((i % 1000 + 1, to_db_time(NOW - timedelta(minutes=i))) for i in range(reviews)))
+    con.commit()
+    con.close()
+    from certdrill.storage.engine import backup_database, migrate
+
+    t0 = time.perf_counter()
+    backup_database(db, reason="bench")
+    backup_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    migrate(db)
+    return backup_s, time.perf_counter() - t0
+
+
 def timed(step: Callable[[], float], note: str) -> float:
     took = step()
     print(f"  {note}: {took:.2f} s", flush=True)
@@ -149,8 +178,12 @@ def run(quick: bool = False) -> list[Figure]:
         with_ms, without_ms = answer_path(laptop, runs=30 if quick else 300)
         laptop.ws.close()
         desktop.ws.close()
+    with tempfile.TemporaryDirectory(prefix="certdrill-bench-upgrade-") as tmp:
+        backup_s, upgrade_s = upgrade(Path(tmp), reviews=reviews)
     size = f"{reviews // 1000}k" if reviews < 1_000_000 else "1M"
     return [
+        Figure(f"schema 1 -> 2 upgrade step, {size} reviews", upgrade_s, "s", backup_s,
+               "the backup copy made before it", 1.0),
         Figure(f"first sync receiving {size} answers", first, "s", FIRST_SYNC_S, "the issue's bound", 1.0),
         Figure("incremental sync receiving 100 answers", statistics.median(receives) * 1000, "ms", INCREMENTAL_MS,
                "the issue's bound", 1.0),

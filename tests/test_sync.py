@@ -311,3 +311,20 @@ def test_changes_after_the_first_sync_come_after_everything_it_sent(tmp_path: Pa
     ((newest,),) = laptop.query("SELECT hlc FROM event WHERE type = 'flag'")
     assert newest > laptop.query("SELECT max(hlc) FROM event WHERE type != 'flag'")[0][0]
     laptop.close()
+
+
+def test_review_history_brought_in_with_a_community_deck_travels_too(pair: tuple[Device, Device],
+                                                                      tmp_path: Path) -> None:
+    from anki_packages import mcq, write_package
+    from certdrill.study.importing import ImportOptions, import_source
+    from test_import_anki import _with_revlog
+
+    laptop, desktop = pair
+    laptop.sync()  # after the first sync: the history gets its events as it is imported
+    source = _with_revlog(write_package(tmp_path / "h.apkg", {"Hist": [mcq("Q?", ["a", "b"], "A", guid="h1")]}))
+    with laptop.ws.session() as s:
+        assert import_source(s, source=str(source), options=ImportOptions(with_history=True), now=laptop.ws.now()).history
+    assert laptop.query("SELECT count(*) FROM review WHERE device IS NULL") == [(0,)]
+    everyone_syncs([laptop, desktop])
+    same_everywhere([laptop, desktop])
+    assert len(desktop.query("SELECT id FROM review")) == 3

@@ -167,13 +167,11 @@ CREATE TABLE review (
 	FOREIGN KEY(card_id) REFERENCES card (id)
 );
 
+CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
+
 CREATE INDEX ix_review_card_time ON review (card_id, reviewed_at);
 
 CREATE INDEX ix_review_deck_time ON review (deck_id, reviewed_at);
-
-CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
-
-CREATE INDEX ix_review_unlinked ON review (card_id) WHERE device IS NULL AND mode != 'exam';
 
 CREATE TABLE exam_answer (
 	attempt_id INTEGER NOT NULL, 

@@ -92,9 +92,6 @@ class ReviewRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_review_card_time", "card_id", "reviewed_at"),
         Index("ix_review_deck_time", "deck_id", "reviewed_at"),
-        # Answers without an event yet (from before sync, or a community deck's history): the next
-        # sync gives them one. Answers made since are not in it, so it costs the answer path nothing.
-        Index("ix_review_unlinked", "card_id", sqlite_where=text("device IS NULL AND mode != 'exam'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -23,6 +23,7 @@ from certdrill.storage import lanes
 from certdrill.storage.tables import CardRow, QuestionRow, ReviewRow
 from certdrill.study import changes
 from certdrill.study.library import ImportReport, import_deck
+from certdrill.study.sync_export import link_history
 
 Fetch = Callable[..., Path]  # fetch(url, *, into: Path, limits: DownloadLimits) -> saved file
 
@@ -65,6 +66,7 @@ def import_source(
     def after(s: Session, report: ImportReport) -> None:
         if history:
             report.history = _add_history(s, deck_id=found.deck.id, reviews=history)
+            link_history(s)
         if report.changed and not options.dry_run:
             changes.deck_imported(lanes.raw(s), deck=found.deck, source=origin, now=now)
 

@@ -134,9 +134,8 @@ def _prepare(session: Session, *, now: datetime, host: str) -> str:
                             f"type = 'device' AND {NOT_ANSWER} ORDER BY seq DESC LIMIT 1", (device,)).fetchone()
     if announced is None or json.loads(announced[0])["name"] != name:
         record(con, type="device", data={"name": name}, now=now)
-    first = not con.execute("SELECT backfilled FROM device WHERE id = ?", (device,)).fetchone()[0]
-    backfill(session, device=device, first=first)
-    if first:
+    if not con.execute("SELECT backfilled FROM device WHERE id = ?", (device,)).fetchone()[0]:
+        backfill(session, device=device)
         con.execute("UPDATE device SET backfilled = 1, scheduler = ? WHERE id = ?", (_scheduler(con), device))
     session.commit()
     return device

@@ -62,20 +62,29 @@ class _Numbering:
         self.rows.clear()
 
 
-def backfill(session: Session, *, device: str, first: bool) -> int:
-    """Give events to what this database holds without one (inside the caller's write transaction):
-    answers (made before sync existed, or brought in with a community deck's history) and exam
-    attempts, every time; and on the `first` sync, the state of cards, settings, exam dates and
-    decks. Returns the number of events made."""
+def backfill(session: Session, *, device: str) -> int:
+    """At the first sync, give events to what this database holds from before sync existed (inside
+    the caller's write transaction): answers, exam attempts, and the state of cards, settings, exam
+    dates and decks. Returns the number of events made."""
     con = lanes.raw(session)
     numbers = _Numbering(con, device)
     _answers(con, numbers)
     _exam_attempts(con, numbers)
-    if first:
-        _state(session, con, numbers)
+    _state(session, con, numbers)
     made = len(numbers.rows)
     numbers.flush(con)
     return made
+
+
+def link_history(session: Session) -> None:
+    """Give events to answers just added without one (a community deck's review history), in the
+    transaction that adds them; until the first sync, that sync sends them with the rest."""
+    con = lanes.raw(session)
+    device, backfilled = con.execute("SELECT id, backfilled FROM device WHERE local").fetchone()
+    if backfilled:
+        numbers = _Numbering(con, device)
+        _answers(con, numbers)
+        numbers.flush(con)
 
 
 def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
