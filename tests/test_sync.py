@@ -328,3 +328,21 @@ def test_review_history_brought_in_with_a_community_deck_travels_too(pair: tuple
     everyone_syncs([laptop, desktop])
     same_everywhere([laptop, desktop])
     assert len(desktop.query("SELECT id FROM review")) == 3
+
+
+def test_the_doctor_follows_the_order_sync_replays_answers_in(tmp_path: Path, sample_root: Path) -> None:
+    from certdrill.study.maintenance import examine
+
+    ahead, seen, unseen = devices(tmp_path, ["ahead", "seen", "unseen"], bundled=sample_root,
+                                  skews=[timedelta(hours=12), timedelta(0), timedelta(0)])
+    ahead.desk.set_flagged(ahead.card_id("s-2"), True)  # a change with a clock 12 hours ahead ...
+    ahead.sync()
+    seen.sync()  # ... seen here: this device's next change is ordered after it
+    answer(seen.at(T0), "s-1")
+    answer(unseen.at(T0 + timedelta(hours=1)), "s-1", [0])  # later in time, earlier by the clocks
+    everyone_syncs([ahead, seen, unseen])
+    same_everywhere([ahead, seen, unseen])
+    for d in (ahead, seen, unseen):
+        with d.ws.session() as session:
+            assert examine(session, bundled_root=sample_root) == [], d.name
+        d.close()
