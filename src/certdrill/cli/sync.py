@@ -27,7 +27,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     from certdrill.cli import open_workspace
     from certdrill.study.settings import save_setting
-    from certdrill.study.sync import rename, shared_folder, sync, sync_status
+    from certdrill.study.sync import rename, shared_folder, sync
+    from certdrill.study.sync_status import sync_status
 
     folder = shared_folder(str(args.folder)) if args.folder is not None else None
     ws = open_workspace(args)

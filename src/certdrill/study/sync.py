@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from certdrill.core.sync import clock
 from certdrill.core.sync.check import Refused, parse_lines
 from certdrill.core.sync.events import Event
 from certdrill.core.text import counted
@@ -218,9 +217,13 @@ def _remember(con: Any, file: JournalFile, mark: Mark, refused: list[str], now: 
          json.dumps(problems), to_db_time(now)))
 
 
+SCHEDULER_SETTINGS = ("desired_retention", "fsrs_parameters")
+"""The settings a state computed again depends on (core.sync.replay)."""
+
+
 def _scheduler(con: Any) -> str:
-    rows = con.execute("SELECT key, value FROM setting WHERE key IN ('desired_retention', 'fsrs_parameters') "
-                       "ORDER BY key").fetchall()
+    rows = con.execute(f"SELECT key, value FROM setting WHERE key IN ({', '.join('?' * len(SCHEDULER_SETTINGS))}) "
+                       "ORDER BY key", SCHEDULER_SETTINGS).fetchall()
     return json.dumps(rows)
 
 
@@ -242,70 +245,3 @@ def _replay_if_scheduler_changed(session: Session, receiver: Receiver, device: s
 
 def _names(session: Session) -> dict[str, str]:
     return {d: label(d, n) for d, n in lanes.raw(session).execute("SELECT id, name FROM device")}
-
-
-# -- status ------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class DeviceStatus:
-    id: str
-    name: str
-    this: bool
-    events: int  # this device: events made; others: events received from it
-    answers: int
-    last_change: datetime | None  # its newest event's clock time
-    last_read: datetime | None  # others: when this device last read their journal
-    refused: int
-    problems: list[str]
-
-    @property
-    def label(self) -> str:
-        return label(self.id, self.name)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "label": self.label, "this": self.this, "events": self.events,
-                "answers": self.answers,
-                "last_change": self.last_change.isoformat() if self.last_change else None,
-                "last_read": self.last_read.isoformat() if self.last_read else None,
-                "refused": self.refused, "problems": self.problems}
-
-
-@dataclass(frozen=True, slots=True)
-class SyncStatus:
-    folder: str | None
-    devices: list[DeviceStatus]
-    exported: int  # this device's events in its journal
-    waiting: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"folder": self.folder, "exported": self.exported, "waiting": self.waiting,
-                "devices": [d.to_json() for d in self.devices]}
-
-
-def sync_status(session: Session, *, folder: str | None) -> SyncStatus:
-    """Every device this one knows: what each sent, when it last changed something, what was refused."""
-    from certdrill.storage.timefmt import from_db_time
-
-    con = lanes.raw(session)
-    counts = {d: (n, a, h) for d, n, a, h in con.execute(
-        "SELECT device, count(*), sum(type = 'answer'), max(hlc) FROM event GROUP BY device")}
-    files: dict[str, tuple[Any, int, list[str]]] = {}
-    for device, read_at, refused, problems in con.execute(
-        "SELECT device, read_at, refused, problems FROM journal_file ORDER BY name"
-    ):
-        last, total, found = files.get(device, (None, 0, []))
-        files[device] = (max(filter(None, (last, read_at)), default=None), total + refused, found + json.loads(problems))
-    devices = []
-    exported = 0
-    for device, name, local, exported_seq in con.execute(
-        "SELECT id, name, local, exported_seq FROM device ORDER BY local DESC, name, id"
-    ):
-        n, answers, hlc = counts.get(device, (0, 0, None))
-        read_at, refused, problems = files.get(device, (None, 0, []))
-        if local:
-            exported = exported_seq
-        devices.append(DeviceStatus(device, name, bool(local), n, answers or 0,
-                                    clock.wall_time(hlc) if hlc and hlc > clock.pack(1, 0) else None,
-                                    from_db_time(read_at), refused, problems[-MAX_PROBLEMS:]))
-    waiting = con.execute("SELECT count(*) FROM event WHERE applied = 0").fetchone()[0]
-    session.rollback()
-    return SyncStatus(folder, devices, exported, waiting)

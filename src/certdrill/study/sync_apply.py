@@ -29,7 +29,6 @@ from certdrill.storage.tables import ExamAttemptRow
 from certdrill.study.settings import LOCAL, check_setting
 from certdrill.study.sync_cards import Card, CardEvents, CardWriter, replay_scheduler
 
-SCHEDULER_SETTINGS = ("desired_retention", "fsrs_parameters")
 _NEWEST_FIRST = "ORDER BY hlc DESC, device DESC, seq DESC"
 
 
@@ -58,7 +57,6 @@ class Applied:
     received: Counter[tuple[str, str]] = field(default_factory=Counter)  # (device, type) -> events
     waiting: int = 0  # events waiting for a deck, question or exam
     notes: list[str] = field(default_factory=list)
-    scheduler_changed: bool = False
 
 
 def store(con: sqlite3.Connection, events: Sequence[Event]) -> list[Event]:
@@ -119,7 +117,6 @@ class Receiver:
         that must wait."""
         waiting: list[Event] = []
         batch: dict[int, CardEvents] = {}
-        before = self._scheduler_settings()
         for e in events:
             if e.type in CARD_TYPES:
                 card = self.card(e.data["deck"], e.data["q"])
@@ -134,8 +131,6 @@ class Receiver:
         self.writer.apply(list(batch.values()))
         self.con.executemany("UPDATE event SET applied = ? WHERE device = ? AND seq = ?",
                              [(0, *e.id) for e in waiting])
-        if self._scheduler_settings() != before:
-            self.applied.scheduler_changed = True
         return waiting
 
     def retry_waiting(self) -> int:
@@ -147,11 +142,6 @@ class Receiver:
         events = [Event(d, s, h, t, json.loads(x)) for d, s, h, t, x in rows]
         self.con.executemany("UPDATE event SET applied = 1 WHERE device = ? AND seq = ?", [e.id for e in events])
         return len(self.apply(events, count=False))
-
-    def _scheduler_settings(self) -> list[Any]:
-        return self.con.execute(
-            f"SELECT key, value FROM setting WHERE key IN ({', '.join('?' * len(SCHEDULER_SETTINGS))}) ORDER BY key",
-            SCHEDULER_SETTINGS).fetchall()
 
     # -- one method per event type (cards are CardWriter's) ------------------------------------------
     def _newest(self, type: str, deck: str | None, item: str | None) -> dict[str, Any]:

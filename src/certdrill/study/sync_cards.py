@@ -16,7 +16,7 @@ from sqlmodel import Session
 from certdrill.core import scheduling
 from certdrill.core.jsontext import json_text
 from certdrill.core.memory import NEW, CardState
-from certdrill.core.sync.events import Event, EventId, key_digest, parse_time, state_data, state_from, state_json
+from certdrill.core.sync.events import Event, key_digest, parse_time, state_data, state_from, state_json
 from certdrill.core.sync.replay import Answer, History, Replayed, Rerate, Reset, follow_recorded, replay
 from certdrill.storage import lanes
 from certdrill.storage.event_log import NOT_ANSWER
@@ -262,7 +262,3 @@ _chosen = json_text()  # as json.dumps writes the chosen choices (the local answ
 def _card_row(state: CardState, card_id: int) -> tuple[Any, ...]:
     return (state.state, state.step, state.stability, state.difficulty, to_db_time(state.due) if state.due else None,
             to_db_time(state.last_review) if state.last_review else None, state.reps, state.lapses, card_id)
-
-
-def event_id(value: list[Any]) -> EventId:
-    return (value[0], value[1])
