@@ -346,3 +346,32 @@ def test_the_doctor_follows_the_order_sync_replays_answers_in(tmp_path: Path, sa
         with d.ws.session() as session:
             assert examine(session, bundled_root=sample_root) == [], d.name
         d.close()
+
+
+def test_a_hostile_deck_file_is_refused_and_the_rest_of_the_sync_applies(pair: tuple[Device, Device],
+                                                                       tmp_path: Path) -> None:
+    import hashlib
+
+    laptop, desktop = pair
+    answer(laptop, "s-1")
+    laptop.sync()
+    (device,) = laptop.query("SELECT id FROM device WHERE local")[0]
+    decks = tmp_path / "shared" / "decks"
+    decks.mkdir(exist_ok=True)
+    bomb = b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" + \
+        b"".join(f"c{i}: &c{i} [" .encode() + b", ".join([f"*{'b' if i == 0 else f'c{i - 1}'}".encode()] * 9) + b"]\n"
+                 for i in range(6))
+    lines = []
+    for seq, (deck, content) in enumerate([("bombed", bomb), ("sample", b"format: certdrill/1\nid: sample\n")],
+                                          start=900):
+        digest = hashlib.sha256(content).hexdigest()
+        (decks / f"{digest}.yaml").write_bytes(content)
+        lines.append(f'{{"v":1,"device":"{device}","seq":{seq},"hlc":[1,0],"type":"deck_import","data":{{"deck":'
+                     f'"{deck}","sha256":"{digest}","version":"1","source":"x"}}}}')
+    with (tmp_path / "shared" / f"{device}.jsonl").open("a") as f:
+        f.write("\n".join(lines) + "\n")
+    report = desktop.sync()
+    assert len(report.notes) == 2 and all("not imported" in note for note in report.notes)
+    assert desktop.query("SELECT id FROM deck") == [("sample",)]
+    assert len(desktop.query("SELECT id FROM review")) == 1
+    assert desktop.sync().notes == []  # judged once

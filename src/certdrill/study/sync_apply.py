@@ -268,8 +268,13 @@ def import_decks(session: Session, *, folder: Path, now: datetime) -> tuple[int,
         if obsolete:  # the deck was imported again since (here or elsewhere): the newer import stands
             _mark_applied(session, device, seq)
             continue
-        raw = journal.read_deck(folder, d["sha256"])
-        if raw is None:
+        try:
+            raw = journal.read_deck(folder, d["sha256"])
+        except CertdrillError as exc:  # a symlink, a file over the cap: never read
+            problems.append(f"deck {d['deck']} from device {device}: not imported: {exc}")
+            _mark_applied(session, device, seq)
+            continue
+        if raw is None:  # not there yet, or not complete: the import waits
             continue
         try:
             with tempfile.TemporaryDirectory(prefix="certdrill-sync-") as tmp:

@@ -313,8 +313,8 @@ def _recover(con: sqlite3.Connection, folder: Path, name: str, device: str, seq:
             if event is None or row is None or event.seq != seq + 1 or raw.decode() != line_text(device, seq + 1, *row):
                 raise CertdrillError(
                     f"{folder / name} has lines this device did not write: another certdrill writes as device "
-                    f"{device} (was this database copied from another machine?). Nothing was synced; move that "
-                    "machine's data folder aside or give it a new device with `certdrill sync --new-device`")
+                    f"{device} (was this data folder copied from another machine?); nothing was sent. Keep one of "
+                    "the two, and start the other anew from the shared folder (a new data folder, then certdrill sync)")
             seq += 1
         mark = chunk.mark_after(len(chunk.lines))
         if not chunk.more:
