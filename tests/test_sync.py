@@ -375,3 +375,27 @@ def test_a_hostile_deck_file_is_refused_and_the_rest_of_the_sync_applies(pair: t
     assert desktop.query("SELECT id FROM deck") == [("sample",)]
     assert len(desktop.query("SELECT id FROM review")) == 1
     assert desktop.sync().notes == []  # judged once
+
+
+def test_a_data_folder_copied_to_another_machine_is_caught_before_it_writes(pair: tuple[Device, Device],
+                                                                            tmp_path: Path) -> None:
+    import shutil
+
+    from certdrill.errors import CertdrillError
+
+    laptop, _desktop = pair
+    answer(laptop, "s-1")
+    laptop.sync()
+    laptop.close()
+    shutil.copytree(tmp_path / "laptop", tmp_path / "clone")  # the same device id on two machines
+    laptop = Device(tmp_path, "laptop", tmp_path / "shared", bundled=laptop.ws.db_path.parent.parent / "bundled")
+    clone = Device(tmp_path, "clone", tmp_path / "shared", bundled=laptop.ws.db_path.parent.parent / "bundled")
+    answer(clone, "s-2")
+    clone.sync()
+    answer(laptop, "s-4")
+    journal = next((tmp_path / "shared").glob("*.jsonl")).read_bytes()
+    with pytest.raises(CertdrillError, match="another certdrill writes as device"):
+        laptop.sync()
+    assert next((tmp_path / "shared").glob("*.jsonl")).read_bytes() == journal  # nothing sent
+    laptop.close()
+    clone.close()
