@@ -1,5 +1,5 @@
 """The sync events of the learner's changes: each service records its change's event with these, on
-the connection of the transaction that makes the change (core.sync.events says what each carries)."""
+the connection of the transaction that makes the change (core.sync.check.SCHEMAS: what each carries)."""
 
 from __future__ import annotations
 
