@@ -54,8 +54,8 @@ async def _next_question_times(data_dir: Path, answers: int) -> list[float]:
         await pilot.pause()
         for _ in range(answers):
             screen = app.screen
-            assert isinstance(screen, ReviewScreen) and screen.card is not None
-            q = screen.card.question
+            assert isinstance(screen, ReviewScreen) and screen.session.card is not None
+            q = screen.session.card.question
             await pilot.press(*"abcde"[: q.pick or 1], "enter")  # answer: committed, verdict shown
             await pilot.pause()
             started = time.perf_counter()

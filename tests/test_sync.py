@@ -399,3 +399,66 @@ def test_a_data_folder_copied_to_another_machine_is_caught_before_it_writes(pair
     assert next((tmp_path / "shared").glob("*.jsonl")).read_bytes() == journal  # nothing sent
     laptop.close()
     clone.close()
+
+
+def test_the_hour_the_study_day_starts_travels_and_the_later_change_wins(pair: tuple[Device, Device]) -> None:
+    laptop, desktop = pair
+    laptop.desk.save_setting("rollover_hour", 6)
+    desktop.at(T0 + timedelta(minutes=1)).desk.save_setting("rollover_hour", 2)  # concurrent, and later
+    everyone_syncs([laptop, desktop])
+    same_everywhere([laptop, desktop])
+    assert laptop.desk.settings().rollover_hour == desktop.desk.settings().rollover_hour == 2
+
+
+def _history_package(tmp_path: Path) -> Path:
+    from anki_packages import mcq, write_package
+    from test_import_anki import _with_revlog
+
+    return _with_revlog(write_package(tmp_path / "h.apkg", {"Hist": [mcq("Q?", ["a", "b"], "A", guid="h1")]}))
+
+
+def _import(d: Device, source: Path, *, with_history: bool = True) -> None:
+    from certdrill.study.importing import ImportOptions, import_source
+
+    with d.ws.session() as s:
+        import_source(s, source=str(source), options=ImportOptions(with_history=with_history), now=d.ws.now())
+
+
+def test_the_same_history_imported_on_both_machines_is_kept_once(pair: tuple[Device, Device], tmp_path: Path) -> None:
+    laptop, desktop = pair
+    desktop.sync()  # one before its first sync, one after: both journal the history as they import it
+    source = _history_package(tmp_path)
+    _import(laptop, source)
+    _import(desktop.at(T0 + timedelta(minutes=5)), source)
+    assert len(laptop.query("SELECT id FROM review")) == len(desktop.query("SELECT id FROM review")) == 3
+    everyone_syncs([laptop, desktop])
+    same_everywhere([laptop, desktop])
+    assert len(desktop.query("SELECT id FROM review")) == 3
+    # One device's copies stand on both (the first in event order); the other's events are kept, unused.
+    assert len({device for (device,) in laptop.query("SELECT device FROM review")}) == 1
+    assert laptop.query("SELECT count(*) FROM event WHERE imported") == [(6,)]
+    before = laptop.state()
+    everyone_syncs([laptop, desktop])
+    assert laptop.state() == before
+
+
+def test_your_own_export_imported_on_the_other_machine_before_syncing_keeps_one_copy(pair: tuple[Device, Device],
+                                                                                    tmp_path: Path) -> None:
+    from certdrill.study.exporting import export_deck
+
+    laptop, desktop = pair
+    source = _history_package(tmp_path)
+    _import(laptop, source, with_history=False)
+    _import(desktop, source, with_history=False)  # the same community deck on both, no history yet
+    card = laptop.card_id(laptop.query("SELECT qid FROM question WHERE deck_id != 'sample'")[0][0],
+                          deck=laptop.query("SELECT id FROM deck WHERE id != 'sample'")[0][0])
+    for days in (0, 1, 4):  # answered on the laptop: its own answers
+        laptop.at(T0 + timedelta(days=days)).desk.answer(card, [0])
+    with laptop.ws.session() as s:
+        deck_id = laptop.query("SELECT deck_id FROM question WHERE pk = ?", card)[0][0]
+        export_deck(s, deck_id=deck_id, to=tmp_path / "mine.apkg", fmt=None, now=laptop.ws.now(), with_history=True)
+    _import(desktop.at(T0 + timedelta(days=5)), tmp_path / "mine.apkg")  # read back there: imported copies
+    assert len(desktop.query("SELECT id FROM review")) == 3
+    everyone_syncs([laptop, desktop])
+    same_everywhere([laptop, desktop])
+    assert len(laptop.query("SELECT id FROM review")) == len(desktop.query("SELECT id FROM review")) == 3

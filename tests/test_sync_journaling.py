@@ -117,6 +117,30 @@ def test_settings_travel_but_this_device_s_theme_and_sync_folder_stay(desk: Stud
         ("setting", "new_per_day", 12), ("setting", "desired_retention", 0.85)]
 
 
+def test_the_hour_the_study_day_starts_travels_as_a_setting(desk: StudyDesk, workspace: Workspace) -> None:
+    desk.save_setting("rollover_hour", 6)
+    (event,) = changes(workspace)
+    assert (event["type"], event["item"], event["data"]) == ("setting", "rollover_hour", {"key": "rollover_hour", "value": 6})
+    parse_line(event["line"].encode(), device=event["device"])
+
+
+def test_history_read_by_an_import_travels_as_answers_marked_imported(desk: StudyDesk, workspace: Workspace,
+                                                                      tmp_path: Path) -> None:
+    from anki_packages import mcq, write_package
+    from certdrill.study.importing import ImportOptions, import_source
+    from test_import_anki import _with_revlog
+
+    desk.answer(card_id(workspace, "s-1"), [1])  # answered here: not imported
+    source = _with_revlog(write_package(tmp_path / "h.apkg", {"Hist": [mcq("Q?", ["a", "b"], "A", guid="h1")]}))
+    with workspace.session() as s:
+        import_source(s, source=str(source), options=ImportOptions(with_history=True), now=workspace.now())
+    answers = [e for e in changes(workspace) if e["type"] == "answer"]
+    assert [e["data"].get("import") for e in answers] == [None, True, True, True]
+    assert [e["data"]["at"][:10] for e in answers[1:]] == ["2026-01-01", "2026-01-02", "2026-01-10"]
+    for e in answers:  # a line the other devices accept, mark and all
+        assert parse_line(e["line"].encode(), device=e["device"]).data == e["data"]
+
+
 def test_exam_dates_and_deck_limits_are_journaled_per_deck(desk: StudyDesk, workspace: Workspace) -> None:
     desk.set_exam_date("sample", date(2027, 1, 15), 45)
     desk.set_exam_date("sample", date(2027, 1, 20))  # the minutes stay

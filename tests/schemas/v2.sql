@@ -42,6 +42,7 @@ CREATE TABLE event (
 	item VARCHAR, 
 	data VARCHAR NOT NULL, 
 	applied BOOLEAN NOT NULL, 
+	imported BOOLEAN, 
 	PRIMARY KEY (device, seq)
 )
  WITHOUT ROWID
@@ -51,6 +52,8 @@ CREATE TABLE event (
 CREATE INDEX ix_event_subject ON event (deck, item, hlc) WHERE type != 'answer';
 
 CREATE INDEX ix_event_card_changes ON event (deck, item) WHERE type IN ('rerate', 'undo', 'reset');
+
+CREATE INDEX ix_event_imported ON event (deck, item) WHERE imported;
 
 CREATE INDEX ix_event_pending ON event (applied) WHERE applied = 0;
 

@@ -15,11 +15,12 @@ _V2 = [
         clock INTEGER NOT NULL, PRIMARY KEY (id))""",
     """CREATE TABLE event (
         device VARCHAR NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, type VARCHAR NOT NULL,
-        deck VARCHAR, item VARCHAR, data VARCHAR NOT NULL, applied BOOLEAN NOT NULL, PRIMARY KEY (device, seq))
-        WITHOUT ROWID""",
+        deck VARCHAR, item VARCHAR, data VARCHAR NOT NULL, applied BOOLEAN NOT NULL, imported BOOLEAN,
+        PRIMARY KEY (device, seq)) WITHOUT ROWID""",
     "CREATE INDEX ix_event_pending ON event (applied) WHERE applied = 0",
     "CREATE INDEX ix_event_subject ON event (deck, item, hlc) WHERE type != 'answer'",
     "CREATE INDEX ix_event_card_changes ON event (deck, item) WHERE type IN ('rerate', 'undo', 'reset')",
+    "CREATE INDEX ix_event_imported ON event (deck, item) WHERE imported",
     """CREATE TABLE journal_file (
         name VARCHAR NOT NULL, device VARCHAR NOT NULL, "offset" INTEGER NOT NULL, lines INTEGER NOT NULL,
         head_hash VARCHAR NOT NULL, tail_hash VARCHAR NOT NULL, refused INTEGER NOT NULL, problems JSON NOT NULL,

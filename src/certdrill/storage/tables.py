@@ -173,6 +173,9 @@ class EventRow(SQLModel, table=True):
         Index("ix_event_pending", "applied", sqlite_where=text("applied = 0")),
         # The few cards whose replay is more than going on from their state (core.sync.replay).
         Index("ix_event_card_changes", "deck", "item", sqlite_where=text("type IN ('rerate', 'undo', 'reset')")),
+        # The cards with answers read from an import's review history: each is matched with the
+        # same review imported or answered elsewhere (study.sync_cards), so it is kept once.
+        Index("ix_event_imported", "deck", "item", sqlite_where=text("imported")),
         {"sqlite_with_rowid": False},  # one B-tree: the answer path writes one page less per answer
     )
 
@@ -184,6 +187,7 @@ class EventRow(SQLModel, table=True):
     item: str | None = None
     data: str  # the event's data as compact JSON text, exactly as its journal line carries it
     applied: bool = True  # False while it waits for a deck or question this device does not have yet
+    imported: bool | None = None  # an answer from an import's review history (import --with-history)
 
 
 class JournalFileRow(SQLModel, table=True):

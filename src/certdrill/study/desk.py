@@ -68,6 +68,8 @@ class StudyDesk:
         with self._session() as s:
             save_setting(s, name=name, value=value, now=self.now())
         self._settings = None
+        if name == "rollover_hour":
+            self.ws.use_rollover_hour(value)
 
     def set_exam_date(self, deck_id: str, when: date | None, minutes_per_day: int | None = None) -> ExamPlan | None:
         """Store the deck's exam date (None clears it); returns the plan it makes, if any."""
@@ -76,6 +78,13 @@ class StudyDesk:
         with self._session() as s:
             set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today(),
                           now=self.now())
+            return exam_plan(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
+
+    def exam_plan(self, deck_id: str) -> ExamPlan | None:
+        """The deck's exam date and what it asks of each day (None without a date in the future)."""
+        from certdrill.study.exam_date import exam_plan
+
+        with self._session() as s:
             return exam_plan(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
 
     def set_deck_new_limit(self, deck_id: str, limit: int | None) -> None:
@@ -112,11 +121,10 @@ class StudyDesk:
         with self._session() as s:
             return progress.domain_progress(s, deck_id=deck_id)
 
-    def readiness(self, deck_id: str) -> Readiness | None:
-        """The readiness model's view of the deck (None for decks without an exam)."""
+    def readiness(self, deck_id: str) -> Readiness:
+        """The readiness model's view of the deck: the report `certdrill readiness` prints (a topic deck
+        has no pass mark, so no score or P(pass))."""
         with self._session() as s:
-            if not outline.has_exam(s, deck_id=deck_id):
-                return None
             return readiness_service.readiness_report(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
                                               scheduler_settings=self.scheduler_settings())
 
@@ -302,7 +310,7 @@ class StudyDesk:
         with self._session() as s:
             return outline.tasks(s, deck_id=deck_id, domain_id=domain_id)
 
-    def tags(self, deck_id: str) -> list[str]:
-        """The deck's tags, most used first."""
+    def tags(self, deck_id: str) -> list[tuple[str, int]]:
+        """The deck's tags with their number of questions, most used first."""
         with self._session() as s:
             return outline.tags(s, deck_id=deck_id)

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import bisect
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
 from certdrill.core import scheduling
+from certdrill.core.past_review import SAME_REVIEW_MS, ms
 from certdrill.core.scheduling import NEW, CardState, SchedulerSettings
 from certdrill.decks.format.safe_yaml import read_yaml
 from certdrill.decks.importers import remote
-from certdrill.decks.importers.community import DomainRule, read_domain_map
+from certdrill.decks.importers.community import ConversionLimits, DomainRule, read_domain_map
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
 from certdrill.decks.importers.sources import PastReview, ReadOptions, read_source
+from certdrill.errors import CertdrillError
 from certdrill.storage import lanes
 from certdrill.storage.tables import CardRow, QuestionRow, ReviewRow
 from certdrill.study import changes
@@ -39,6 +42,7 @@ class ImportOptions:
     with_history: bool = False
     limits: Limits = field(default_factory=Limits)
     download: DownloadLimits = field(default_factory=DownloadLimits)
+    conversion: ConversionLimits = field(default_factory=ConversionLimits)
 
 
 def import_source(
@@ -51,7 +55,7 @@ def import_source(
     if options.domain_map is not None:
         rules = read_domain_map(read_yaml(options.domain_map), str(options.domain_map))
     read = ReadOptions(deck_id=options.deck_id, title=options.title, rules=rules,
-                       with_history=options.with_history, limits=options.limits)
+                       with_history=options.with_history, limits=options.limits, conversion=options.conversion)
     with tempfile.TemporaryDirectory(prefix="certdrill-import-") as tmp:
         if remote.is_url(source):
             path = fetch(source, into=Path(tmp), limits=options.download)
@@ -61,12 +65,18 @@ def import_source(
             path = Path(source).expanduser()
             found = read_source(path, options=read)
             origin = str(path.resolve())
-    history = found.history
+    history, states = found.history, found.states
+    # Answers after today would put their card's next review past what a date can hold.
+    late = next((r for r in history if r.at > now + timedelta(days=1)), None)
+    if late is not None:
+        raise CertdrillError(f"{origin}: the review history has an answer dated {late.at:%Y-%m-%d}, after today "
+                             f"({late.qid}); import without --with-history")
 
     def after(s: Session, report: ImportReport) -> None:
         if history:
-            report.history = _add_history(s, deck_id=found.deck.id, reviews=history)
-            link_history(s)
+            first = _next_review_id(s)
+            report.history = _add_history(s, deck_id=found.deck.id, reviews=history, states=states)
+            link_history(s, imported_from=first)
         if report.changed and not options.dry_run:
             changes.deck_imported(lanes.raw(s), deck=found.deck, source=origin, now=now)
 
@@ -75,9 +85,17 @@ def import_source(
     return report
 
 
-def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -> int:
+def _next_review_id(session: Session) -> int:
+    """The id the next review row gets: the rows from it on are the ones an import adds."""
+    return int(lanes.raw(session).execute("SELECT coalesce(max(id), 0) + 1 FROM review").fetchone()[0])
+
+
+def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview],
+                 states: dict[str, CardState] | None = None) -> int:
     """Insert the past reviews not stored yet, then replay each touched card's reviews through
-    the scheduler, so its memory state reflects the history (rather than leaving it new)."""
+    the scheduler, so its memory state reflects the history (rather than leaving it new). A card
+    new to this collection whose schedule the source carries (certdrill's own export) takes that
+    schedule instead: it is the schedule the learner had, optimised parameters and all."""
     pks: dict[str, int] = {
         qid: pk for qid, pk in session.execute(
             select(col(QuestionRow.qid), col(QuestionRow.pk)).where(col(QuestionRow.deck_id) == deck_id)
@@ -89,11 +107,24 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -
         .where(col(ReviewRow.deck_id) == deck_id, col(ReviewRow.mode) == "review")
     ):
         stored.setdefault(card_id, []).append((at, rating))
+    known: dict[tuple[int, int], list[int]] = {}  # (card, rating) -> stored answers' times in ms, ascending
+    for card_id, answers in stored.items():
+        for at, rating in answers:
+            known.setdefault((card_id, rating), []).append(ms(at))
+    for times in known.values():
+        times.sort()
     fresh: dict[int, list[PastReview]] = {}
     for r in reviews:
         pk = pks.get(r.qid)
-        if pk is not None and (r.at, r.rating) not in stored.get(pk, ()):
-            fresh.setdefault(pk, []).append(r)
+        if pk is None:
+            continue
+        times, at_ms = known.get((pk, r.rating), []), ms(r.at)
+        i = bisect.bisect_right(times, at_ms) - 1
+        if i >= 0 and at_ms - times[i] < SAME_REVIEW_MS:
+            del times[i]  # this stored review is that one; it matches no other
+            continue
+        fresh.setdefault(pk, []).append(r)
+    exported = {pks[qid]: state for qid, state in (states or {}).items() if qid in pks}
     kinds: dict[int, str] = {
         pk: kind for pk, kind in session.execute(
             select(col(QuestionRow.pk), col(QuestionRow.kind)).where(col(QuestionRow.pk).in_(list(fresh)))
@@ -115,6 +146,8 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -
                     "duration_ms": past.duration_ms, "mode": "review", "was_new": before.state == NEW,
                     "state_before": before.to_json(),
                 })
+        if pk in exported and pk not in stored:
+            state = exported[pk]
         session.execute(update(CardRow).where(col(CardRow.id) == pk).values(
             state=state.state, step=state.step, stability=state.stability, difficulty=state.difficulty,
             due=state.due, last_review=state.last_review, reps=state.reps, lapses=state.lapses,

@@ -28,10 +28,11 @@ def tasks(session: Session, *, deck_id: str, domain_id: str) -> list[tuple[str, 
     return [(t, n) for t, n in row.tasks] if row else []
 
 
-def tags(session: Session, *, deck_id: str) -> list[str]:
-    """The deck's tags, most used first (retired questions left out)."""
+def tags(session: Session, *, deck_id: str) -> list[tuple[str, int]]:
+    """The deck's tags and how many questions carry each, most used first, then A to Z (retired
+    questions left out)."""
     counts: Counter[str] = Counter()
     for (question_tags,) in session.execute(select(col(QuestionRow.tags)).where(
             col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False))):
         counts.update(question_tags)
-    return [tag for tag, _ in counts.most_common()]
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from certdrill.core.clock import ROLLOVER_HOUR
 from certdrill.core.daily_new import DEFAULT_NEW_PER_DAY
 from certdrill.storage import lanes
 from certdrill.storage.engine import begin_write
@@ -21,6 +22,8 @@ class Settings:
     """New questions per deck per day, unless the deck sets its own."""
     desired_retention: float = 0.9
     """The recall probability FSRS schedules reviews for."""
+    rollover_hour: int = ROLLOVER_HOUR
+    """The hour (local time, 0-23) at which one study day ends and the next begins."""
     theme: str = "textual-dark"
     """The TUI colour theme."""
     fsrs_parameters: list[float] | None = None
@@ -32,7 +35,7 @@ class Settings:
 DEFAULTS = Settings()
 LOCAL = frozenset({"theme", "sync_folder"})
 """Settings of this device only: the others travel to the learner's other devices (sync)."""
-LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99)}
+LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99), "rollover_hour": (0, 23)}
 
 
 def load_settings(session: Session) -> Settings:
@@ -54,6 +57,8 @@ def check_setting(name: str, value: Any) -> None:
         lo, hi = LIMITS[name]
         if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
             raise CertdrillError(f"{name} must be between {lo} and {hi}, not {value}")
+        if isinstance(lo, int) and not isinstance(value, int):  # a count or an hour (a synced value may be 2.5)
+            raise CertdrillError(f"{name} must be a whole number, not {value}")
 
 
 def save_setting(session: Session, *, name: str, value: Any, now: datetime | None = None) -> None:

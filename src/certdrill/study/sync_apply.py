@@ -74,8 +74,9 @@ def store(con: sqlite3.Connection, events: Sequence[Event]) -> list[Event]:
                 fresh.setdefault(e.id, e)
     new = in_order(fresh.values())
     con.executemany(
-        "INSERT INTO event (device, seq, hlc, type, deck, item, data, applied) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-        [(e.device, e.seq, e.hlc, e.type, *e.subject(), data_text(e.data)) for e in new])
+        "INSERT INTO event (device, seq, hlc, type, deck, item, data, applied, imported) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        [(e.device, e.seq, e.hlc, e.type, *e.subject(), data_text(e.data), e.data.get("import")) for e in new])
     if new:
         seen(con, new[-1].hlc)
     return new

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from certdrill.core import scheduling
 from certdrill.core.jsontext import json_text
 from certdrill.core.memory import NEW, CardState
+from certdrill.core.past_review import ms, same_review
 from certdrill.core.sync.events import Event, key_digest, parse_time, state_data, state_from, state_json
 from certdrill.core.sync.replay import Answer, History, Replayed, Rerate, Reset, follow_recorded, replay
 from certdrill.storage import lanes
@@ -106,6 +107,8 @@ class CardWriter:
         # Cards with re-ratings, undos or resets take the whole replay: they are few (a partial index).
         self.special = {(deck, item) for deck, item in con.execute(
             "SELECT deck, item FROM event WHERE type IN ('rerate', 'undo', 'reset')")}
+        # Cards with answers from an import's review history (few): their answers are matched first.
+        self.imported = {(deck, item) for deck, item in con.execute("SELECT deck, item FROM event WHERE imported")}
 
     def apply(self, batch: Sequence[CardEvents]) -> None:
         cards = [b for b in batch if any(e.type in HISTORY_TYPES for e in b.events)]
@@ -118,11 +121,16 @@ class CardWriter:
         for b in cards:
             start, newest, last_at = known.get(b.card.id, (_NEW, None, None))
             answers = [e for e in b.events if e.type == "answer"]
+            matched = False
+            if (b.card.deck, b.card.qid) in self.imported or any("import" in e.data for e in answers):
+                self.imported.add((b.card.deck, b.card.qid))
+                matched = self._one_copy(b.card, answers)
             scheduled = [e for e in answers if e.data["mode"] == "review"]
             # Answers that come after all the card's earlier ones continue its replay from its state;
-            # anything else (an answer from the past, a re-rating, an undo, a reset) replays it whole.
-            if (b.card.deck, b.card.qid) in self.special or (scheduled and newest is not None
-                                                               and scheduled[0].hlc <= newest):
+            # anything else (an answer from the past, a re-rating, an undo, a reset, one review
+            # imported twice) replays it whole.
+            if matched or (b.card.deck, b.card.qid) in self.special or (scheduled and newest is not None
+                                                                          and scheduled[0].hlc <= newest):
                 self._insert_new(b, answers)
                 states.append(_card_row(self._replay(b.card), b.card.id))
                 continue
@@ -142,6 +150,42 @@ class CardWriter:
         self.con.executemany(_INSERT_REVIEW, rows)
         self.con.executemany(_UPDATE_CARD, states)
         self._fields(batch)
+
+    def _one_copy(self, card: Card, answers: list[Event]) -> bool:
+        """Keep one copy of a review imported on two devices (or imported on one and answered on the
+        other): an answer from an import's history and another of the card with the same rating at
+        the same time (core.past_review) are one review, and the first in event order stands
+        everywhere. Drops the other copies from `answers` and from the card's reviews; True if any."""
+        # (order, at ms, rating, imported, review row id or the new event)
+        copies: list[tuple[tuple[int, str, int], int, int, bool, int | Event]] = [
+            ((hlc, device, seq), ms(parse_time(at)), rating, bool(imported), review_id)
+            for review_id, at, rating, hlc, device, seq, imported in self.con.execute(
+                "SELECT r.id, r.reviewed_at, r.rating, r.hlc, r.device, r.seq, e.imported FROM review AS r "
+                "JOIN event AS e ON e.device = r.device AND e.seq = r.seq WHERE r.card_id = ? AND r.mode = 'review'",
+                (card.id,))
+        ]
+        dropped: set[tuple[str, int]] = set()
+        changed = False
+        for e in answers:
+            if e.data["mode"] != "review":
+                continue
+            new = ((e.hlc, e.device, e.seq), ms(parse_time(e.data["at"])), e.data["rating"], "import" in e.data, e)
+            twin = next((c for c in copies if c[2] == new[2] and (c[3] or new[3]) and same_review(c[1], new[1])), None)
+            if twin is None:
+                copies.append(new)
+                continue
+            changed = True
+            if twin[0] < new[0]:
+                dropped.add(e.id)
+                continue
+            copies.remove(twin)
+            copies.append(new)
+            if isinstance(twin[4], Event):
+                dropped.add(twin[4].id)
+            else:
+                self.con.execute("DELETE FROM review WHERE id = ?", (twin[4],))
+        answers[:] = [e for e in answers if e.id not in dropped]
+        return changed
 
     def _known(self, ids: list[int]) -> dict[int, tuple[list[Any], int | None, str | None]]:
         """Per card: its state (event form), the clock of its newest review-mode answer, and the

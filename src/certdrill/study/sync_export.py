@@ -19,7 +19,7 @@ from certdrill.core.sync.check import Refused, parse_line
 from certdrill.core.sync.events import data_text, key_digest, line_text, stored_state_data
 from certdrill.errors import CertdrillError
 from certdrill.storage import journal, lanes
-from certdrill.storage.event_log import seen
+from certdrill.storage.event_log import local_device, seen
 from certdrill.storage.journal import Mark
 from certdrill.storage.timefmt import from_db_time
 from certdrill.study.settings import LOCAL, Settings
@@ -51,12 +51,12 @@ class _Numbering:
 
     def add(self, type: str, hlc: int, data: dict[str, Any], deck: str | None = None, item: str | None = None) -> int:
         self.seq += 1
-        self.rows.append((self.device, self.seq, hlc, type, deck, item, data_text(data)))
+        self.rows.append((self.device, self.seq, hlc, type, deck, item, data_text(data), data.get("import")))
         return self.seq
 
     def flush(self, con: sqlite3.Connection) -> None:
-        con.executemany("INSERT INTO event (device, seq, hlc, type, deck, item, data, applied) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, 1)", self.rows)
+        con.executemany("INSERT INTO event (device, seq, hlc, type, deck, item, data, applied, imported) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)", self.rows)
         if self.rows:  # the next change must come after all of these and after the last one made
             seen(con, max(self.last_hlc, *(row[2] for row in self.rows)))
         self.rows.clear()
@@ -76,18 +76,18 @@ def backfill(session: Session, *, device: str) -> int:
     return made
 
 
-def link_history(session: Session) -> None:
-    """Give events to answers just added without one (a community deck's review history), in the
-    transaction that adds them; until the first sync, that sync sends them with the rest."""
+def link_history(session: Session, *, imported_from: int) -> None:
+    """Give events to answers just added without one (`import --with-history`: the review rows from
+    id `imported_from` on), in the transaction that adds them. Their events say they were imported,
+    so that two devices importing the same file keep one copy of each review (study.sync_cards).
+    Answers from before sync existed without an event yet get theirs now too, as a first sync would."""
     con = lanes.raw(session)
-    device, backfilled = con.execute("SELECT id, backfilled FROM device WHERE local").fetchone()
-    if backfilled:
-        numbers = _Numbering(con, device)
-        _answers(con, numbers)
-        numbers.flush(con)
+    numbers = _Numbering(con, local_device(con)[0])
+    _answers(con, numbers, imported_from=imported_from)
+    numbers.flush(con)
 
 
-def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
+def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int | None = None) -> None:
     rows = con.execute(
         "SELECT r.id, r.card_id, r.deck_id, q.qid, q.answer_key, r.reviewed_at, r.rating, r.correct, r.chosen, "
         "r.duration_ms, r.mode, r.state_before FROM review AS r JOIN question AS q ON q.pk = r.card_id "
@@ -135,12 +135,15 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering) -> None:
             if review_id in resets_before:
                 numbers.add("reset", hlc, {"deck": deck_id, "q": qid}, deck_id, qid)
             scheduled = mode == "review"
-            seq = numbers.add("answer", hlc, {
+            data = {
                 "deck": deck_id, "q": qid, "mode": mode, "at": at, "rating": rating,
                 "correct": None if correct is None else bool(correct), "chosen": json.loads(chosen), "ms": ms,
                 "key": key_digest(key), "before": stored_state_data(before) if scheduled else None,
                 "after": after_of.get(review_id) if scheduled else None, "exam": None,
-            }, deck_id, qid)
+            }
+            if imported_from is not None and review_id >= imported_from:
+                data["import"] = True
+            seq = numbers.add("answer", hlc, data, deck_id, qid)
             linked.append((numbers.device, seq, hlc, review_id))
         if trailing:
             last = answers[-1]

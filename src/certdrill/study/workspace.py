@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from certdrill import paths
+from certdrill.core.clock import StudyZone
 from certdrill.core.scheduling import SchedulerSettings
 from certdrill.storage.engine import make_engine, session_for
 from certdrill.study.library import SyncResult, sync_bundled_decks
@@ -28,6 +29,8 @@ def _utc_now() -> datetime:
 
 @dataclass
 class Workspace:
+    """The database, the clock and the learner's timezone (a StudyZone: it knows the rollover hour)."""
+
     engine: Engine
     db_path: Path
     tz: tzinfo
@@ -43,9 +46,14 @@ class Workspace:
     ) -> Workspace:
         db_path = paths.database_path(data_dir)
         ws = cls(make_engine(db_path), db_path, tz or _local_tz(), clock or _utc_now, fuzz)
+        ws.use_rollover_hour(ws.settings().rollover_hour)
         if sync_bundled:
             ws.warnings = tuple(ws.sync_bundled(bundled_root).refused)
         return ws
+
+    def use_rollover_hour(self, hour: int) -> None:
+        """Count study days from `hour` (local time) on: every "today" reads it from `tz`."""
+        self.tz = StudyZone(self.tz, hour)
 
     def sync_bundled(self, root: Path | None = None) -> SyncResult:
         with self.session() as session:

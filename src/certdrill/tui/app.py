@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from certdrill.core.text import terminal_safe
 from certdrill.tui import messages
 from certdrill.tui.errors import guarded, reports_user_errors
 from certdrill.tui.screens.dashboard import DashboardScreen
@@ -50,6 +53,16 @@ class CertdrillApp(App[None]):
         self.quitting = False
         if desk is not None:
             self.apply_settings(desk)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast (screens' too: theirs call this one) is literal text: messages carry deck
+        ids, titles and file names, so markup is never parsed and escapes are shown, not sent."""
+        super().notify(terminal_safe(message), title=terminal_safe(title), severity=severity, timeout=timeout,
+                       markup=False)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return super().format_title(terminal_safe(title, one_line=True), terminal_safe(sub_title, one_line=True))
 
     def apply_settings(self, desk: StudyDesk) -> None:
         settings = desk.settings()
@@ -261,19 +274,16 @@ class CertdrillApp(App[None]):
 
     # -- command palette: every action, by name ---------------------------------
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, DashboardScreen):
-            for binding in DashboardScreen.BINDINGS:
-                if isinstance(binding, Binding):
-                    yield SystemCommand(binding.description, f"Dashboard: {binding.description} ({binding.key})",
-                                        lambda action=binding.action: self.run_action(action, screen))
-        for label, action in (("Keys", "help"),):
-            yield SystemCommand(label, "Show every key of every screen", lambda a=action: self.run_action(a))
-        if not isinstance(screen, DashboardScreen):
-            for binding in getattr(screen, "BINDINGS", []):
-                if isinstance(binding, Binding) and binding.description:
-                    yield SystemCommand(binding.description, f"This screen: {binding.description} ({binding.key})",
-                                        lambda action=binding.action: self.run_action(action, screen))
+        from certdrill.tui.keys import action_name, key_label
+
+        # Textual's own "Keys" (its key panel) would sit beside ours, which lists every screen's keys.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
+        yield SystemCommand("Keys", "Show every key of every screen (?)", lambda: self.run_action("help"))
+        where = "Dashboard" if isinstance(screen, DashboardScreen) else "This screen"
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                yield SystemCommand(action_name(binding), f"{where}: {action_name(binding)} ({key_label(self, binding)})",
+                                    lambda action=binding.action: self.run_action(action, screen))
 
 
 def make_app(workspace: Workspace, *, seed: int | None = None) -> CertdrillApp:

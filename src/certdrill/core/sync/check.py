@@ -210,6 +210,13 @@ def check_data(type: str, data: Any) -> dict[str, Any]:
     schema = SCHEMAS.get(type)
     if schema is None:
         raise _fail(f"unknown event type {type!r:.40}")
+    if type == "answer" and isinstance(data, dict) and "import" in data:
+        # An answer from an import's review history says so (and only then): sync keeps one copy
+        # of a review two devices imported.
+        if data["import"] is not True:
+            raise _fail("answer field import: not true")
+        data = {k: v for k, v in data.items() if k != "import"}
+        return {**check_data(type, data), "import": True}
     if not isinstance(data, dict) or data.keys() != schema.keys():
         raise _fail(f"a {type} event needs exactly the fields {', '.join(sorted(schema))}")
     if type == "answer" and _plain_answer(data):

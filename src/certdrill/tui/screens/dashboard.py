@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from certdrill.core.text import counted
+from certdrill.core.text import counted, terminal_safe
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.layout import NARROW
 from certdrill.tui.messages import (
@@ -26,6 +26,7 @@ from certdrill.tui.messages import (
     StartReview,
     SyncNow,
 )
+from certdrill.tui.text import literal
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
 
@@ -45,13 +46,13 @@ def exam_line(deck: DeckSummary, today: date) -> Text:
     if exam is None:
         text.append("Topic deck (no exam)", style="dim")
         return text
-    text.append(f"{exam.code}", style="bold")
+    text.append(terminal_safe(exam.code), style="bold")
     if exam.status == "retired":
         text.append("  RETIRED", style="bold red")
         if exam.retired_on:
-            text.append(f" on {exam.retired_on}", style="red")
+            text.append(f" on {terminal_safe(str(exam.retired_on))}", style="red")
         if exam.successor:
-            text.append(f" · successor: {exam.successor}", style="yellow")
+            text.append(f" · successor: {terminal_safe(exam.successor)}", style="yellow")
     elif exam.status == "beta":
         text.append("  beta", style="yellow")
     if exam.questions and exam.minutes:
@@ -70,16 +71,19 @@ def exam_line(deck: DeckSummary, today: date) -> Text:
 class DashboardScreen(Screen[None]):
     """Plain `certdrill` opens here."""
 
+    # Short descriptions, so that every shown key fits an 80-column footer; the tooltip is the full
+    # name the help screen and the command palette use. `a` is left out of the footer for room.
     BINDINGS = [
-        Binding("r", "review", "Review", id="dashboard.review"),
-        Binding("a", "review_all", "Review all", id="dashboard.review_all"),
-        Binding("p", "practice", "Practice", id="dashboard.practice"),
-        Binding("e", "exam", "Mock exam", id="dashboard.exam"),
+        Binding("r", "review", "Review", tooltip="Review the deck the panel shows", id="dashboard.review"),
+        Binding("a", "review_all", "Review all", tooltip="Review all decks", show=False, id="dashboard.review_all"),
+        Binding("p", "practice", "Practice", tooltip="Practice a slice of the deck", id="dashboard.practice"),
+        Binding("e", "exam", "Exam", tooltip="Mock exam", id="dashboard.exam"),
         Binding("b", "browse", "Browse", id="dashboard.browse"),
         Binding("s", "stats", "Stats", id="dashboard.stats"),
-        Binding("i", "import", "Import", id="dashboard.import"),
+        Binding("i", "import", "Import", tooltip="Import a deck", id="dashboard.import"),
         Binding("comma", "settings", "Settings", id="dashboard.settings"),
-        Binding("y", "sync", "Sync", id="dashboard.sync"),
+        # In help and the palette, as review-all: the 80-column footer has no room left (tests/test_day_screens.py).
+        Binding("y", "sync", "Sync", tooltip="Sync with your other machines", show=False, id="dashboard.sync"),
     ]
 
     def __init__(self, desk: StudyDesk | None, *, overview: list[DeckOverview] | None = None) -> None:
@@ -106,7 +110,7 @@ class DashboardScreen(Screen[None]):
                 yield Sparkline([], id="trend")
                 yield Static("Reviews per day", classes="section")
                 yield Heatmap(id="heatmap")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still opens it; ? says so
 
     def on_resize(self, event: events.Resize) -> None:
         # Below 100 columns the deck list goes above the deck's panel, so neither is squeezed.
@@ -119,6 +123,7 @@ class DashboardScreen(Screen[None]):
         table.add_column("New", key="new")
         table.add_column("Today", key="today")
         table.add_column("Streak", key="streak")
+        table.border_title = "Decks"
         if self.desk is None:
             self.show_overview()
         else:
@@ -128,13 +133,14 @@ class DashboardScreen(Screen[None]):
         """The counts read at start-up, shown while the collection opens in the background."""
         table = self.query_one("#decks", DataTable)
         for deck in self.overview:
-            name = Text(deck.id)
+            name = literal(deck.id)
             if deck.retired:
                 name.append(" retired", style="red")
             table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
                           f"{deck.streak}d" if deck.streak else "—", key=deck.id)
         self.sub_title = f"{sum(d.due_now for d in self.overview)} due"
         self.query_one("#deck-title", Static).update(Text("Opening your collection…", style="dim"))
+        self.name_panel()
 
     def set_desk(self, desk: StudyDesk) -> None:
         self.desk = desk
@@ -153,7 +159,7 @@ class DashboardScreen(Screen[None]):
         today = self.desk.today()
         for deck in self.summaries:
             days = self.desk.streak(deck.id)
-            name = Text(deck.id)
+            name = literal(deck.id)
             if deck.exam and deck.exam.status == "retired":
                 name.append(" retired", style="red")
             table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
@@ -182,25 +188,42 @@ class DashboardScreen(Screen[None]):
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.show_deck()
 
+    def name_panel(self) -> None:
+        """The panel's border names the deck it shows: the deck `r`, `p`, `e` and `b` act on, wherever the
+        focus is. Its foot says what the keys do there."""
+        panel = self.query_one("#deck-panel")
+        deck_id = self.selected_deck_id()
+        panel.border_title = deck_id or ""
+        if deck_id is None:
+            panel.border_subtitle = ""
+        elif panel.has_focus:
+            panel.border_subtitle = "↑↓ scroll · tab: decks · r reviews this deck"
+        else:
+            panel.border_subtitle = "r reviews this deck"
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.name_panel()
+
     def show_deck(self) -> None:
         if self.desk is None:
             return
+        self.name_panel()
         deck = self.selected_deck()
         if deck is None:
             self.query_one("#deck-title", Static).update(Text("No decks yet: press i to import one.", style="bold"))
             return
-        title = Text(deck.title, style="bold")
-        title.append(f"  v{deck.version}", style="dim")
+        title = literal(deck.title, "bold")
+        title.append(f"  v{terminal_safe(deck.version)}", style="dim")
         title.append(f"\n{deck.questions} questions · {deck.due_now} due now · {deck.new_available} new today"
                      f" · {deck.reviews_today} done today")
         if deck.suspended or deck.flagged:
             title.append(f" · {deck.suspended} suspended · {deck.flagged} flagged", style="dim")
         self.query_one("#deck-title", Static).update(title)
         self.query_one("#deck-exam", Static).update(exam_line(deck, self.desk.today()))
-        self.load_details(deck.id, deck.exam is not None)
+        self.load_details(deck.id)
 
     @work(exclusive=True, thread=True, group="deck-details", exit_on_error=False)
-    def load_details(self, deck_id: str, has_exam: bool) -> None:
+    def load_details(self, deck_id: str) -> None:
         """The slow parts of the panel (history scans, the readiness model) off the UI thread.
         Only the panel depends on it: a failure is a notice, never the end of the app."""
         from certdrill.errors import CertdrillError
@@ -210,47 +233,46 @@ class DashboardScreen(Screen[None]):
             progress = self.desk.domain_progress(deck_id)
             counts = self.desk.daily_counts(140, deck_id)
             self.app.call_from_thread(self.show_details, deck_id, progress, counts)
-            if has_exam:
-                report = self.desk.readiness(deck_id)
-                trend = self.desk.readiness_trend(deck_id) if report is not None else []
-                self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
+            report = self.desk.readiness(deck_id)
+            trend = self.desk.readiness_trend(deck_id)
+            self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
         except CertdrillError as exc:  # the database is busy, damaged, gone: say so
             self.app.call_from_thread(self.notify, str(exc), severity="error")
 
     def show_details(self, deck_id: str, progress: list[DomainProgress], counts: dict[str, int]) -> None:
         if not self.is_attached or self.selected_deck_id() != deck_id or self.desk is None:
             return  # the app is quitting, or the learner has moved to another deck
-        deck = self.selected_deck()
         self.show_progress(progress)
         self.query_one("#heatmap", Heatmap).show(counts, today=self.desk.today())
-        if deck is not None and deck.exam is None:
-            for wid in ("#readiness-score", "#readiness-actions", "#trend-title", "#trend"):
-                self.query_one(wid).display = False
 
     def show_progress(self, progress: list[DomainProgress]) -> None:
-        """Until the readiness model answers: coverage and first-try accuracy, labelled as such."""
-        self.query_one("#readiness-title", Static).update(
-            Text("Per domain: first-try accuracy (coverage)", style="bold"))
+        """Until the readiness model answers: how much of each domain was seen, labelled as such
+        (a count of what was done, not readiness)."""
+        self.query_one("#readiness-title", Static).update(Text.assemble(
+            ("Per domain: questions seen so far", "bold"), ("\nnot readiness; the readiness model is working…", "dim")))
         self.query_one("#domain-bars", Bars).set_bars([
-            Bar(p.name, p.first_try_accuracy, note=f"{p.seen}/{p.questions} seen · weight {p.weight:g}%")
-            for p in progress
+            Bar(p.name, p.coverage, note=f"{p.seen}/{p.questions} seen", style="cyan") for p in progress
         ])
+        for wid in ("#readiness-score", "#readiness-actions", "#trend-title", "#trend"):
+            self.query_one(wid).display = False
 
-    def show_readiness(self, deck_id: str, report: Readiness | None, trend: list[float]) -> None:
-        if not self.is_attached or report is None or self.selected_deck_id() != deck_id:
+    def show_readiness(self, deck_id: str, report: Readiness, trend: list[float]) -> None:
+        """The readiness model's figures: the same report `certdrill readiness` prints."""
+        if not self.is_attached or self.selected_deck_id() != deck_id:
             return
-        when = f"on {report.exam_at:%d %b %Y}" if report.exam_at else "if the exam were today"
         from certdrill.core.readiness import MEANING, TOO_LITTLE
 
+        when = f"on {report.exam_at:%d %b %Y}" if report.exam_at and report.exam_at > report.now \
+            else "if the exam were today"
         self.query_one("#readiness-title", Static).update(
             Text.assemble((f"Readiness {when}", "bold"), (f"\n{MEANING} (│ marks)", "dim")))
         bars = []
         for d in report.domains:
             note = f"{d.low:.0%}–{d.high:.0%} · {d.seen}/{d.questions} seen · weight {d.weight:.0%}"
             if d.too_little_evidence:
-                note = f"too little evidence ({d.seen}/{d.questions} seen) · weight {d.weight:.0%}"
-            bars.append(Bar(d.name, None if d.too_little_evidence else d.estimate, d.low, d.high, note,
-                            style="green" if d.estimate >= 0.72 else "yellow" if d.estimate >= 0.55 else "red"))
+                note = f"too little evidence · {note}"
+            style = "green" if d.estimate >= 0.72 else "yellow" if d.estimate >= 0.55 else "red"
+            bars.append(Bar(d.name, None if d.too_little_evidence else d.estimate, d.low, d.high, note, style=style))
         self.query_one("#domain-bars", Bars).set_bars(bars)
         score = report.score
         text = Text()
@@ -276,7 +298,7 @@ class DashboardScreen(Screen[None]):
         if report.actions:
             actions.append("What would raise it most:", style="bold")
             for action in report.actions:
-                actions.append(f"\n  • {action.text}")
+                actions.append(f"\n  • {terminal_safe(action.text)}")
         widget = self.query_one("#readiness-actions", Static)
         widget.display = bool(report.actions)
         widget.update(actions)
