@@ -462,3 +462,55 @@ def test_your_own_export_imported_on_the_other_machine_before_syncing_keeps_one_
     everyone_syncs([laptop, desktop])
     same_everywhere([laptop, desktop])
     assert len(laptop.query("SELECT id FROM review")) == len(desktop.query("SELECT id FROM review")) == 3
+
+
+def test_a_question_edited_on_one_machine_is_the_same_edit_on_the_other(pair: tuple[Device, Device],
+                                                                       tmp_path: Path) -> None:
+    laptop, desktop = pair
+    source = tmp_path / "mine.yaml"
+    text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
+    source.write_text(text.replace("id: sample", "id: mine", 1))
+    laptop.desk.import_source(str(source), dry_run=False)
+    laptop.desk.answer(laptop.card_id("s-1", deck="mine"), [1])
+    everyone_syncs([laptop, desktop])
+    desktop.at(T0 + timedelta(minutes=1)).desk.answer(desktop.card_id("s-1", deck="mine"), [1])  # old key there
+    laptop.at(T0 + timedelta(minutes=2))
+    wording = laptop.desk.begin_edit(laptop.card_id("s-2", deck="mine"))
+    wording.path.write_text(wording.path.read_text().replace("prompt: ", "prompt: Reworded. ", 1))
+    assert laptop.desk.finish_edit(wording).changed
+    key = laptop.desk.begin_edit(laptop.card_id("s-1", deck="mine"))  # ctrl+e: the correct answer moves
+    key.path.write_text(key.path.read_text().replace("- text: '3'\n", "- text: '3'\n    correct: true\n")
+                        .replace("correct: true\n    why: Divisible", "why: Divisible"))
+    assert laptop.desk.finish_edit(key).reset
+    everyone_syncs([laptop, desktop])
+    same_everywhere([laptop, desktop])
+    s1, s2 = desktop.card_id("s-1", deck="mine"), desktop.card_id("s-2", deck="mine")
+    assert desktop.desk.card(s1).question.correct_indices == (0,)
+    assert desktop.desk.card(s2).question.prompt.startswith("Reworded. ")
+    # Both answers, here and there, were made under the old key: kept, but the schedule starts again.
+    assert desktop.query("SELECT state FROM card WHERE id = ?", s1) == [(NEW,)]
+    assert len(desktop.query("SELECT id FROM review WHERE card_id = ?", s1)) == 2
+
+
+def test_a_mock_exam_with_strike_outs_and_an_incomplete_answer_travels(pair: tuple[Device, Device]) -> None:
+    from certdrill.study.exam_session import ExamSession
+
+    laptop, desktop = pair
+    sitting = ExamSession(laptop.desk, laptop.desk.start_exam("sample", seed=5))
+    multiple = next(i for i, it in enumerate(sitting.paper.items) if it.question.kind == "multiple")
+    sitting.go_to(multiple)
+    sitting.strike(1)  # struck-out options stay on the screen that struck them
+    sitting.select({0})  # one pick of two: incomplete
+    laptop.clock.advance(seconds=40)
+    sitting.move(1 if multiple + 1 < len(sitting.paper.items) else -1)
+    sitting.select(sitting.item.question.correct_indices)
+    laptop.clock.advance(seconds=20)
+    result = sitting.submit()
+    everyone_syncs([laptop, desktop])
+    same_everywhere([laptop, desktop])
+    ((attempt_id,),) = desktop.query("SELECT id FROM exam_attempt")
+    there = desktop.desk.exam_result(attempt_id)
+    verdicts = [(r.verdict, r.item.chosen, r.item.seconds) for r in there.items]
+    assert verdicts == [(r.verdict, r.item.chosen, r.item.seconds) for r in result.items]
+    assert verdicts[multiple][:2] == ("incomplete", (0,)) and verdicts[multiple][2] == 40
+    assert there.to_json() == result.to_json() | {"attempt": attempt_id}

@@ -193,6 +193,35 @@ def test_an_imported_deck_travels_as_its_content(desk: StudyDesk, workspace: Wor
     assert len(changes(workspace)) == 1
 
 
+def test_a_question_edited_with_ctrl_e_travels_as_its_deck_s_new_content(desk: StudyDesk, workspace: Workspace,
+                                                                         tmp_path: Path) -> None:
+    source = tmp_path / "mine.yaml"
+    text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
+    source.write_text(text.replace("id: sample", "id: mine", 1))
+    desk.import_source(str(source), dry_run=False)
+    draft = desk.begin_edit(card_id_in(workspace, "mine", "s-2"))
+    draft.path.write_text(draft.path.read_text().replace("prompt: ", "prompt: Reworded. ", 1))
+    assert desk.finish_edit(draft).changed
+    imported, edited = changes(workspace)
+    assert edited["type"] == "deck_import" and edited["deck"] == "mine"
+    assert edited["data"]["source"] == imported["data"]["source"] and edited["data"]["sha256"] != imported["data"]["sha256"]
+    con = sqlite3.connect(workspace.db_path)
+    (blob,) = con.execute("SELECT yaml FROM deck_blob WHERE sha256 = ?", (edited["data"]["sha256"],)).fetchone()
+    con.close()
+    assert "Reworded. " in blob
+    again = desk.begin_edit(card_id_in(workspace, "mine", "s-2"))  # saved unchanged: nothing to journal
+    assert not desk.finish_edit(again).changed
+    assert len(changes(workspace)) == 2
+
+
+def card_id_in(ws: Workspace, deck: str, qid: str) -> int:
+    con = sqlite3.connect(ws.db_path)
+    try:
+        return int(con.execute("SELECT pk FROM question WHERE deck_id = ? AND qid = ?", (deck, qid)).fetchone()[0])
+    finally:
+        con.close()
+
+
 def test_bundled_decks_travel_as_their_version(workspace: Workspace) -> None:
     (event,) = [e for e in events(workspace) if e["type"] == "bundled"]
     assert event["data"] == {"deck": "sample", "version": "1"}

@@ -28,6 +28,8 @@ from certdrill.study.settings import Settings, save_setting, set_deck_new_limit
 from certdrill.study.workspace import Workspace
 
 if TYPE_CHECKING:
+    from certdrill.study.editing import EditOutcome, QuestionDraft
+    from certdrill.study.history import CardHistory
     from certdrill.study.sync import SyncReport
 
 
@@ -208,6 +210,27 @@ class StudyDesk:
         with self._session() as s:
             review.reset_card(s, card_id=card_id, now=self.now())
 
+    def card_history(self, card_id: int) -> CardHistory:
+        """Every answer of the card, oldest first, with the interval each left it with."""
+        from certdrill.study.history import card_history
+
+        with self._session() as s:
+            return card_history(s, card_id=card_id)
+
+    def begin_edit(self, card_id: int) -> QuestionDraft:
+        """Write a question of the learner's own deck to a file for their editor (beside the database)."""
+        from certdrill.study.editing import begin_edit
+
+        with self._session() as s:
+            return begin_edit(s, card_id=card_id, workdir=self.ws.db_path.parent / "edits")
+
+    def finish_edit(self, draft: QuestionDraft) -> EditOutcome:
+        """Check the edited file and save it if nothing is wrong (the draft stays for another try)."""
+        from certdrill.study.editing import finish_edit
+
+        with self._session() as s:
+            return finish_edit(s, draft=draft, now=self.now())
+
     def practice_cards(self, slice: practice.Slice, seed: int) -> list[int]:
         with self._session() as s:
             return practice.practice_cards(s, slice=slice, seed=seed)
@@ -243,6 +266,11 @@ class StudyDesk:
     def exam_attempts(self, deck_id: str | None = None) -> list[exam.AttemptSummary]:
         with self._session() as s:
             return exam.exam_attempts(s, deck_id=deck_id)
+
+    def mock_trend(self, deck_id: str) -> list[exam.TrendPoint]:
+        """The deck's latest submitted mock exams, oldest first."""
+        with self._session() as s:
+            return exam.mock_trend(s, deck_id=deck_id)
 
     # -- browsing and importing -------------------------------------------
     def browse(self, where: browsing.BrowseFilter) -> list[browsing.BrowseRow]:

@@ -252,7 +252,7 @@ def import_decks(session: Session, *, folder: Path, now: datetime) -> tuple[int,
     from decks/<sha256>.yaml through the normal YAML loader, with all its limits). Returns how many
     were imported and the problems found; an import whose file has not arrived yet waits."""
     from certdrill.decks.format.loader import load_valid_deck
-    from certdrill.study.library import import_deck
+    from certdrill.study.library import SYNCED, import_deck
 
     con = lanes.raw(session)
     rows = con.execute(
@@ -288,7 +288,7 @@ def import_decks(session: Session, *, folder: Path, now: datetime) -> tuple[int,
             def applied(s: Session, _report: object, device: str = device, seq: int = seq) -> None:
                 lanes.raw(s).execute("UPDATE event SET applied = 1 WHERE device = ? AND seq = ?", (device, seq))
 
-            import_deck(session, deck=deck, source=f"{d['source']} (synced)", now=now, after=applied)  # type: ignore[arg-type]
+            import_deck(session, deck=deck, source=d["source"] + SYNCED, now=now, after=applied)  # type: ignore[arg-type]
             done += 1
         except CertdrillError as exc:
             problems.append(f"deck {d['deck']} from device {device}: not imported: {exc}")
