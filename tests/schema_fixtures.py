@@ -24,10 +24,12 @@ def released_versions() -> list[int]:
     return sorted(int(p.stem[1:]) for p in SCHEMAS.glob("v*.sql"))
 
 
-def build_v1(db: Path, *, answers: int = 60, seed: int = 3) -> None:
+def build_v1(db: Path, *, answers: int = 60, seed: int = 3, version: int = 1) -> None:
     """A schema-1 database: the sample deck as a bundled deck, with `answers` consistent answers."""
     con = sqlite3.connect(db)
-    con.executescript((SCHEMAS / "v1.sql").read_text())
+    con.executescript((SCHEMAS / f"v{version}.sql").read_text())
+    if version >= 2:  # a device of its own, not synced yet: its answers have no events
+        con.execute("INSERT INTO device VALUES ('1234abcd', '', 1, 0, 0, 0, '', 0)")
     deck = load_valid_deck(SAMPLE_DECKS / "sample")
     con.execute("INSERT INTO deck (id, title, version, license, description, source, exam, imported_at) "
                 "VALUES (?, ?, ?, ?, '', 'bundled', NULL, ?)",
@@ -72,4 +74,9 @@ def build_v1(db: Path, *, answers: int = 60, seed: int = 3) -> None:
     con.close()
 
 
-BUILDERS = {1: build_v1}
+def build_v2(db: Path, *, answers: int = 60, seed: int = 3) -> None:
+    """A schema-2 database (sync) that has not synced yet, with the same history as `build_v1`."""
+    build_v1(db, answers=answers, seed=seed, version=2)
+
+
+BUILDERS = {1: build_v1, 2: build_v2}

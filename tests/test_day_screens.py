@@ -39,7 +39,7 @@ async def test_settings_shows_the_values_saved_before(workspace: Workspace) -> N
         assert isinstance(app.screen, SettingsScreen)
         values = {i.id: i.value for i in app.screen.query(Input)}
     assert values == {"new_per_day": "7", "desired_retention": "0.9", "rollover_hour": "2",
-                      "exam-sample": "2026-12-01", "minutes-sample": "45"}
+                      "exam-sample": "2026-12-01", "minutes-sample": "45", "sync_folder": "", "device_name": ""}
 
 
 async def test_the_rollover_hour_saved_in_settings_moves_today(workspace: Workspace) -> None:
@@ -201,7 +201,7 @@ async def test_after_tab_into_the_panel_it_names_the_deck_r_reviews_and_shows_th
         assert isinstance(app.screen, ReviewScreen) and app.screen.deck_ids == ["sample"]
 
 
-async def test_every_dashboard_key_but_review_all_fits_an_80_column_footer(workspace: Workspace) -> None:
+async def test_every_dashboard_key_but_review_all_and_sync_fits_an_80_column_footer(workspace: Workspace) -> None:
     from textual.widgets import Footer
 
     app = make_app(workspace, seed=1)

@@ -54,7 +54,8 @@ def test_released_schema_upgrades_to_current_with_every_review_intact(tmp_path: 
     data.mkdir()
     db = data / "certdrill.db"
     BUILDERS[version](db)
-    reviews_before = rows(db, "SELECT * FROM review ORDER BY id")
+    columns = ", ".join(str(c[1]) for c in rows(db, "PRAGMA table_info(review)"))  # those of the old schema
+    reviews_before = rows(db, f"SELECT {columns} FROM review ORDER BY id")
     cards_before = rows(db, "SELECT id, state, stability, difficulty, due, last_review, reps, lapses FROM card")
     ws = open_ws(data)
     try:
@@ -63,7 +64,7 @@ def test_released_schema_upgrades_to_current_with_every_review_intact(tmp_path: 
     finally:
         ws.close()
     assert rows(db, "PRAGMA user_version") == [(engine.SCHEMA_VERSION,)]
-    assert rows(db, "SELECT * FROM review ORDER BY id")[: len(reviews_before)] == reviews_before
+    assert rows(db, f"SELECT {columns} FROM review ORDER BY id")[: len(reviews_before)] == reviews_before
     assert rows(db, "SELECT id, state, stability, difficulty, due, last_review, reps, lapses FROM card") == cards_before
     assert integrity(db) == ["ok"]
     fresh = tmp_path / "fresh"

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # Each module adds its subcommands with `register(subparsers)` and sets `func` on them. They keep
 # heavy imports inside the command functions, so `certdrill --help` stays fast.
-COMMAND_MODULES = ["basic", "importing", "readiness", "exporting", "maintenance", "optimize", "open_at"]
+COMMAND_MODULES = ["basic", "importing", "readiness", "exporting", "maintenance", "optimize", "open_at", "sync"]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -140,7 +140,7 @@ def cmd_exam_date(args: argparse.Namespace) -> int:
             else:
                 exam_date = current
             set_exam_date(session, deck_id=args.deck, exam_date=exam_date, minutes_per_day=args.minutes_per_day,
-                          today=today)
+                          today=today, now=now)
             current = exam_date
         plan = exam_plan(session, deck_id=args.deck, now=now, tz=ws.tz)
         retired = retired_exam_note(session, deck_id=args.deck) if plan is not None and not showing else None

@@ -15,7 +15,10 @@ from sqlmodel import Session, SQLModel
 
 from certdrill import paths
 from certdrill.errors import CertdrillError
-from certdrill.storage import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from certdrill.storage import (
+    migrations,
+    tables,  # noqa: F401  (registers the tables on SQLModel.metadata)
+)
 from certdrill.storage.version import FIRST_SCHEMA_VERSION as FIRST_SCHEMA_VERSION
 from certdrill.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
@@ -25,7 +28,7 @@ BUSY_TIMEOUT_MS = 5000
 # from-version -> step that upgrades the database to from-version + 1. Each step runs inside
 # its own BEGIN IMMEDIATE transaction with foreign keys off (SQLite's table-rebuild recipe), and
 # user_version is bumped in the same transaction: a crash mid-upgrade leaves the old version.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = dict(migrations.STEPS)
 
 
 class DatabaseUnavailable(CertdrillError):
@@ -150,6 +153,7 @@ def _create(engine: Engine, db_path: Path) -> None:
         if existing:
             raise CertdrillError(f"{db_path}: not a certdrill database (it has tables but no schema version)")
         SQLModel.metadata.create_all(conn)
+        conn.exec_driver_sql(migrations.NEW_DEVICE)
         conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 

@@ -29,9 +29,10 @@ def card_state_from(row: Sequence[Any]) -> CardState:
 def save_answer(
     con: sqlite3.Connection, *, card_id: int, deck_id: str, after: CardState | None, now: datetime, rating: int,
     correct: bool | None, chosen: Sequence[int], duration_ms: int, mode: str, was_new: bool,
-    state_before: dict[str, Any] | None,
+    state_before: dict[str, Any] | None, origin: tuple[str, int, int] | None = None,
 ) -> int:
-    """Write the card's new state (if any) and the review row; returns the review id."""
+    """Write the card's new state (if any) and the review row, linked to the answer's event
+    (`origin`: device, seq, clock); returns the review id."""
     if after is not None:
         con.execute(
             "UPDATE card SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?, reps=?, lapses=?, "
@@ -40,14 +41,26 @@ def save_answer(
              to_db_time(after.due) if after.due else None,
              to_db_time(after.last_review) if after.last_review else None, after.reps, after.lapses, card_id),
         )
+    device, seq, hlc = origin or (None, None, None)
     cursor = con.execute(
         "INSERT INTO review (card_id, deck_id, reviewed_at, rating, correct, chosen, duration_ms, mode, was_new, "
-        "state_before) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "state_before, device, seq, hlc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (card_id, deck_id, to_db_time(now), rating, correct, json.dumps(list(chosen)), duration_ms, mode, was_new,
-         json.dumps(state_before) if state_before is not None else None),
+         json.dumps(state_before) if state_before is not None else None, device, seq, hlc),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+LATEST_FIRST = "hlc IS NULL, hlc DESC, device DESC, seq DESC, id DESC"
+"""The order answers were made in, newest first: by their events' clock (answers from before sync
+have none and are older than any that has one), as every device orders them."""
+
+
+def latest_answer(con: sqlite3.Connection, *, card_id: int) -> int | None:
+    """The review id of the card's newest answer (any mode)."""
+    row = con.execute(f"SELECT id FROM review WHERE card_id = ? ORDER BY {LATEST_FIRST} LIMIT 1", (card_id,)).fetchone()
+    return None if row is None else int(row[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +71,7 @@ class LoadedCard:
     flagged: bool
     suspended: bool
     exam_date: str | None  # the deck's exam date, if the learner set one
+    answer_key: str = ""  # what decides right and wrong (an answer counts only under its key)
 
 
 def load(con: sqlite3.Connection, *, card_id: int) -> LoadedCard | None:
@@ -65,19 +79,19 @@ def load(con: sqlite3.Connection, *, card_id: int) -> LoadedCard | None:
     row = con.execute(
         f"SELECT card.deck_id, {', '.join('card.' + c for c in CARD_COLUMNS.split(', '))}, card.flagged, "
         "card.suspended, q.qid, q.domain_id, q.task_id, q.kind, q.prompt, q.choices, q.pick, q.answer, "
-        'q.explanation, q."references", q.tags, deck.exam_date FROM card JOIN question AS q ON q.pk = card.id '
+        'q.explanation, q."references", q.tags, deck.exam_date, q.answer_key FROM card JOIN question AS q ON q.pk = card.id '
         "JOIN deck ON deck.id = card.deck_id WHERE card.id = ?",
         (card_id,),
     ).fetchone()
     if row is None:
         return None
-    qid, domain, task, kind, prompt, choices, pick, answer, explanation, references, tags, exam_date = row[11:]
+    qid, domain, task, kind, prompt, choices, pick, answer, explanation, references, tags, exam_date, key = row[11:]
     question = Question(
         id=qid, domain=domain, kind=kind, prompt=prompt, task=task,
         choices=tuple(Choice(t, bool(c), w) for t, c, w in json.loads(choices)), pick=pick, answer=answer,
         explanation=explanation, references=tuple(json.loads(references)), tags=tuple(json.loads(tags)),
     )
-    return LoadedCard(row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10]), exam_date)
+    return LoadedCard(row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10]), exam_date, key)
 
 
 def has_reviews_between(con: sqlite3.Connection, *, deck_id: str | None, start: datetime, end: datetime) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
@@ -29,6 +30,7 @@ from certdrill.study.workspace import Workspace
 if TYPE_CHECKING:
     from certdrill.study.editing import EditOutcome, QuestionDraft
     from certdrill.study.history import CardHistory
+    from certdrill.study.sync import SyncReport
 
 
 class StudyDesk:
@@ -66,7 +68,7 @@ class StudyDesk:
 
     def save_setting(self, name: str, value: Any) -> None:
         with self._session() as s:
-            save_setting(s, name=name, value=value)
+            save_setting(s, name=name, value=value, now=self.now())
         self._settings = None
         if name == "rollover_hour":
             self.ws.use_rollover_hour(value)
@@ -76,7 +78,8 @@ class StudyDesk:
         from certdrill.study.exam_date import exam_plan, set_exam_date
 
         with self._session() as s:
-            set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today())
+            set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today(),
+                          now=self.now())
             return exam_plan(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
 
     def exam_plan(self, deck_id: str) -> ExamPlan | None:
@@ -89,7 +92,7 @@ class StudyDesk:
     def set_deck_new_limit(self, deck_id: str, limit: int | None) -> None:
         """The deck's own daily new limit (None: the learner's default)."""
         with self._session() as s:
-            set_deck_new_limit(s, deck_id=deck_id, limit=limit)
+            set_deck_new_limit(s, deck_id=deck_id, limit=limit, now=self.now())
 
     # -- overview ----------------------------------------------------------
     def decks(self) -> list[DeckSummary]:
@@ -175,25 +178,25 @@ class StudyDesk:
                options: review.RatingOptions | None = None) -> review.AnswerResult:
         with self._session() as s:
             return review.rerate(s, review_id=review_id, rating=rating, scheduler_settings=self.scheduler_settings(),
-                                 tz=self.ws.tz, options=options)
+                                 tz=self.ws.tz, options=options, now=self.now())
 
     def undo(self, deck_ids: Sequence[str] | None = None) -> int | None:
         """Take back the latest answer in these decks; returns its card (None: nothing to undo)."""
         with self._session() as s:
-            return review.undo_last(s, deck_ids=deck_ids)
+            return review.undo_last(s, deck_ids=deck_ids, now=self.now())
 
     def undo_answer(self, review_id: int) -> int:
         """Take back exactly this answer; returns its card."""
         with self._session() as s:
-            return review.undo_answer(s, review_id=review_id)
+            return review.undo_answer(s, review_id=review_id, now=self.now())
 
     def set_flagged(self, card_id: int, flagged: bool) -> None:
         with self._session() as s:
-            review.set_flagged(s, card_id=card_id, flagged=flagged)
+            review.set_flagged(s, card_id=card_id, flagged=flagged, now=self.now())
 
     def set_suspended(self, card_id: int, suspended: bool) -> None:
         with self._session() as s:
-            review.set_suspended(s, card_id=card_id, suspended=suspended)
+            review.set_suspended(s, card_id=card_id, suspended=suspended, now=self.now())
 
     def bury(self, card_id: int) -> None:
         with self._session() as s:
@@ -201,11 +204,11 @@ class StudyDesk:
 
     def unbury(self, card_id: int) -> None:
         with self._session() as s:
-            review.unbury(s, card_id=card_id)
+            review.unbury(s, card_id=card_id, now=self.now())
 
     def reset(self, card_id: int) -> None:
         with self._session() as s:
-            review.reset_card(s, card_id=card_id)
+            review.reset_card(s, card_id=card_id, now=self.now())
 
     def card_history(self, card_id: int) -> CardHistory:
         """Every answer of the card, oldest first, with the interval each left it with."""
@@ -226,7 +229,7 @@ class StudyDesk:
         from certdrill.study.editing import finish_edit
 
         with self._session() as s:
-            return finish_edit(s, draft=draft)
+            return finish_edit(s, draft=draft, now=self.now())
 
     def practice_cards(self, slice: practice.Slice, seed: int) -> list[int]:
         with self._session() as s:
@@ -250,7 +253,7 @@ class StudyDesk:
                          duration_ms: int = 0) -> None:
         with self._session() as s:
             exam.save_exam_answer(s, attempt_id=attempt_id, position=position, chosen=list(chosen), flagged=flagged,
-                                  duration_ms=duration_ms)
+                                  duration_ms=duration_ms, now=self.now())
 
     def submit_exam(self, attempt_id: int) -> exam.ExamResult:
         with self._session() as s:
@@ -279,6 +282,46 @@ class StudyDesk:
 
         with self._session() as s:
             return import_source(s, source=source, options=ImportOptions(dry_run=dry_run), now=self.now())
+
+    # -- sync with the learner's other machines ------------------------------
+    def sync_folder(self) -> str | None:
+        return self.settings().sync_folder
+
+    def set_sync_folder(self, text: str) -> str | None:
+        """Keep the folder to sync through (empty: no sync); returns it as kept (absolute)."""
+        from certdrill.study.sync import shared_folder
+
+        folder = str(shared_folder(text)) if text.strip() else None
+        self.save_setting("sync_folder", folder)
+        return folder
+
+    def sync(self) -> SyncReport:
+        """Send this device's changes to the sync folder and apply the other devices' (one line: summary())."""
+        import socket
+
+        from certdrill.errors import CertdrillError
+        from certdrill.study.sync import sync
+
+        folder = self.sync_folder()
+        if not folder:
+            raise CertdrillError("no sync folder yet: set one in the settings (,)")
+        with self._session() as s:
+            report = sync(s, folder=Path(folder), now=self.now(), host=socket.gethostname())
+        self._settings = None  # a setting may have come from another device
+        return report
+
+    def device_name(self) -> str:
+        from certdrill.storage.event_log import local_device
+        from certdrill.storage.lanes import raw
+
+        with self._session() as s:
+            return local_device(raw(s))[1] or ""
+
+    def rename_device(self, name: str) -> str:
+        from certdrill.study.sync import rename
+
+        with self._session() as s:
+            return rename(s, name=name, now=self.now())
 
     # -- trends for the stats screen -----------------------------------------
     def weekly_retention(self, weeks: int) -> list[progress.WeekRetention]:

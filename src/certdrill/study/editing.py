@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -91,7 +92,7 @@ def begin_edit(session: Session, *, card_id: int, workdir: Path) -> QuestionDraf
     return draft
 
 
-def finish_edit(session: Session, *, draft: QuestionDraft) -> EditOutcome:
+def finish_edit(session: Session, *, draft: QuestionDraft, now: datetime) -> EditOutcome:
     """Check the edited file with the deck loader; save it only if nothing is wrong."""
     try:
         result = load_deck(draft.folder)
@@ -103,7 +104,7 @@ def finish_edit(session: Session, *, draft: QuestionDraft) -> EditOutcome:
         problems.append(f"the file must hold one question, with the id {draft.question_id}")
     if problems:
         return EditOutcome(problems=tuple(problems))
-    saved = save_question(session, deck_id=draft.deck_id, question=questions[0])
+    saved = save_question(session, deck_id=draft.deck_id, question=questions[0], now=now)
     return EditOutcome(changed=saved.changed, reset=saved.reset)
 
 

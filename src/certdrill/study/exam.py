@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Integer, cast, func, select
@@ -14,7 +14,9 @@ from sqlmodel import Session, col
 from certdrill.core import grading, sampling
 from certdrill.core.exam_score import score_scale
 from certdrill.core.model import ExamInfo, Question
+from certdrill.core.sync.events import time_text
 from certdrill.errors import CertdrillError
+from certdrill.storage import lanes
 from certdrill.storage.convert import exam_from_json, question_from_row
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import (
@@ -27,6 +29,7 @@ from certdrill.storage.tables import (
     ReviewRow,
 )
 from certdrill.storage.timefmt import from_db_time
+from certdrill.study import changes
 
 DEFAULT_SIZE = 20
 DEFAULT_MINUTES_PER_QUESTION = 2.0
@@ -237,7 +240,12 @@ def start_exam(
     if not chosen:
         raise CertdrillError(f"deck '{deck_id}' has no multiple-choice questions for an exam")
     begin_write(session)
-    attempt = ExamAttemptRow(deck_id=deck_id, started_at=now, minutes=minutes, size=len(chosen), seed=seed)
+    con = lanes.raw(session)
+    qids = dict(con.execute(f"SELECT pk, qid FROM question WHERE pk IN ({', '.join('?' * len(chosen))})", chosen))
+    device, seq, _hlc = changes.deck_changed(con, "exam_start", deck_id=deck_id, now=now, at=time_text(now),
+                                             minutes=minutes, seed=seed, questions=[qids[pk] for pk in chosen])
+    attempt = ExamAttemptRow(deck_id=deck_id, started_at=now, minutes=minutes, size=len(chosen), seed=seed,
+                             device=device, seq=seq)
     session.add(attempt)
     session.flush()
     assert attempt.id is not None
@@ -266,6 +274,7 @@ def load_paper(session: Session, *, attempt_id: int) -> ExamPaper:
 
 def save_exam_answer(
     session: Session, *, attempt_id: int, position: int, chosen: list[int], flagged: bool, duration_ms: int = 0,
+    now: datetime | None = None,
 ) -> None:
     """Keep one answer of a running exam (committed at once: a crash loses nothing)."""
     begin_write(session)
@@ -280,6 +289,10 @@ def save_exam_answer(
     row.chosen, row.flagged = sorted(chosen), flagged
     row.duration_ms += max(0, duration_ms)
     session.add(row)
+    if attempt.device is not None and attempt.seq is not None:
+        changes.exam_changed(lanes.raw(session), "exam_answer", attempt=(attempt.device, attempt.seq),
+                             now=now or datetime.now(UTC), position=position, chosen=sorted(chosen), flagged=flagged,
+                             ms=max(0, duration_ms))
     session.commit()
 
 
@@ -291,24 +304,34 @@ def submit_exam(session: Session, *, attempt_id: int, now: datetime) -> ExamResu
         session.rollback()
         raise CertdrillError(f"no exam attempt {attempt_id}")
     if attempt.finished_at is None:
-        answers = session.exec(select(ExamAnswerRow).where(col(ExamAnswerRow.attempt_id) == attempt_id)).scalars().all()  # type: ignore[call-overload]
-        for answer in answers:
-            question = session.get(QuestionRow, answer.card_id)
-            assert question is not None
-            answer.correct = grading.is_correct(question_from_row(question), answer.chosen)
-            session.add(answer)
-            if answer.chosen:  # the answer history shows what was answered in exams, without scheduling
-                session.add(ReviewRow(
-                    card_id=answer.card_id, deck_id=attempt.deck_id, reviewed_at=now,
-                    rating=grading.default_rating(answer.correct), correct=answer.correct,
-                    chosen=list(answer.chosen), duration_ms=answer.duration_ms, mode="exam",
-                ))
-        attempt.finished_at = min(now, attempt.started_at + timedelta(minutes=attempt.minutes, seconds=30))
-        result = _grade(session, attempt)
-        attempt.score, attempt.passed = result.score if result.score is not None else result.raw, result.passed
-        session.add(attempt)
+        hlc = None
+        if attempt.device is not None and attempt.seq is not None:
+            hlc = changes.exam_changed(lanes.raw(session), "exam_submit", attempt=(attempt.device, attempt.seq),
+                                       now=now, at=time_text(now))[2]
+        finish(session, attempt, now=now, hlc=hlc)
         session.commit()
     return exam_result(session, attempt_id=attempt_id)
+
+
+def finish(session: Session, attempt: ExamAttemptRow, *, now: datetime, hlc: int | None) -> None:
+    """Grade the attempt (unanswered = wrong) and add an exam-mode review per answer, at `now` (the
+    submit's event clock `hlc` orders them among the card's answers); inside the caller's transaction."""
+    answers = session.exec(select(ExamAnswerRow).where(col(ExamAnswerRow.attempt_id) == attempt.id)).scalars().all()  # type: ignore[call-overload]
+    for answer in answers:
+        question = session.get(QuestionRow, answer.card_id)
+        assert question is not None
+        answer.correct = grading.is_correct(question_from_row(question), answer.chosen)
+        session.add(answer)
+        if answer.chosen:  # the answer history shows what was answered in exams, without scheduling
+            session.add(ReviewRow(
+                card_id=answer.card_id, deck_id=attempt.deck_id, reviewed_at=now,
+                rating=grading.default_rating(answer.correct), correct=answer.correct,
+                chosen=list(answer.chosen), duration_ms=answer.duration_ms, mode="exam", hlc=hlc,
+            ))
+    attempt.finished_at = min(now, attempt.started_at + timedelta(minutes=attempt.minutes, seconds=30))
+    result = _grade(session, attempt)
+    attempt.score, attempt.passed = result.score if result.score is not None else result.raw, result.passed
+    session.add(attempt)
 
 
 def _grade(session: Session, attempt: ExamAttemptRow) -> ExamResult:

@@ -19,6 +19,7 @@ from certdrill.storage import lanes, queue
 from certdrill.storage.convert import exam_from_json
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow, SettingRow
+from certdrill.study import changes
 from certdrill.study.exam_record import ExamRecord, exam_record
 from certdrill.study.readiness import exam_moment
 
@@ -64,7 +65,7 @@ def stored_exam_date(session: Session, *, deck_id: str) -> date | None:
 
 
 def set_exam_date(session: Session, *, deck_id: str, exam_date: date | None, minutes_per_day: int | None,
-                  today: date) -> None:
+                  today: date, now: datetime | None = None) -> None:
     """Store (or with None clear) the deck's exam date and the daily minutes available until then."""
     deck = _deck(session, deck_id)
     if exam_date is not None and exam_date <= today:
@@ -75,12 +76,17 @@ def set_exam_date(session: Session, *, deck_id: str, exam_date: date | None, min
     deck.exam_date = exam_date.isoformat() if exam_date else None
     session.add(deck)
     key = MINUTES_KEY + deck_id
+    row = session.get(SettingRow, key)
+    minutes = int(row.value) if row is not None else None
     if exam_date is None:
-        row = session.get(SettingRow, key)
+        minutes = None
         if row is not None:
             session.delete(row)
     elif minutes_per_day is not None:
+        minutes = minutes_per_day
         session.merge(SettingRow(key=key, value=minutes_per_day))
+    changes.deck_changed(lanes.raw(session), "exam_date", deck_id=deck_id, now=now or datetime.now(UTC),
+                         date=deck.exam_date, minutes=minutes)
     session.commit()
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
 from certdrill.core import scheduling
+from certdrill.core.past_review import SAME_REVIEW_MS, ms
 from certdrill.core.scheduling import NEW, CardState, SchedulerSettings
 from certdrill.decks.format.safe_yaml import read_yaml
 from certdrill.decks.importers import remote
@@ -21,8 +22,11 @@ from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
 from certdrill.decks.importers.sources import PastReview, ReadOptions, read_source
 from certdrill.errors import CertdrillError
+from certdrill.storage import lanes
 from certdrill.storage.tables import CardRow, QuestionRow, ReviewRow
+from certdrill.study import changes
 from certdrill.study.library import ImportReport, import_deck
+from certdrill.study.sync_export import link_history
 
 Fetch = Callable[..., Path]  # fetch(url, *, into: Path, limits: DownloadLimits) -> saved file
 
@@ -68,24 +72,22 @@ def import_source(
         raise CertdrillError(f"{origin}: the review history has an answer dated {late.at:%Y-%m-%d}, after today "
                              f"({late.qid}); import without --with-history")
 
-    def add_history(s: Session, report: ImportReport) -> None:
-        report.history = _add_history(s, deck_id=found.deck.id, reviews=history, states=states)
+    def after(s: Session, report: ImportReport) -> None:
+        if history:
+            first = _next_review_id(s)
+            report.history = _add_history(s, deck_id=found.deck.id, reviews=history, states=states)
+            link_history(s, imported_from=first)
+        if report.changed and not options.dry_run:
+            changes.deck_imported(lanes.raw(s), deck=found.deck, source=origin, now=now)
 
-    report = import_deck(session, deck=found.deck, source=origin, now=now, dry_run=options.dry_run,
-                         after=add_history if history else None)
+    report = import_deck(session, deck=found.deck, source=origin, now=now, dry_run=options.dry_run, after=after)
     report.refused = found.refused
     return report
 
 
-SAME_REVIEW_MS = 1000
-"""A review read back from an export is the stored review of its card and rating up to this much
-earlier: certdrill stores microseconds, a revlog milliseconds, and answers given in the same millisecond
-are moved a millisecond apart on export (a revlog id is unique)."""
-
-
-def _ms(at: datetime) -> int:
-    """A moment to the millisecond, as Anki's revlog keeps it: how a stored review is recognised."""
-    return round(at.timestamp() * 1000)
+def _next_review_id(session: Session) -> int:
+    """The id the next review row gets: the rows from it on are the ones an import adds."""
+    return int(lanes.raw(session).execute("SELECT coalesce(max(id), 0) + 1 FROM review").fetchone()[0])
 
 
 def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview],
@@ -108,7 +110,7 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview],
     known: dict[tuple[int, int], list[int]] = {}  # (card, rating) -> stored answers' times in ms, ascending
     for card_id, answers in stored.items():
         for at, rating in answers:
-            known.setdefault((card_id, rating), []).append(_ms(at))
+            known.setdefault((card_id, rating), []).append(ms(at))
     for times in known.values():
         times.sort()
     fresh: dict[int, list[PastReview]] = {}
@@ -116,9 +118,9 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview],
         pk = pks.get(r.qid)
         if pk is None:
             continue
-        times, ms = known.get((pk, r.rating), []), _ms(r.at)
-        i = bisect.bisect_right(times, ms) - 1
-        if i >= 0 and ms - times[i] < SAME_REVIEW_MS:
+        times, at_ms = known.get((pk, r.rating), []), ms(r.at)
+        i = bisect.bisect_right(times, at_ms) - 1
+        if i >= 0 and at_ms - times[i] < SAME_REVIEW_MS:
             del times[i]  # this stored review is that one; it matches no other
             continue
         fresh.setdefault(pk, []).append(r)

@@ -83,6 +83,10 @@ def import_deck(
     try:
         with collector_paused():
             report = _apply(session, deck, source, now, dry_run)
+        if report.reset and not dry_run:
+            from certdrill.study.sync_cards import replay_questions
+
+            replay_questions(session, deck_id=deck.id, qids=report.reset)
         if after is not None:
             after(session, report)
     except BaseException:
@@ -195,9 +199,10 @@ class QuestionSaved:
     reset: bool
 
 
-def save_question(session: Session, *, deck_id: str, question: Question) -> QuestionSaved:
+def save_question(session: Session, *, deck_id: str, question: Question, now: datetime) -> QuestionSaved:
     """Store an edited question of a deck in one transaction, as a deck upgrade would: a wording
-    edit keeps the card's memory; a changed answer key resets its scheduling; its reviews stay."""
+    edit keeps the card's memory; a changed answer key resets its scheduling; its reviews stay.
+    The deck's new content is journaled for sync as an import is (`_edit_travels`)."""
     begin_write(session)
     try:
         con = lanes.raw(session)
@@ -216,11 +221,32 @@ def save_question(session: Session, *, deck_id: str, question: Question) -> Ques
         reset = answer_key != row[_KEY]
         if reset:
             con.execute(_RESET_CARD, (pk,))
+            from certdrill.study.sync_cards import replay_questions
+
+            replay_questions(session, deck_id=deck_id, qids=[question.id])  # as import_deck does
+        _edit_travels(session, deck_id=deck_id, now=now)
     except BaseException:
         session.rollback()
         raise
     session.commit()
     return QuestionSaved(changed=True, reset=reset)
+
+
+SYNCED = " (synced)"
+"""Added to the source of a deck another device imported (study.sync_apply)."""
+
+
+def _edit_travels(session: Session, *, deck_id: str, now: datetime) -> None:
+    """An edited deck travels as an imported one does: its whole content, content-addressed, so
+    another device loads the very same edit and applies the same rules to it as here (a changed
+    answer key restarts the card there too; study.sync_apply.import_decks)."""
+    from certdrill.study import changes
+    from certdrill.study.exporting import stored_deck
+
+    con = lanes.raw(session)
+    (source,) = con.execute("SELECT source FROM deck WHERE id = ?", (deck_id,)).fetchone()
+    changes.deck_imported(con, deck=stored_deck(session, deck_id=deck_id), source=source.removesuffix(SYNCED),
+                          now=now)
 
 
 @dataclass
@@ -249,6 +275,17 @@ def interleave_domains(rows: list[tuple[Any, ...]], column: int = 0) -> list[tup
     return [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
 
 
+def _bundled_event(now: datetime) -> Callable[[Session, ImportReport], None]:
+    """A bundled deck travels as its version: the other devices load it from their own certdrill."""
+    from certdrill.study import changes
+
+    def record(session: Session, report: ImportReport) -> None:
+        changes.deck_changed(lanes.raw(session), "bundled", deck_id=report.deck_id, now=now,
+                             version=changes.one_line(report.version, 64))
+
+    return record
+
+
 def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = None) -> SyncResult:
     """Load bundled decks on first start; upgrade those whose `version` changed.
 
@@ -272,5 +309,5 @@ def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = N
         except CertdrillError as exc:
             result.refused.append(f"bundled deck {path.name} not loaded: {exc}")
             continue
-        result.reports.append(import_deck(session, deck=deck, source=BUNDLED, now=now))
+        result.reports.append(import_deck(session, deck=deck, source=BUNDLED, now=now, after=_bundled_event(now)))
     return result

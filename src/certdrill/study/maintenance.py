@@ -111,9 +111,14 @@ def _orphans(session: Session) -> list[Finding]:
 def _card_states(session: Session) -> list[Finding]:
     """Cards whose reps, last review or state do not follow from their review-mode answers."""
     chains: dict[int, list[tuple[str, str | None]]] = {}
-    for card_id, at, before in _rows(session, """
-        SELECT card_id, reviewed_at, state_before FROM review WHERE mode = 'review' ORDER BY card_id, id"""):
+    in_event_order: dict[int, list[tuple[Any, ...]]] = {}  # after sync: the order replay used
+    for card_id, at, before, hlc, device, seq in _rows(session, """
+        SELECT card_id, reviewed_at, state_before, hlc, device, seq FROM review WHERE mode = 'review'
+        ORDER BY card_id, id"""):
         chains.setdefault(card_id, []).append((at, before))
+        in_event_order.setdefault(card_id, []).append((hlc is not None, hlc or 0, device or "", seq or 0, at, before))
+    ordered = {card_id: [(row[4], row[5]) for row in sorted(rows, key=lambda row: row[:4])]
+               for card_id, rows in in_event_order.items()}
     found = []
     for card_id, deck_id, qid, state, reps, last_review in _rows(session, """
         SELECT card.id, card.deck_id, coalesce(question.qid, '?'), card.state, card.reps, card.last_review
@@ -137,7 +142,7 @@ def _card_states(session: Session) -> list[Finding]:
         elif state != 0 and not answers:
             found.append(Finding("card state", subject, "is being learned but has no answers"))
         broken = _chain(subject, answers)
-        if broken and _chain(subject, by_time):
+        if broken and _chain(subject, by_time) and _chain(subject, ordered.get(card_id, [])):
             found += broken
     return found
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
 from certdrill.core import grading, scheduling
@@ -19,7 +19,11 @@ from certdrill.storage import lanes, queries, queue
 from certdrill.storage.convert import apply_card_state, card_state
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
+from certdrill.storage.timefmt import from_db_time
+from certdrill.study import changes
 from certdrill.study.exam_date import planned_states
+from certdrill.study.readiness import exam_moment
+from certdrill.study.sync_cards import burial
 
 Mode = Literal["review", "practice", "exam"]
 
@@ -195,18 +199,25 @@ def answer(
                                    ratings=(rating,))
             kept = options.moved_to(now)
             after = kept.states[rating]
+        scheduled = mode == "review"
+        exam_at = exam_moment(date.fromisoformat(found.exam_date), tz) if scheduled and found.exam_date else None
+        origin = changes.answered(
+            con, deck_id=deck_id, qid=question.id, answer_key=found.answer_key, mode=mode, at=now, rating=rating,
+            correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms),
+            before=before if scheduled else None, after=after if scheduled else None, exam_at=exam_at,
+        )
         review_id = queries.save_answer(
-            con, card_id=card_id, deck_id=deck_id, after=after if mode == "review" else None, now=now,
+            con, card_id=card_id, deck_id=deck_id, after=after if scheduled else None, now=now,
             rating=rating, correct=correct, chosen=sorted(chosen), duration_ms=max(0, duration_ms), mode=mode,
-            was_new=before.state == scheduling.NEW and mode == "review",
-            state_before=before.to_json() if mode == "review" else None,
+            was_new=before.state == scheduling.NEW and scheduled,
+            state_before=before.to_json() if scheduled else None, origin=origin,
         )
     return AnswerResult(review_id, correct, rating, before, after, scheduler_settings, now, kept)
 
 
 def rerate(
     session: Session, *, review_id: int, rating: int, scheduler_settings: SchedulerSettings, tz: tzinfo = UTC,
-    options: RatingOptions | None = None,
+    options: RatingOptions | None = None, now: datetime | None = None,
 ) -> AnswerResult:
     """Change the rating of the card's latest answer (the learner overrode the default); with the
     answer's `options`, the state stored is the one its rating button showed."""
@@ -215,10 +226,8 @@ def rerate(
     if row is None:
         session.rollback()
         raise CertdrillError(f"review {review_id} does not exist")
-    latest = session.execute(
-        select(func.max(col(ReviewRow.id))).where(col(ReviewRow.card_id) == row.card_id)
-    ).scalar_one()
-    if latest != review_id:
+    con = lanes.raw(session)
+    if queries.latest_answer(con, card_id=row.card_id) != review_id:
         session.rollback()
         raise CertdrillError("only the latest answer of a card can be re-rated")
     card = session.get(CardRow, row.card_id)
@@ -234,6 +243,11 @@ def rerate(
         after = kept.states[rating]
         apply_card_state(card, after)
         session.add(card)
+    if row.device is not None and row.seq is not None:
+        scheduled = row.mode == "review"
+        changes.rerated(con, card_id=row.card_id, answer=(row.device, row.seq), rating=rating,
+                        before=before if scheduled else None, after=after if scheduled else None,
+                        now=now or datetime.now(UTC))
     row.rating = rating
     session.add(row)
     session.commit()
@@ -245,48 +259,55 @@ def _exam_date(session: Session, card: CardRow) -> str | None:
     return deck.exam_date if deck is not None else None
 
 
-def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None) -> int | None:
+def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None, now: datetime | None = None) -> int | None:
     """Take back the latest review or practice answer exactly; returns its card id (None if none)."""
     begin_write(session)
-    stmt = select(ReviewRow).where(col(ReviewRow.mode) != "exam")
-    if deck_ids is not None:
-        stmt = stmt.where(col(ReviewRow.deck_id).in_(deck_ids))
-    row = session.execute(stmt.order_by(col(ReviewRow.id).desc()).limit(1)).scalar()
+    decks = f" AND deck_id IN ({', '.join('?' * len(deck_ids))})" if deck_ids is not None else ""
+    found = lanes.raw(session).execute(
+        f"SELECT id FROM review WHERE mode != 'exam'{decks} ORDER BY {queries.LATEST_FIRST} LIMIT 1",
+        tuple(deck_ids or ()),
+    ).fetchone()
+    row = None if found is None else session.get(ReviewRow, found[0])
     if row is None:
         session.rollback()
         return None
-    return _take_back(session, row)
+    return _take_back(session, row, now)
 
 
-def undo_answer(session: Session, *, review_id: int) -> int:
+def undo_answer(session: Session, *, review_id: int, now: datetime | None = None) -> int:
     """Take back this review or practice answer exactly (it must be its card's latest); returns its card id."""
     begin_write(session)
     row = session.get(ReviewRow, review_id)
     if row is None or row.mode == "exam":
         session.rollback()
         raise CertdrillError("that answer is no longer there to take back")
-    latest = session.execute(
-        select(func.max(col(ReviewRow.id))).where(col(ReviewRow.card_id) == row.card_id)
-    ).scalar_one()
-    if latest != review_id:
+    if queries.latest_answer(lanes.raw(session), card_id=row.card_id) != review_id:
         session.rollback()
         raise CertdrillError("only the latest answer of a card can be taken back (it was answered again since)")
-    return _take_back(session, row)
+    return _take_back(session, row, now)
 
 
-def _take_back(session: Session, row: ReviewRow) -> int:
+def _take_back(session: Session, row: ReviewRow, now: datetime | None) -> int:
     if row.mode == "review" and row.state_before is not None:
         card = session.get(CardRow, row.card_id)
         assert card is not None
         apply_card_state(card, CardState.from_json(row.state_before))
         session.add(card)
     card_id: int = row.card_id
+    con = lanes.raw(session)
+    if row.device is not None and row.seq is not None:  # an answer never journaled needs no undo event
+        changes.undone(con, card_id=card_id, answer=(row.device, row.seq), now=now or datetime.now(UTC))
     session.execute(delete(ReviewRow).where(col(ReviewRow.id) == row.id))
+    if row.mode == "review":  # the answer had unburied the card; a burial before it stands again
+        ref = changes.card_ref(con, card_id)
+        until = burial(con, card_id=card_id, deck=ref["deck"], qid=ref["q"])
+        session.execute(update(CardRow).where(col(CardRow.id) == card_id).values(buried_until=from_db_time(until)))
     session.commit()
     return card_id
 
 
-def _update_card(session: Session, card_id: int, **values: object) -> CardRow:
+def _update_card(session: Session, card_id: int, event: tuple[str, dict[str, object]], now: datetime | None,
+                 **values: object) -> CardRow:
     begin_write(session)
     card = session.get(CardRow, card_id)
     if card is None:
@@ -295,27 +316,31 @@ def _update_card(session: Session, card_id: int, **values: object) -> CardRow:
     for key, value in values.items():
         setattr(card, key, value)
     session.add(card)
+    kind, data = event
+    changes.card_changed(lanes.raw(session), kind, card_id=card_id, now=now or datetime.now(UTC), **data)
     session.commit()
     return card
 
 
-def set_suspended(session: Session, *, card_id: int, suspended: bool) -> None:
-    _update_card(session, card_id, suspended=suspended)
+def set_suspended(session: Session, *, card_id: int, suspended: bool, now: datetime | None = None) -> None:
+    _update_card(session, card_id, ("suspend", {"value": suspended}), now, suspended=suspended)
 
 
-def set_flagged(session: Session, *, card_id: int, flagged: bool) -> None:
-    _update_card(session, card_id, flagged=flagged)
+def set_flagged(session: Session, *, card_id: int, flagged: bool, now: datetime | None = None) -> None:
+    _update_card(session, card_id, ("flag", {"value": flagged}), now, flagged=flagged)
 
 
 def bury(session: Session, *, card_id: int, now: datetime, tz: tzinfo) -> None:
     """Hide the card until the next study day starts."""
-    _update_card(session, card_id, buried_until=next_day_start(now, tz))
+    until = next_day_start(now, tz)
+    _update_card(session, card_id, ("bury", {"until": until}), now, buried_until=until)
 
 
-def unbury(session: Session, *, card_id: int) -> None:
-    _update_card(session, card_id, buried_until=None)
+def unbury(session: Session, *, card_id: int, now: datetime | None = None) -> None:
+    _update_card(session, card_id, ("bury", {"until": None}), now, buried_until=None)
 
 
-def reset_card(session: Session, *, card_id: int) -> None:
+def reset_card(session: Session, *, card_id: int, now: datetime | None = None) -> None:
     """Forget the card's schedule (its reviews stay)."""
-    _update_card(session, card_id, state=0, step=None, stability=None, difficulty=None, due=None, last_review=None)
+    _update_card(session, card_id, ("reset", {}), now, state=0, step=None, stability=None, difficulty=None, due=None,
+                 last_review=None)

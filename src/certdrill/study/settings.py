@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from certdrill.core.clock import ROLLOVER_HOUR
 from certdrill.core.daily_new import DEFAULT_NEW_PER_DAY
+from certdrill.storage import lanes
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import SettingRow
+from certdrill.study import changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +28,13 @@ class Settings:
     """The TUI colour theme."""
     fsrs_parameters: list[float] | None = None
     """FSRS parameters fitted by `certdrill optimize --apply`; None uses the package defaults."""
+    sync_folder: str | None = None
+    """The folder this device syncs through (`certdrill sync DIR` sets it); None: no sync."""
 
 
 DEFAULTS = Settings()
+LOCAL = frozenset({"theme", "sync_folder"})
+"""Settings of this device only: the others travel to the learner's other devices (sync)."""
 LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99), "rollover_hour": (0, 23)}
 
 
@@ -40,21 +47,30 @@ def load_settings(session: Session) -> Settings:
     return Settings(**values)
 
 
-def save_setting(session: Session, *, name: str, value: Any) -> None:
+def check_setting(name: str, value: Any) -> None:
+    """Refuse an unknown setting or a value out of its range (`CertdrillError`)."""
     from certdrill.errors import CertdrillError
 
     if name not in Settings.__dataclass_fields__:
         raise CertdrillError(f"unknown setting '{name}'")
     if name in LIMITS:
         lo, hi = LIMITS[name]
-        if not lo <= value <= hi:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
             raise CertdrillError(f"{name} must be between {lo} and {hi}, not {value}")
+        if isinstance(lo, int) and not isinstance(value, int):  # a count or an hour (a synced value may be 2.5)
+            raise CertdrillError(f"{name} must be a whole number, not {value}")
+
+
+def save_setting(session: Session, *, name: str, value: Any, now: datetime | None = None) -> None:
+    check_setting(name, value)
     begin_write(session)
     session.merge(SettingRow(key=name, value=value))
+    if name not in LOCAL:
+        changes.setting_saved(lanes.raw(session), key=name, value=value, now=now or datetime.now(UTC))
     session.commit()
 
 
-def set_deck_new_limit(session: Session, *, deck_id: str, limit: int | None) -> None:
+def set_deck_new_limit(session: Session, *, deck_id: str, limit: int | None, now: datetime | None = None) -> None:
     """The deck's own daily new limit; None returns it to the learner's `new_per_day`."""
     from certdrill.errors import CertdrillError
     from certdrill.storage.tables import DeckRow
@@ -70,4 +86,5 @@ def set_deck_new_limit(session: Session, *, deck_id: str, limit: int | None) -> 
         raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
     deck.new_per_day = limit
     session.add(deck)
+    changes.deck_changed(lanes.raw(session), "new_limit", deck_id=deck_id, now=now or datetime.now(UTC), limit=limit)
     session.commit()

@@ -50,6 +50,7 @@ class CertdrillApp(App[None]):
         self.opener = opener
         self.overview = overview
         self.rng = random.Random(seed)
+        self.quitting = False
         if desk is not None:
             self.apply_settings(desk)
 
@@ -77,6 +78,8 @@ class CertdrillApp(App[None]):
         if self.desk is None:
             # After the first frame: the worker's imports would otherwise hold up the drawing.
             self.call_after_refresh(self.open_workspace)
+        else:
+            self.call_after_refresh(self.sync_at_start)
 
     @work(thread=True, exit_on_error=False)
     def open_workspace(self) -> None:
@@ -98,6 +101,56 @@ class CertdrillApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 screen.set_desk(desk)
+        self.sync_at_start()
+
+    # -- sync with the learner's other machines ----------------------------------
+    def sync_at_start(self) -> None:
+        """With a sync folder set: sync in the background once the collection is open."""
+        if self.desk is not None and self.desk.sync_folder():
+            self.sync_in_background(announce=False)
+
+    def on_sync_now(self) -> None:
+        if (desk := self.ready_desk()) is not None:
+            if not desk.sync_folder():
+                self.notify("No sync folder yet: set one in the settings (,)", severity="warning")
+                return
+            self.notify("Syncing…", timeout=2)
+            self.sync_in_background(announce=True)
+
+    async def action_quit(self) -> None:
+        """With a sync folder set, send this session's changes before leaving."""
+        if self.desk is not None and self.desk.sync_folder() and not self.quitting:
+            self.quitting = True
+            self.notify("Syncing before quitting…", timeout=10)
+            self.sync_in_background(announce=False, then_exit=True)
+            return
+        self.exit()
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def sync_in_background(self, *, announce: bool, then_exit: bool = False) -> None:
+        """Sync off the UI thread; say what it did in one line (always when asked, else only when
+        something arrived or failed), and show what arrived."""
+        from certdrill.errors import CertdrillError
+
+        assert self.desk is not None
+        try:
+            report = self.desk.sync()
+        except CertdrillError as exc:
+            if not then_exit:
+                self.call_from_thread(self.notify, f"Sync: {exc}", severity="error", timeout=10, markup=False)
+        else:
+            if announce or report.received or report.refused:
+                # Device names come from other machines' journals: shown as text, never as markup.
+                self.call_from_thread(self.notify, report.summary(), timeout=6, markup=False)
+            if report.received:
+                self.call_from_thread(self.refresh_dashboard)
+        finally:
+            if then_exit:
+                self.call_from_thread(self.exit)
+
+    def refresh_dashboard(self) -> None:
+        if isinstance(self.screen, DashboardScreen) and self.desk is not None:
+            self.screen.refresh_decks()
 
     def ready_desk(self) -> StudyDesk | None:
         """The desk, or None with a notice while the collection is still opening."""

@@ -37,3 +37,7 @@ class OpenImport(Message):
 
 class OpenSettings(Message):
     pass
+
+
+class SyncNow(Message):
+    """Sync with the learner's other machines now, and say what it did in one line."""

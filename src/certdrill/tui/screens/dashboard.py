@@ -24,6 +24,7 @@ from certdrill.tui.messages import (
     OpenSettings,
     OpenStats,
     StartReview,
+    SyncNow,
 )
 from certdrill.tui.text import literal
 from certdrill.tui.widgets.bars import Bar, Bars
@@ -81,6 +82,8 @@ class DashboardScreen(Screen[None]):
         Binding("s", "stats", "Stats", id="dashboard.stats"),
         Binding("i", "import", "Import", tooltip="Import a deck", id="dashboard.import"),
         Binding("comma", "settings", "Settings", id="dashboard.settings"),
+        # In help and the palette, as review-all: the 80-column footer has no room left (tests/test_day_screens.py).
+        Binding("y", "sync", "Sync", tooltip="Sync with your other machines", show=False, id="dashboard.sync"),
     ]
 
     def __init__(self, desk: StudyDesk | None, *, overview: list[DeckOverview] | None = None) -> None:
@@ -334,3 +337,6 @@ class DashboardScreen(Screen[None]):
 
     def action_settings(self) -> None:
         self.post_message(OpenSettings())
+
+    def action_sync(self) -> None:
+        self.post_message(SyncNow())

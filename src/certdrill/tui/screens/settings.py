@@ -1,5 +1,5 @@
-"""Settings: daily new questions, desired retention, the hour the study day starts, theme, and an exam
-date per deck; every field shows the value saved."""
+"""Settings: daily new questions, desired retention, the hour the study day starts, theme, sync folder
+and device name, and an exam date per deck; every field shows the value saved."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from certdrill.errors import CertdrillError
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam_date import ExamPlan
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.messages import SyncNow
 from certdrill.tui.text import literal
 
 
@@ -49,6 +50,14 @@ class SettingsScreen(Screen[None]):
                 themes = sorted(self.app.available_themes)
                 yield Select([(t, t) for t in themes], value=s.theme if s.theme in themes else Select.BLANK,
                              id="theme", allow_blank=False)
+            yield Static(Text("Sync with your other machines through a folder you share (empty: no sync)",
+                              style="bold"), classes="section")
+            with Horizontal(classes="field"):
+                yield Label("Sync folder")
+                yield Input(s.sync_folder or "", placeholder="~/Sync/certdrill", id="sync_folder", classes="path")
+            with Horizontal(classes="field"):
+                yield Label("This device's name")
+                yield Input(self.desk.device_name(), placeholder="its host name", id="device_name")
             yield Static(Text("Exam dates (YYYY-MM-DD; empty clears) and minutes a day until then", style="bold"),
                          classes="section")
             for deck in self.desk.decks():
@@ -72,6 +81,16 @@ class SettingsScreen(Screen[None]):
                 self.desk.save_setting("desired_retention", float(value))
             elif field == "rollover_hour":
                 self.desk.save_setting("rollover_hour", int(value))
+            elif field == "sync_folder":
+                folder = self.desk.set_sync_folder(value)
+                event.input.value = folder or ""
+                if folder:
+                    self.post_message(SyncNow())
+                else:
+                    self.notify("Saved: no sync.")
+                return
+            elif field == "device_name":
+                event.input.value = self.desk.rename_device(value)
             elif field.startswith(("exam-", "minutes-")):
                 deck_id = field.split("-", 1)[1]
                 when = self.query_one(f"#exam-{deck_id}", Input).value.strip()
