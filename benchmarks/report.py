@@ -25,6 +25,12 @@ class Figure:
         return self.ratio <= self.target_ratio
 
 
+def _result(f: Figure) -> str:
+    if f.target_ratio is not None and f.reference is None:
+        return "not measured"  # a target whose reference could not be run here: neither pass nor FAIL
+    return {True: "pass", False: "FAIL", None: "-"}[f.passed]
+
+
 def render(figures: list[Figure]) -> str:
     rows = [("figure", "median", "reference", "ratio", "target", "result")]
     for f in figures:
@@ -33,7 +39,7 @@ def render(figures: list[Figure]) -> str:
             f.name, f"{f.median:.3g} {f.unit}", ref,
             f"{f.ratio:.2f}x" if f.ratio is not None else "-",
             f"<= {f.target_ratio:g}x" if f.target_ratio is not None else "-",
-            {True: "pass", False: "FAIL", None: "-"}[f.passed],
+            _result(f),
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]

@@ -1,18 +1,31 @@
-"""Child process for the start-up benchmark: open certdrill's dashboard (or a hello-world app)
-headless and exit as soon as its first screen with real content is drawn."""
+"""Child process for the start-up benchmark: start certdrill's app (or a bare Textual app) headless,
+print the wall clock at each milestone, and exit after the last one.
+
+    startup_app.py hello                  first frame of a bare Textual app
+    startup_app.py usable DATA_DIR        first frame, then `r` pressed at once: until a review question is drawn
+    startup_app.py panel DATA_DIR         first frame, then until the selected deck's panel is filled
+
+Milestones are lines `NAME SECONDS_SINCE_EPOCH`; the last line is `peak_rss_mib N`.
+"""
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
+from typing import Any
 
-DRAWN: list[bool] = []
+PRESS_EVERY = 0.05  # a learner pressing `r` again while the app says it is still opening
+SIZE = (120, 40)  # a terminal wide enough for the dashboard's two columns
 
 
-def drawn(app: object) -> None:
-    """The first screen with its content is on the terminal: report the wall clock and leave."""
-    print(f"{time.time():.6f}", flush=True)
-    app.exit()  # type: ignore[attr-defined]
+def report(name: str) -> None:
+    print(f"{name} {time.time():.6f}", flush=True)
+
+
+def leave(app: Any) -> None:
+    print(f"peak_rss_mib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
+    app.exit()
 
 
 def run_hello() -> None:
@@ -24,29 +37,63 @@ def run_hello() -> None:
             yield Label("Hello, world")
 
         def on_mount(self) -> None:
-            self.call_after_refresh(drawn, self)
+            self.call_after_refresh(lambda: (report("frame"), leave(self)))
 
-    Hello().run(headless=True)
+    Hello().run(headless=True, size=SIZE)
 
 
-def run_certdrill(data_dir: str) -> None:
+def run_certdrill(mode: str, data_dir: str) -> None:
     from certdrill.cli import tui_app  # exactly what `certdrill` runs
     from certdrill.tui.screens.dashboard import DashboardScreen
 
     app = tui_app(data_dir)
+    reached: set[str] = set()
+    filled: dict[str, str] = {}  # which parts of the panel have been drawn, for which deck
+    pressed = [0.0]
+
+    # The panel is filled when its two workers' results are drawn: the details (domain bars,
+    # heatmap) and, for a deck with an exam, the readiness model's figures.
+    for method, part in (("show_details", "details"), ("show_readiness", "readiness")):
+        original = getattr(DashboardScreen, method)
+
+        def wrapped(screen: Any, deck_id: str, *args: Any, _original: Any = original, _part: str = part) -> None:
+            _original(screen, deck_id, *args)
+            if screen.selected_deck_id() == deck_id:
+                filled[_part] = deck_id
+
+        setattr(DashboardScreen, method, wrapped)
+
+    def milestone(name: str, last: bool = False) -> None:
+        reached.add(name)
+        app.call_after_refresh(lambda: (report(name), leave(app) if last else None))
 
     def check() -> None:
         screen = app.screen
-        if isinstance(screen, DashboardScreen) and screen.query_one("#decks").row_count and not DRAWN:  # type: ignore[attr-defined]
-            DRAWN.append(True)
-            app.call_after_refresh(drawn, app)
+        if "frame" not in reached:
+            if isinstance(screen, DashboardScreen) and screen.query_one("#decks").row_count:  # type: ignore[attr-defined]
+                milestone("frame")
+            return
+        if mode == "usable" and "usable" not in reached:
+            from certdrill.tui.screens.review import ReviewScreen
+
+            if isinstance(screen, ReviewScreen):
+                if screen.session.card is not None and screen.drawn:
+                    milestone("usable", last=True)
+            elif time.monotonic() - pressed[0] > PRESS_EVERY:
+                pressed[0] = time.monotonic()
+                app.simulate_key("r")
+        if mode == "panel" and "panel" not in reached and isinstance(screen, DashboardScreen):
+            deck = screen.selected_deck()
+            if deck is not None and filled.get("details") == deck.id and (
+                    deck.exam is None or filled.get("readiness") == deck.id):
+                milestone("panel", last=True)
 
     app.call_later(lambda: app.set_interval(0.001, check))
-    app.run(headless=True)
+    app.run(headless=True, size=SIZE)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "hello":
         run_hello()
     else:
-        run_certdrill(sys.argv[2])
+        run_certdrill(sys.argv[1], sys.argv[2])

@@ -21,6 +21,9 @@ from certdrill.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
 WRITE_OPTION = "certdrill_write"
 BUSY_TIMEOUT_MS = 5000
+SYNCHRONOUS = "NORMAL"
+"""SQLite's durability setting for new connections (see `_on_connect`); the benchmarks also
+measure FULL, as Anki ships, by changing it before a workspace opens."""
 
 # from-version -> step that upgrades the database to from-version + 1. Each step runs inside
 # its own BEGIN IMMEDIATE transaction with foreign keys off (SQLite's table-rebuild recipe), and
@@ -87,7 +90,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # NORMAL in WAL mode: a commit survives a crash or kill of certdrill (tests/test_crash_safety.py);
     # only a power loss may roll back the last few commits, never corrupt. See docs/storage.md.
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
