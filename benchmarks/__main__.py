@@ -10,7 +10,7 @@ import sys
 from benchmarks.report import Figure, render
 
 # Each module has `run(quick: bool = False) -> list[Figure]` (quick: small sizes, a smoke check).
-BENCHMARKS = ["bench_core", "bench_tui", "bench_cli", "bench_apkg_import", "bench_reliability"]
+BENCHMARKS = ["bench_core", "bench_tui", "bench_cli", "bench_apkg_import", "bench_reliability", "bench_readiness"]
 
 
 def run_one(name: str, *, quick: bool) -> list[Figure]:

@@ -16,7 +16,7 @@ from helpers import Clock
 DOMAIN_KEYS = {"id", "name", "weight", "estimate", "interval", "too_little_evidence", "evidence", "weakest_tasks"}
 EVIDENCE_KEYS = {"questions", "seen", "unseen", "due", "first_tries", "first_try_correct", "first_try_accuracy",
                  "recent_accuracy", "recall_at_exam", "tasks_covered", "tasks_total", "guess_rate",
-                 "mock_answers", "mock_correct"}
+                 "mock_answers", "mock_correct", "mock_reused"}
 
 
 def study_all(ws: Workspace, clock: Clock) -> None:
@@ -60,6 +60,19 @@ def test_studying_raises_readiness_and_fills_the_history(workspace: Workspace, c
     assert history[0].raw > before.score.raw
 
 
+def test_the_report_counted_in_sql_agrees_with_the_replayed_history(workspace: Workspace, clock: Clock) -> None:
+    study_all(workspace, clock)
+    clock.advance(days=3)
+    with workspace.session() as s:
+        report = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
+        history = readiness_history(s, deck_id="sample", now=clock.now, tz=UTC)
+    today = history[-1]
+    for d in report.domains:
+        assert d.seen > 0 and d.first_tries > 0
+        # The trend uses fewer draws; the same evidence must give the same figure within their noise.
+        assert abs(today.domains[d.id] - d.estimate) < 0.03
+
+
 def test_cli_readiness_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["readiness", "aws-mls-c01", "--json", "--exam-date", "2099-01-01"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -68,5 +81,6 @@ def test_cli_readiness_json_and_table(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["readiness", "aws-mls-c01"]) == 0
     out = capsys.readouterr().out
     assert "P(pass)" in out and "too little evidence" in out and "successor" in out
+    assert "est = chance of getting a new exam question of the domain right on exam day; 80% sure it lies in the interval" in out
     assert main(["readiness", "no-such-deck"]) == 1
     assert main(["readiness", "aws-mls-c01", "--exam-date", "tomorrow"]) == 1

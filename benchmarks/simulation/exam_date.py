@@ -40,3 +40,46 @@ def compare(seeds: range, *, days: int, minutes: int) -> dict[str, ArmResult]:
         out[name] = ArmResult(mean(a.mean_recall for a in arms), mean(a.below_08 for a in arms),
                               mean(a.minutes for a in arms), sum(a.unseen for a in arms))
     return out
+
+
+SCENARIOS = ((42, 20), (42, 30), (28, 20), (60, 15))  # (days until the exam, minutes a day)
+
+
+def _arm(args: tuple[int, bool, int, int]) -> tuple[float, float, float, int]:
+    seed, exam_mode, days, minutes = args
+    r = run_arm(seed, exam_mode=exam_mode, days=days, minutes=minutes)
+    return r.mean_recall, r.below_08, r.minutes, r.unseen
+
+
+def main() -> None:
+    """Exam-date mode against plain FSRS on FSRS-shaped learners (benchmarks/simulation/learner.py), and
+    the trend SVG of docs/readiness.md. The readiness study itself is `python -m benchmarks.simulation`."""
+    import argparse
+    from concurrent.futures import ProcessPoolExecutor
+    from pathlib import Path
+
+    from benchmarks.simulation.trend import write
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.simulation.exam_date")
+    parser.add_argument("--pairs", type=int, default=40, help="learners per scenario (each runs both arms)")
+    parser.add_argument("--svg", type=Path, default=Path("docs/readiness-trend.svg"))
+    args = parser.parse_args()
+    print("exam-date mode vs plain FSRS (retention 0.9), same minutes and new-card pacing; true memory on exam morning")
+    with ProcessPoolExecutor(2) as pool:
+        for days, minutes in SCENARIOS:
+            rows = {}
+            for mode in (False, True):
+                out = list(pool.map(_arm, [(s, mode, days, minutes) for s in range(args.pairs)]))
+                n = len(out)
+                rows[mode] = (sum(o[0] for o in out) / n, sum(o[1] for o in out) / n, sum(o[2] for o in out) / n,
+                              sum(o[3] for o in out))
+            for mode, name in ((False, "fsrs"), (True, "exam-date")):
+                r, low, mins, unseen = rows[mode]
+                print(f"  {days}d {minutes}min/day {name:>9}: mean R {r:.4f}  share<0.8 {low:.4f}  "
+                      f"review time {mins:.0f} min/learner  unseen at exam {unseen}")
+    points = write(args.svg)
+    print(f"trend: {args.svg} ({len(points)} days; final predicted raw {points[-1][1]:.0%}, P(pass) {points[-1][4]:.0%})")
+
+
+if __name__ == "__main__":
+    main()

@@ -76,6 +76,8 @@ def _domain_line(d: DomainReadiness, width: int) -> str:
 
 def render(r: Readiness) -> list[str]:
     """The readiness report as text lines."""
+    from certdrill.core.readiness import MEANING, TOO_LITTLE
+
     head = f"{r.deck_id}  {r.title}"
     if r.exam_code:
         head += f"  [{r.exam_code}, {r.exam_status}" + (f"; successor {r.successor}" if r.successor else "") + "]"
@@ -83,20 +85,28 @@ def render(r: Readiness) -> list[str]:
     if r.exam_status == "retired":
         lines.append(f"  note: this exam is retired; its successor is {r.successor or 'not named'}")
     when = f"exam on {r.exam_at.date().isoformat()}" if r.exam_at and r.exam_at > r.now else "if the exam were today"
-    lines.append(f"  readiness {when}: chance of answering a new question right, per domain")
+    lines.append(f"  readiness {when}, per domain")
+    lines.append(f"  est = {MEANING}")
     width = max([len(d.name) for d in r.domains] + [6])
     lines.append(f"  {'domain':<{width}}  {'wt':>4}  {'est':>4}  {'80% int':>9}  {'seen':>9}  {'first':>5}  "
                  f"{'recall':>6}  {'tasks':>5}  {'due':>4}  weakest tasks")
     lines += [_domain_line(d, width) for d in r.domains]
+    mock_answers = sum(d.mock_answers for d in r.domains)
+    if mock_answers:
+        right = sum(d.mock_correct for d in r.domains) / mock_answers
+        lines.append(f"  mock exams: {right:.0%} right over {mock_answers} answers; after several mocks this share is "
+                     "about as accurate as the estimate (docs/readiness.md)")
     if any(d.too_little_evidence for d in r.domains):
         lines.append("  ? too little evidence: answer more questions (or take a mock exam) before trusting this figure")
     s = r.score
-    if s.scale is not None:
+    if r.too_little_evidence:
+        lines.append(f"  predicted score and P(pass): {TOO_LITTLE}")
+    elif s.scale is not None:
         lines.append(f"  predicted score: {s.scale.convert(s.raw):.0f} (80%: {s.scale.convert(s.raw_low):.0f}-"
                      f"{s.scale.convert(s.raw_high):.0f}); {s.scale.describe()}")
     else:
         lines.append(f"  predicted score: {s.raw:.0%} (80%: {s.raw_low:.0%}-{s.raw_high:.0%}); no pass mark known")
-    if s.p_pass is not None:
+    if s.p_pass is not None and not r.too_little_evidence:
         lines.append(f"  P(pass): {s.p_pass:.0%}" + (" (against an estimated pass mark)" if s.scale and s.scale.estimated else ""))
     if r.actions:
         lines.append("  what would raise it most:")

@@ -3,42 +3,43 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import fsrs
 
 from certdrill.core import scheduling
-from certdrill.core.beta import beta_quantile
-from certdrill.core.model import Deck, Question
+from certdrill.core.model import Question
+from certdrill.core.readiness_model import Tries
 from certdrill.core.scheduling import CardState
 
-PRIOR_WEIGHT = 2.0
-"""Pseudo-answers at the guess rate: with no evidence a domain is worth a guess, and says so."""
-EVIDENCE_CAP = 30.0
-"""Most answers the model's own estimate counts as: it rests on assumptions (the deck mirrors the exam,
-the memory model fits) that no number of practice answers can prove. Set by benchmarks/simulation."""
-MOCK_WEIGHT = 20.0
-"""Mock-exam answers the model's estimate is worth: a mock exam of 20 questions in a domain weighs as
-much as everything else, because timed unseen questions are the most direct evidence there is."""
-MOCK_HALF_LIFE_DAYS = 30.0
 MIN_EVIDENCE = 10
-"""First tries plus mock-exam answers below which a domain is flagged as too little evidence."""
+"""First tries plus fresh mock-exam answers (a flashcard counts as a fifth) below which a domain is
+flagged as too little evidence."""
 CALIBRATION_WEIGHT = 10.0
-DECK_COVERAGE = 0.9
-"""Share of the exam's material assumed to be taught by the deck's questions: exam questions are never
-copies of practice questions, so some of what they test is met only with prior knowledge."""
 INTERVAL = (0.1, 0.9)  # an 80% interval
+MEANING = "chance of getting a new exam question of the domain right on exam day; 80% sure it lies in the interval"
+"""What a domain's readiness figure means and how sure it is, in one line (CLI and dashboard show this)."""
+TOO_LITTLE = "too little evidence: answer more questions or sit a mock exam before trusting a score"
+EXAM_GUESS = 0.25
+"""Guess rate of an exam question in a domain that has no multiple-choice question of its own."""
+RECALL_BINS = 40
+"""Exam-day recall is counted in this many equal bins per domain: the model needs its distribution only."""
 
 
 def guess_rate(question: Question) -> float:
     """The chance that a blind guess is right: 1/choices, 1/C(n, k) for multiple response, 0 for flashcards."""
-    if question.kind == "single" and question.choices:
-        return 1.0 / len(question.choices)
-    if question.kind == "multiple" and question.choices:
-        return 1.0 / math.comb(len(question.choices), question.pick or len(question.correct_indices) or 1)
+    return guess_for(question.kind, len(question.choices), question.pick or len(question.correct_indices) or 1)
+
+
+def guess_for(kind: str, choices: int, pick: int) -> float:
+    """`guess_rate` from a question's kind, number of choices and number to pick."""
+    if kind == "single" and choices:
+        return 1.0 / choices
+    if kind == "multiple" and choices:
+        return 1.0 / math.comb(choices, max(1, min(pick, choices)))
     return 0.0
 
 
@@ -50,8 +51,9 @@ class QuestionEvidence:
     task: str | None
     guess: float
     card: CardState = field(default_factory=CardState)
-    first_correct: bool | None = None  # None: never answered (or a flashcard never rated)
+    first_correct: bool | None = None  # None: never answered (flashcards: rated above Again)
     due: bool = False  # due for review now
+    self_rated: bool = False  # a flashcard: its first try is the learner's own rating, weak evidence
 
     @property
     def seen(self) -> bool:
@@ -69,11 +71,13 @@ class ReviewAnswer:
 
 @dataclass(frozen=True, slots=True)
 class MockAnswer:
-    """An answer in a timed mock exam (an unseen question, the strongest evidence)."""
+    """An answer in a timed mock exam. Fresh (the question was unseen: never answered, never on an earlier
+    paper) it is a first try at a new question; reused, it is only a review of a known one."""
 
     domain: str
     correct: bool
     at: datetime
+    fresh: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,7 @@ class DomainReadiness:
     mock_correct: int
     too_little_evidence: bool
     weakest_tasks: tuple[TaskReadiness, ...] = ()
+    mock_reused: int = 0  # mock answers to questions seen before (counted as reviews, not fresh evidence)
 
     @property
     def unseen(self) -> int:
@@ -131,6 +136,7 @@ class DomainReadiness:
                 "tasks_covered": self.tasks_covered, "tasks_total": self.tasks_total,
                 "guess_rate": round(self.guess_rate, 4),
                 "mock_answers": self.mock_answers, "mock_correct": self.mock_correct,
+                "mock_reused": self.mock_reused,
             },
             "weakest_tasks": [
                 {"id": t.id, "name": t.name, "estimate": round(t.estimate, 4), "seen": t.seen, "questions": t.questions}
@@ -149,89 +155,96 @@ class MemoryFit:
 
     factor: float = 1.0
     answers: int = 0
+    sd: float = 0.15  # uncertainty of the factor (log scale)
 
 
 def memory_fit(reviews: Sequence[ReviewAnswer]) -> MemoryFit:
     """Observed over predicted accuracy on studied questions, shrunk towards 1 when answers are few."""
-    if not reviews:
+    return memory_fit_counts(len(reviews), sum(r.predicted for r in reviews), sum(r.correct for r in reviews))
+
+
+def memory_fit_counts(answers: int, predicted: float, observed: float) -> MemoryFit:
+    if not answers:
         return MemoryFit()
-    predicted = sum(r.predicted for r in reviews)
-    mean = predicted / len(reviews)
-    observed = sum(r.correct for r in reviews)
-    factor = (observed + CALIBRATION_WEIGHT * mean) / (predicted + CALIBRATION_WEIGHT * mean)
-    return MemoryFit(min(1.2, max(0.5, factor)), len(reviews))
+    mean = predicted / answers
+    prior = CALIBRATION_WEIGHT * mean
+    factor = (observed + prior) / (predicted + prior)
+    return MemoryFit(min(1.2, max(0.5, factor)), answers, 1.0 / math.sqrt(predicted + prior + 30.0))
+
+
+DOMAIN_FIT_WEIGHT = 20.0
+"""Pseudo-answers pulling a domain's own memory fit towards the deck-wide one."""
+
+
+def domain_fit(fit: MemoryFit, answers: int, predicted: float, observed: float) -> float:
+    """The memory fit of one domain: its own recent answers, shrunk towards the deck-wide factor."""
+    if not answers:
+        return fit.factor
+    prior = DOMAIN_FIT_WEIGHT * predicted / answers
+    return min(1.2, max(0.5, (observed + prior * fit.factor) / (predicted + prior)))
 
 
 @dataclass(frozen=True, slots=True)
-class DomainEvidence:
-    """Everything the model uses for one domain (kept apart so that actions can edit a copy)."""
-
-    questions: tuple[QuestionEvidence, ...]
-    recall: tuple[float, ...]  # per question: predicted retrievability on exam day, 0 for unseen
-    reviews: tuple[ReviewAnswer, ...] = ()
-    mock: tuple[MockAnswer, ...] = ()
-    fit: MemoryFit = field(default_factory=MemoryFit)
+class TaskTally:
+    id: str
+    questions: int
+    seen: int
+    recall: float  # sum of exam-day recall over its studied questions
 
 
-def prior_knowledge(questions: Sequence[QuestionEvidence]) -> float:
-    """How much of the domain's unstudied material the learner already knows, from first tries.
+@dataclass(frozen=True, slots=True)
+class DomainTally:
+    """Everything the model uses of one domain, counted: from the database in SQL, or from QuestionEvidence."""
 
-    First tries are answers to questions never seen before, so they measure what the learner brings to
-    a new question; a few pseudo-answers at the guess rate keep a handful of lucky guesses modest."""
-    tried = [q for q in questions if q.first_correct is not None]
-    guess = sum(q.guess for q in questions) / len(questions) if questions else 0.25
-    correct = sum(bool(q.first_correct) for q in tried)
-    accuracy = (correct + PRIOR_WEIGHT * guess) / (len(tried) + PRIOR_WEIGHT)
-    return max(0.0, min(1.0, (accuracy - guess) / (1.0 - guess))) if guess < 1 else 0.0
+    questions: int = 0
+    seen: int = 0
+    due: int = 0
+    guess: float = EXAM_GUESS  # of an exam question: the mean over the domain's multiple-choice questions
+    tries: Tries = field(default_factory=Tries)  # first tries and fresh mock answers
+    first_tries: int = 0  # shown as evidence (answers of any kind)
+    first_try_correct: int = 0
+    recall: tuple[tuple[float, int], ...] = ()  # (exam-day recall, studied questions not due)
+    due_recall: tuple[tuple[float, int], ...] = ()  # the same for studied questions due now
+    recent: tuple[int, int] = (0, 0)  # recent review answers: (answers, right)
+    recent_predicted: float = 0.0  # their summed P(right) by the memory model
+    mock: tuple[int, int, int] = (0, 0, 0)  # mock answers: (answers, right, reused)
+    tasks: tuple[TaskTally, ...] = ()
+    tasks_total: int = 0
 
+    @property
+    def unseen(self) -> int:
+        return self.questions - self.seen
 
-def known(evidence: DomainEvidence) -> list[float]:
-    """Per question: P(the learner knows what it tests on exam day). Unseen questions count only
-    with the prior knowledge, never as learnt."""
-    k0 = prior_knowledge(evidence.questions)
-    out = []
-    for q, recall in zip(evidence.questions, evidence.recall, strict=True):
-        if q.seen:
-            r = min(1.0, recall * evidence.fit.factor)
-            out.append(1.0 - (1.0 - r) * (1.0 - k0))
-        else:
-            out.append(k0)
-    return out
+    @property
+    def evidence(self) -> float:
+        return self.tries.count
 
-
-def model_estimate(evidence: DomainEvidence) -> float:
-    """P(right) on a new question: it tests the material of a random question of the domain."""
-    qs = evidence.questions
-    if not qs:
-        return 0.25  # a domain without questions: a four-option guess
-    k0 = prior_knowledge(qs)
-    return sum(q.guess + (1 - q.guess) * (DECK_COVERAGE * k + (1 - DECK_COVERAGE) * k0)
-               for q, k in zip(qs, known(evidence), strict=True)) / len(qs)
+    def all_recall(self) -> tuple[tuple[float, int], ...]:
+        return self.recall + self.due_recall
 
 
-def _mock_counts(mock: Sequence[MockAnswer], at: datetime) -> tuple[float, float]:
-    weight = right = 0.0
-    for answer in mock:
-        age = max(0.0, (at - answer.at).total_seconds() / 86400)
-        w = 0.5 ** (age / MOCK_HALF_LIFE_DAYS)
-        weight += w
-        right += w * answer.correct
-    return weight, right
+def recall_bin(recall: float) -> float:
+    """The middle of recall's bin (the model counts recall in RECALL_BINS bins)."""
+    i = min(RECALL_BINS - 1, max(0, int(recall * RECALL_BINS)))
+    return (i + 0.5) / RECALL_BINS
 
 
-def estimate_domain(evidence: DomainEvidence, *, at: datetime) -> tuple[float, float, float]:
-    """Mean and 80% interval of P(right on a new question), as a Beta distribution.
+def histogram(values: Iterable[float]) -> tuple[tuple[float, int], ...]:
+    counts: dict[float, int] = {}
+    for v in values:
+        b = recall_bin(v)
+        counts[b] = counts.get(b, 0) + 1
+    return tuple(sorted(counts.items()))
 
-    The mean blends the model with mock-exam answers (fixed model weight, so more right answers never
-    lower it); the spread reflects how much evidence there is, capped by what the model can prove."""
-    model = model_estimate(evidence)
-    tries = sum(q.first_correct is not None for q in evidence.questions)
-    mock_weight, mock_right = _mock_counts(evidence.mock, at)
-    mean = (model * MOCK_WEIGHT + mock_right) / (MOCK_WEIGHT + mock_weight)
-    concentration = PRIOR_WEIGHT + min(tries + 0.5 * len(evidence.reviews), EVIDENCE_CAP) + mock_weight
-    mean = min(max(mean, 1e-6), 1 - 1e-6)
-    a, b = mean * concentration, (1 - mean) * concentration
-    return mean, beta_quantile(INTERVAL[0], a, b), beta_quantile(INTERVAL[1], a, b)
+
+def group_tries(answers: Iterable[tuple[float, bool]]) -> tuple[tuple[float, float, float], ...]:
+    """(guess, right) answers grouped as (guess, answers, right)."""
+    groups: dict[float, list[float]] = {}
+    for guess, right in answers:
+        g = groups.setdefault(round(guess, 6), [0.0, 0.0])
+        g[0] += 1
+        g[1] += right
+    return tuple((g, n, r) for g, (n, r) in sorted(groups.items()))
 
 
 def recall_at(card: CardState, at: datetime, scheduler: fsrs.Scheduler) -> float:
@@ -243,65 +256,38 @@ def recall_at(card: CardState, at: datetime, scheduler: fsrs.Scheduler) -> float
     return scheduling.retrievability(card, at, scheduler)
 
 
-def domain_evidence(
+def tally_domain(
     questions: Sequence[QuestionEvidence], *, reviews: Sequence[ReviewAnswer] = (), mock: Sequence[MockAnswer] = (),
-    exam_at: datetime, scheduler: fsrs.Scheduler, fit: MemoryFit | None = None,
-) -> DomainEvidence:
-    return DomainEvidence(
-        tuple(questions), tuple(recall_at(q.card, exam_at, scheduler) for q in questions),
-        tuple(reviews), tuple(mock), fit or memory_fit(reviews),
-    )
-
-
-def assess_domain(
-    deck: Deck, domain_id: str, evidence: DomainEvidence, *, now: datetime, weight: float
-) -> DomainReadiness:
-    domain = deck.domain(domain_id)
-    if domain is None:
-        raise ValueError(f"deck {deck.id} has no domain {domain_id}")
-    qs = evidence.questions
-    estimate, low, high = estimate_domain(evidence, at=now)
-    studied = [r for q, r in zip(qs, evidence.recall, strict=True) if q.seen]
-    tried = [q for q in qs if q.first_correct is not None]
-    mock_right = sum(m.correct for m in evidence.mock)
-    task_ids = [t.id for t in domain.tasks] or sorted({q.task for q in qs if q.task})
-    covered = {q.task for q in qs if q.seen and q.task}
-    return DomainReadiness(
-        id=domain.id, name=domain.name, weight=weight, estimate=estimate, low=low, high=high,
-        questions=len(qs), seen=sum(q.seen for q in qs), due=sum(q.due for q in qs),
-        first_tries=len(tried), first_try_correct=sum(bool(q.first_correct) for q in tried),
-        recent_accuracy=(sum(r.correct for r in evidence.reviews) / len(evidence.reviews)) if evidence.reviews else None,
-        recall_at_exam=(sum(studied) / len(studied)) if studied else None,
-        tasks_covered=sum(t in covered for t in task_ids), tasks_total=len(task_ids),
-        guess_rate=(sum(q.guess for q in qs) / len(qs)) if qs else 0.25,
-        mock_answers=len(evidence.mock), mock_correct=mock_right,
-        too_little_evidence=len(tried) + len(evidence.mock) < MIN_EVIDENCE,
-        weakest_tasks=_weakest_tasks(deck, domain_id, evidence),
-    )
-
-
-def _weakest_tasks(deck: Deck, domain_id: str, evidence: DomainEvidence, count: int = 2) -> tuple[TaskReadiness, ...]:
-    domain = deck.domain(domain_id)
-    names = {t.id: t.name for t in domain.tasks} if domain else {}
-    by_task: dict[str, list[tuple[QuestionEvidence, float]]] = {}
-    for q, k in zip(evidence.questions, known(evidence), strict=True):
-        if q.task:
-            by_task.setdefault(q.task, []).append((q, q.guess + (1 - q.guess) * k))
-    tasks = [
-        TaskReadiness(task, names.get(task, task), sum(p for _, p in items) / len(items),
-                      sum(q.seen for q, _ in items), len(items))
-        for task, items in by_task.items()
-    ]
-    return tuple(sorted(tasks, key=lambda t: (t.estimate, t.id))[:count])
-
-
-def with_recall(evidence: DomainEvidence, changes: dict[int, float]) -> DomainEvidence:
-    """A copy of the evidence where question i is studied with exam-day recall `changes[i]`."""
-    questions = list(evidence.questions)
-    recall = list(evidence.recall)
-    for i, r in changes.items():
-        q = questions[i]
+    exam_at: datetime, scheduler: fsrs.Scheduler, tasks_total: int = 0,
+) -> DomainTally:
+    """Count one domain's evidence (the per-question path; study/readiness.py counts in SQL)."""
+    mc = [q.guess for q in questions if not q.self_rated and q.guess > 0]
+    guess = sum(mc) / len(mc) if mc else EXAM_GUESS
+    tried = [q for q in questions if q.first_correct is not None]
+    answered = [(q.guess, bool(q.first_correct)) for q in tried if not q.self_rated]
+    answered += [(guess, m.correct) for m in mock if m.fresh]
+    rated = [q for q in tried if q.self_rated]
+    recall: list[float] = []
+    due_recall: list[float] = []
+    by_task: dict[str, list[float]] = {}
+    for q in questions:
+        task = by_task.setdefault(q.task, [0, 0, 0.0]) if q.task else None
+        if task is not None:
+            task[0] += 1
         if not q.seen:
-            questions[i] = replace(q, card=replace(q.card, state=scheduling.LEARNING))
-        recall[i] = r
-    return replace(evidence, questions=tuple(questions), recall=tuple(recall))
+            continue
+        r = recall_at(q.card, exam_at, scheduler)
+        (due_recall if q.due else recall).append(r)
+        if task is not None:
+            task[1] += 1
+            task[2] += r
+    return DomainTally(
+        questions=len(questions), seen=sum(q.seen for q in questions), due=sum(q.due for q in questions), guess=guess,
+        tries=Tries(group_tries(answered), float(len(rated)), float(sum(bool(q.first_correct) for q in rated))),
+        first_tries=len(tried), first_try_correct=sum(bool(q.first_correct) for q in tried),
+        recall=histogram(recall), due_recall=histogram(due_recall),
+        recent=(len(reviews), sum(r.correct for r in reviews)), recent_predicted=sum(r.predicted for r in reviews),
+        mock=(len(mock), sum(m.correct for m in mock), sum(not m.fresh for m in mock)),
+        tasks=tuple(TaskTally(t, int(v[0]), int(v[1]), v[2]) for t, v in sorted(by_task.items())),
+        tasks_total=tasks_total,
+    )

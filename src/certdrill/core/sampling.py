@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 
 def allocate(size: int, weights: Mapping[str, float], available: Mapping[str, int]) -> dict[str, int]:
@@ -24,16 +25,21 @@ def allocate(size: int, weights: Mapping[str, float], available: Mapping[str, in
 
 def draw(
     size: int, pools: Mapping[str, Sequence[int]], weights: Mapping[str, float], rng: random.Random,
-    fresh: set[int] | None = None,
+    fresh: set[int] | None = None, last_seen: Mapping[int, datetime] | None = None,
 ) -> list[int]:
-    """Pick `size` items from per-domain pools by weight, preferring `fresh` ones, in shuffled order."""
+    """Pick `size` items from per-domain pools by weight, in shuffled order: `fresh` ones first, then
+    the least recently seen (by `last_seen`; items missing from it count as seen longest ago)."""
     counts = allocate(size, weights, {d: len(p) for d, p in pools.items()})
     picked: list[int] = []
+    seen = last_seen or {}
     for domain, n in counts.items():
         pool = list(pools[domain])
         rng.shuffle(pool)
         if fresh is not None:
             pool.sort(key=lambda item: item not in fresh)  # stable: fresh first, still shuffled
+        if seen:
+            pool.sort(key=lambda item: (fresh is None or item not in fresh,
+                                        seen[item].timestamp() if item in seen else float("-inf")))
         picked += pool[:n]
     rng.shuffle(picked)
     return picked

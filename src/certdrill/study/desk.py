@@ -204,6 +204,11 @@ class StudyDesk:
         with self._session() as s:
             return exam.start_exam(s, deck_id=deck_id, now=self.now(), seed=seed, size=size, minutes=minutes)
 
+    def unseen_mocks_left(self, deck_id: str, size: int | None = None) -> int:
+        """Full mock papers that can still be drawn from unseen questions only."""
+        with self._session() as s:
+            return exam.unseen_mocks_left(s, deck_id=deck_id, size=size)
+
     def exam_paper(self, attempt_id: int) -> exam.ExamPaper:
         with self._session() as s:
             return exam.load_paper(s, attempt_id=attempt_id)

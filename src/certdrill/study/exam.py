@@ -26,6 +26,7 @@ from certdrill.storage.tables import (
     QuestionRow,
     ReviewRow,
 )
+from certdrill.storage.timefmt import from_db_time
 
 DEFAULT_SIZE = 20
 DEFAULT_MINUTES_PER_QUESTION = 2.0
@@ -51,6 +52,7 @@ class ExamPaper:
     minutes: int
     items: list[PaperItem]
     finished: bool = False
+    reused: int = 0  # questions drawn although not unseen (set when the paper is drawn; 0 when loaded)
 
     @property
     def ends_at(self) -> datetime:
@@ -112,29 +114,76 @@ def exam_shape(info: ExamInfo | None, size: int | None, minutes: int | None) -> 
     return n, minutes
 
 
-def start_exam(
-    session: Session, *, deck_id: str, now: datetime, seed: int, size: int | None = None, minutes: int | None = None,
-) -> ExamPaper:
-    """Draw a paper by domain weight (questions not yet studied first) and store the attempt."""
-    deck = session.get(DeckRow, deck_id)
-    if deck is None:
-        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
-    n, minutes = exam_shape(exam_from_json(deck.exam), size, minutes)
+@dataclass(frozen=True, slots=True)
+class MockPool:
+    """A deck's exam questions by domain, which of them are unseen, and when each other one was last seen."""
+
+    pools: dict[str, list[int]]
+    weights: dict[str, float]
+    unseen: set[int]  # never answered in any mode and never on a mock paper
+    last_seen: dict[int, datetime]
+
+
+def mock_pool(session: Session, *, deck_id: str) -> MockPool:
     weights = {d.id: d.weight for d in session.exec(select(DomainRow).where(col(DomainRow.deck_id) == deck_id)).scalars()}  # type: ignore[call-overload]
     pools: dict[str, list[int]] = {d: [] for d in weights}
-    studied = set()
-    for pk, domain, kind, reps in session.execute(
-        select(col(QuestionRow.pk), col(QuestionRow.domain_id), col(QuestionRow.kind), col(CardRow.reps))
+    for pk, domain, kind in session.execute(
+        select(col(QuestionRow.pk), col(QuestionRow.domain_id), col(QuestionRow.kind))
         .join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
         .where(col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False), col(CardRow.suspended).is_(False))
     ):
         if kind == "flashcard" or domain not in pools:
             continue  # exams have no flashcards
         pools[domain].append(pk)
-        if reps:
-            studied.add(pk)
-    fresh = {pk for pool in pools.values() for pk in pool} - studied
-    chosen = sampling.draw(n, pools, weights, random.Random(seed), fresh=fresh)
+    last_seen: dict[int, datetime] = {}
+    for card_id, at in session.execute(
+        select(col(ReviewRow.card_id), func.max(col(ReviewRow.reviewed_at)))
+        .where(col(ReviewRow.deck_id) == deck_id).group_by(col(ReviewRow.card_id))
+    ):
+        last_seen[card_id] = _as_time(at)
+    for card_id, at in session.execute(
+        select(col(ExamAnswerRow.card_id), func.max(col(ExamAttemptRow.started_at)))
+        .join(ExamAttemptRow, col(ExamAttemptRow.id) == col(ExamAnswerRow.attempt_id))
+        .where(col(ExamAttemptRow.deck_id) == deck_id).group_by(col(ExamAnswerRow.card_id))
+    ):
+        when = _as_time(at)
+        if card_id not in last_seen or when > last_seen[card_id]:
+            last_seen[card_id] = when
+    unseen = {pk for pool in pools.values() for pk in pool} - set(last_seen)
+    return MockPool(pools, weights, unseen, last_seen)
+
+
+def _as_time(value: object) -> datetime:
+    when = from_db_time(value) if isinstance(value, str) else value
+    assert isinstance(when, datetime)
+    return when
+
+
+def unseen_mocks_left(session: Session, *, deck_id: str, size: int | None = None) -> int:
+    """How many full mock papers (the real exam's size unless `size`) can still be drawn from unseen
+    questions only, each domain by its weight."""
+    deck = session.get(DeckRow, deck_id)
+    if deck is None:
+        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
+    n, _ = exam_shape(exam_from_json(deck.exam), size, None)
+    pool = mock_pool(session, deck_id=deck_id)
+    quotas = sampling.allocate(n, pool.weights, {d: len(p) for d, p in pool.pools.items()})
+    unseen = {d: sum(pk in pool.unseen for pk in p) for d, p in pool.pools.items()}
+    return min((unseen[d] // q for d, q in quotas.items() if q > 0), default=0)
+
+
+def start_exam(
+    session: Session, *, deck_id: str, now: datetime, seed: int, size: int | None = None, minutes: int | None = None,
+) -> ExamPaper:
+    """Draw a paper by domain weight and store the attempt: unseen questions first (never answered in any
+    mode, never on an earlier paper), then the least recently seen; `reused` says how many were not unseen."""
+    deck = session.get(DeckRow, deck_id)
+    if deck is None:
+        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
+    n, minutes = exam_shape(exam_from_json(deck.exam), size, minutes)
+    pool = mock_pool(session, deck_id=deck_id)
+    chosen = sampling.draw(n, pool.pools, pool.weights, random.Random(seed), fresh=pool.unseen,
+                           last_seen=pool.last_seen)
     if not chosen:
         raise CertdrillError(f"deck '{deck_id}' has no multiple-choice questions for an exam")
     begin_write(session)
@@ -145,7 +194,9 @@ def start_exam(
     for position, card_id in enumerate(chosen):
         session.add(ExamAnswerRow(attempt_id=attempt.id, position=position, card_id=card_id))
     session.commit()
-    return load_paper(session, attempt_id=attempt.id)
+    paper = load_paper(session, attempt_id=attempt.id)
+    paper.reused = sum(pk not in pool.unseen for pk in chosen)
+    return paper
 
 
 def load_paper(session: Session, *, attempt_id: int) -> ExamPaper:

@@ -1,21 +1,34 @@
-"""Readiness of a deck for its exam, now and at the end of each past study day, from the stored history."""
+"""Readiness of a deck for its exam, now (counted in SQL) and at the end of each past study day."""
 
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import fsrs
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session, col
 
 from certdrill.core import scheduling
 from certdrill.core.clock import day_start, next_day_start, study_date
-from certdrill.core.exam_readiness import Readiness, assess
+from certdrill.core.exam_readiness import Readiness, assess, assess_tallies
 from certdrill.core.model import Deck
-from certdrill.core.readiness import MockAnswer, QuestionEvidence, ReviewAnswer, guess_rate
+from certdrill.core.readiness import (
+    EXAM_GUESS,
+    DomainTally,
+    MockAnswer,
+    QuestionEvidence,
+    ReviewAnswer,
+    TaskTally,
+    guess_for,
+    guess_rate,
+    memory_fit_counts,
+    recall_bin,
+)
+from certdrill.core.readiness_model import Tries
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
 from certdrill.storage.convert import card_state, deck_from_rows, question_from_row
@@ -28,14 +41,286 @@ from certdrill.storage.tables import (
     QuestionRow,
     ReviewRow,
 )
+from certdrill.storage.timefmt import from_db_time, to_db_time
 
 RECENT_DAYS = 30
 EXAM_HOUR = 9  # exam-day recall is taken on the morning of the exam, local time
+TREND_DRAWS = 100
+"""Draws per day of the trend: a line, not a bet, so a quarter of the report's precision will do."""
+RATIO_STEPS = 20
+"""Elapsed days over stability is counted in steps of 1/20 (FSRS's recall depends on that ratio only):
+the report asks fsrs for one recall per step, not one per card."""
+RATIO_CAP = 100 * RATIO_STEPS
+REFERENCE_STABILITY = 1000.0
+J2000 = (datetime(2000, 1, 1, 12, tzinfo=UTC), 2451545.0)  # a moment and its Julian day (SQLite's julianday)
 
 
 def exam_moment(exam_date: date, tz: tzinfo) -> datetime:
     return datetime.combine(exam_date, time(EXAM_HOUR), tzinfo=tz)
 
+
+def _deck(session: Session, deck_id: str) -> tuple[Deck, DeckRow]:
+    deck_row = session.get(DeckRow, deck_id)
+    if deck_row is None:
+        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
+    domains = list(session.execute(select(DomainRow).where(col(DomainRow.deck_id) == deck_id)).scalars())
+    return deck_from_rows(deck_row, domains), deck_row
+
+
+# -- the report: counted in SQL -------------------------------------------------------------------------
+
+# The number of choices and of right ones, read from the answer key ("single:4:0", "multiple:5:0,2"):
+# parsing the choices' JSON for every question would cost more than the rest of the report.
+_CHOICES = "CAST(substr(q.answer_key, length(q.kind) + 2) AS INTEGER)"
+_PICK = "COALESCE(q.pick, length(q.answer_key) - length(replace(q.answer_key, ',', '')) + 1)"
+_GUESS = f"q.kind, {_CHOICES}, {_PICK}"
+_GUESS_COLUMNS = f"q.kind AS kind, {_CHOICES} AS choices, {_PICK} AS pick"
+
+# One pass over the deck's questions and cards (question rows are wide: read them once). Per card: its
+# elapsed-over-stability step on exam morning, whether it is due, and its first try: the first answer
+# outside mock exams, found by one index seek. Questions that were ever on a finished mock paper get no
+# first try here; they are few and judged in Python (a paper before the first study is their first try).
+_CARDS = text(f"""
+WITH cards AS (
+    SELECT q.domain_id AS domain, q.task_id AS task, {_GUESS_COLUMNS}, c.id AS id, c.state AS state,
+           c.stability AS stability, c.last_review AS last_review, c.suspended AS suspended, c.due AS due,
+           (SELECT r.id FROM review r WHERE r.card_id = c.id AND r.mode != 'exam' AND r.reviewed_at <= :now
+            ORDER BY r.reviewed_at, r.id LIMIT 1) AS first_id
+    FROM question q JOIN card c ON c.id = q.pk
+    WHERE q.deck_id = :deck AND NOT q.retired
+)
+SELECT domain, task, kind, choices, pick,
+       CASE WHEN state = 0 AND first_id IS NOT NULL THEN -3
+            WHEN state = 0 THEN -1
+            WHEN stability IS NULL OR last_review IS NULL THEN -3
+            WHEN last_review > :exam THEN -2
+            ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(last_review) AS INTEGER) * :steps / stability AS INTEGER))
+       END AS bucket,
+       state != 0 AND NOT suspended AND due <= :now AS is_due,
+       CASE WHEN first_id IS NULL OR id IN (
+                SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
+                WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now) THEN NULL
+            ELSE (SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.id = first_id)
+       END AS first_ok,
+       COUNT(*)
+FROM cards
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+""")
+
+# Recent reviews of studied questions, with the elapsed-over-stability step of the state before.
+_RECENT = text(f"""
+SELECT q.domain_id, {_GUESS}, COALESCE(r.correct, r.rating > 1) AS ok,
+       MIN(:cap, CAST(CAST(julianday(r.reviewed_at) - julianday(json_extract(r.state_before, '$.last_review')) AS INTEGER)
+           * :steps / json_extract(r.state_before, '$.stability') AS INTEGER)) AS bucket,
+       COUNT(*)
+FROM review r JOIN question q ON q.pk = r.card_id
+WHERE r.deck_id = :deck AND r.mode = 'review' AND r.reviewed_at >= :since AND r.reviewed_at <= :now
+  AND json_extract(r.state_before, '$.state') = 2 AND json_extract(r.state_before, '$.stability') > 0
+GROUP BY 1, 2, 3, 4, 5, 6
+""")
+
+_MOCK = text("""
+SELECT ea.card_id, q.domain_id, ea.correct, x.id, x.started_at, x.finished_at
+FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id JOIN question q ON q.pk = ea.card_id
+WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now AND NOT q.retired
+ORDER BY x.started_at, x.id
+""")
+
+
+
+class _Recall:
+    """FSRS's recall for an elapsed-over-stability step, asked of the fsrs package once per step."""
+
+    def __init__(self, scheduler: fsrs.Scheduler) -> None:
+        self.scheduler = scheduler
+        self.cache: dict[int, float] = {}
+        self.origin = datetime(2000, 1, 1, tzinfo=UTC)
+
+    def __call__(self, bucket: int) -> float:
+        if bucket == -2:  # reviewed after the exam moment
+            return 1.0
+        if bucket == -3:  # answered without a memory state (practice mode only)
+            return 0.0
+        if bucket not in self.cache:
+            days = round((bucket + 0.5) / RATIO_STEPS * REFERENCE_STABILITY) if bucket >= 0 else 0
+            card = CardState(state=scheduling.REVIEW, stability=REFERENCE_STABILITY, difficulty=5.0,
+                             due=self.origin, last_review=self.origin)
+            self.cache[bucket] = scheduling.retrievability(card, self.origin + timedelta(days=days), self.scheduler)
+        return self.cache[bucket]
+
+
+@dataclass
+class _PaperCard:
+    """A question that was on a mock paper: what readiness needs to judge its answers there."""
+
+    domain: str
+    task: str | None
+    guess: float
+    current: CardState
+    first_study: datetime | None  # its first answer outside mock exams
+    first_ok: bool  # and whether it was right (flashcards: rated above Again)
+    reviews: list[tuple[datetime, CardState]]  # (time, state before) of its review-mode answers
+
+    def state_at(self, at: datetime) -> CardState:
+        for when, before in self.reviews:
+            if when > at:
+                return before
+        return self.current
+
+
+def _paper_cards(session: Session, ids: set[int]) -> dict[int, _PaperCard]:
+    out = {}
+    for q, card in session.execute(select(QuestionRow, CardRow).join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
+                                   .where(col(QuestionRow.pk).in_(ids))).all():
+        out[card.id] = _PaperCard(q.domain_id, q.task_id, guess_rate(question_from_row(q)), card_state(card), None,
+                                  False, [])
+    for r in session.execute(select(ReviewRow).where(col(ReviewRow.card_id).in_(ids), col(ReviewRow.mode) != "exam")
+                             .order_by(col(ReviewRow.reviewed_at), col(ReviewRow.id))).scalars():
+        info = out[r.card_id]
+        if info.first_study is None:
+            info.first_study = r.reviewed_at
+            info.first_ok = bool(r.correct if r.correct is not None else r.rating > 1)
+        if r.mode == "review" and r.state_before:
+            info.reviews.append((r.reviewed_at, CardState.from_json(r.state_before)))
+    return out
+
+
+def _time(value: str) -> datetime:
+    when = from_db_time(value)
+    assert when is not None
+    return when
+
+
+def _guess(kind: str, choices: int | None, pick: int | None) -> float:
+    return guess_for(kind, choices or 0, pick or 1)
+
+
+def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
+             scheduler: fsrs.Scheduler) -> tuple[dict[str, DomainTally], tuple[int, float, float]]:
+    recall = _Recall(scheduler)
+    # The exam moment as a Julian day number, computed once rather than parsed again for every card.
+    exam_day = J2000[1] + (exam_at - J2000[0]).total_seconds() / 86400
+    params = {"deck": deck.id, "now": to_db_time(now), "exam": to_db_time(exam_at), "exam_day": exam_day,
+              "steps": RATIO_STEPS,
+              "cap": RATIO_CAP, "since": to_db_time(now - timedelta(days=RECENT_DAYS))}
+    questions: dict[str, int] = defaultdict(int)
+    seen: dict[str, int] = defaultdict(int)
+    due: dict[str, int] = defaultdict(int)
+    mc_guess: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    hist: dict[tuple[str, bool], dict[float, int]] = defaultdict(lambda: defaultdict(int))
+    tasks: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0.0]))
+    counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
+    rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for domain, task, kind, choices, pick, bucket, is_due, first_ok, n in session.execute(_CARDS, params):
+        questions[domain] += n
+        g = _guess(kind, choices, pick)
+        if g > 0:
+            mc_guess[domain][0] += g * n
+            mc_guess[domain][1] += n
+        if first_ok is not None:
+            first[domain][0] += n
+            first[domain][1] += n * bool(first_ok)
+            if kind == "flashcard":
+                rated[domain][0] += n
+                rated[domain][1] += n * bool(first_ok)
+            else:
+                counts[domain][(g, bool(first_ok))] += n
+        t = tasks[domain][task] if task else None
+        if t is not None:
+            t[0] += n
+        if bucket == -1:
+            continue
+        r = recall(bucket)
+        seen[domain] += n
+        due[domain] += n if is_due else 0
+        hist[(domain, bool(is_due))][recall_bin(r)] += n
+        if t is not None:
+            t[1] += n
+            t[2] += r * n
+    guess = {d: (v[0] / v[1]) if v[1] else EXAM_GUESS for d, v in mc_guess.items()}
+    mock: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    recent: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    papers = [(card, domain, bool(correct), _time(started))
+              for card, domain, correct, _, started, _ in session.execute(_MOCK, params)]
+    fit_n, fit_predicted, fit_observed = 0, 0.0, 0.0
+    if papers:
+        cards = _paper_cards(session, {card for card, *_ in papers})
+        since = now - timedelta(days=RECENT_DAYS)
+        first_paper: dict[int, datetime] = {}
+        for card, _, _, started in papers:
+            first_paper.setdefault(card, started)
+        for card, started in first_paper.items():
+            info = cards[card]
+            if info.first_study is not None and info.first_study < started and info.first_study <= now:
+                first[info.domain][0] += 1  # studied before its first paper: its first try counts
+                first[info.domain][1] += info.first_ok
+                counts[info.domain][(info.guess, info.first_ok)] += 1
+        for card, domain, correct, started in papers:
+            info = cards[card]
+            fresh = first_paper[card] >= started and not (info.first_study is not None and info.first_study < started)
+            m = mock[domain]
+            m[0] += 1
+            m[1] += correct
+            m[2] += not fresh
+            before = info.state_at(started)
+            if fresh:
+                counts[domain][(guess.get(domain, EXAM_GUESS), correct)] += 1
+            elif started >= since and before.state == scheduling.REVIEW:  # a reused question: a review
+                predicted = info.guess + (1 - info.guess) * scheduling.retrievability(before, started, scheduler)
+                fit_n += 1
+                fit_predicted += predicted
+                fit_observed += correct
+                recent[domain][0] += 1
+                recent[domain][1] += correct
+                recent[domain][2] += predicted
+    for domain, kind, choices, pick, ok, bucket, n in session.execute(_RECENT, params):
+        g = _guess(kind, choices, pick)
+        predicted = n * (g + (1 - g) * recall(bucket))
+        recent[domain][0] += n
+        recent[domain][1] += n * bool(ok)
+        recent[domain][2] += predicted
+        fit_n += n
+        fit_predicted += predicted
+        fit_observed += n * bool(ok)
+    out = {}
+    for d in deck.domains:
+        groups = tuple((g, float(right + wrong), float(right)) for g, right, wrong in _grouped(counts[d.id]))
+        out[d.id] = DomainTally(
+            questions=questions[d.id], seen=seen[d.id], due=due[d.id], guess=guess.get(d.id, EXAM_GUESS),
+            tries=Tries(groups, float(rated[d.id][0]), float(rated[d.id][1])),
+            first_tries=first[d.id][0], first_try_correct=first[d.id][1],
+            recall=tuple(sorted(hist[(d.id, False)].items())), due_recall=tuple(sorted(hist[(d.id, True)].items())),
+            recent=(int(recent[d.id][0]), int(recent[d.id][1])), recent_predicted=recent[d.id][2], mock=(mock[d.id][0], mock[d.id][1], mock[d.id][2]),
+            tasks=tuple(TaskTally(t, int(v[0]), int(v[1]), v[2]) for t, v in sorted(tasks[d.id].items())),
+            tasks_total=len(d.tasks),
+        )
+    return out, (fit_n, fit_predicted, fit_observed)
+
+
+def _grouped(counts: dict[tuple[float, bool], int]) -> list[tuple[float, int, int]]:
+    by_guess: dict[float, list[int]] = defaultdict(lambda: [0, 0])
+    for (g, ok), n in counts.items():
+        by_guess[round(g, 6)][0 if ok else 1] += n
+    return [(g, v[0], v[1]) for g, v in sorted(by_guess.items())]
+
+
+def readiness_report(
+    session: Session, *, deck_id: str, now: datetime, tz: tzinfo, exam_date: date | None = None,
+    scheduler_settings: SchedulerSettings | None = None,
+) -> Readiness:
+    """Readiness for the deck's exam on `exam_date` (default: the date set for the deck, else today),
+    counted in SQL: the cost grows with the number of distinct states, not with cards and reviews."""
+    deck, row = _deck(session, deck_id)
+    exam_date = exam_date or (date.fromisoformat(row.exam_date) if row.exam_date else None)
+    exam_at = exam_moment(exam_date, tz) if exam_date else None
+    at = exam_at if exam_at is not None and exam_at > now else now
+    scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
+    tallies, (n, predicted, observed) = _tallies(session, deck, now=now, exam_at=at, scheduler=scheduler)
+    return assess_tallies(deck, tallies, fit=memory_fit_counts(n, predicted, observed), now=now, exam_at=exam_at)
+
+
+# -- the trend: replayed from the loaded history ----------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class _Question:
@@ -43,6 +328,7 @@ class _Question:
     domain: str
     task: str | None
     guess: float
+    self_rated: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,22 +349,19 @@ class _History:
     questions: list[_Question]
     cards: dict[int, CardState]
     suspended: set[int]
-    answers: dict[int, list[_Answer]]  # card id -> answers in time order
-    mock: list[tuple[str, bool, datetime]]
+    answers: dict[int, list[_Answer]]  # card id -> answers in time order (no mock answers)
+    mock: list[tuple[int, str, bool, datetime, datetime]]  # card, domain, right, paper start, paper end
 
 
 def _load(session: Session, deck_id: str) -> _History:
-    deck_row = session.get(DeckRow, deck_id)
-    if deck_row is None:
-        raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
-    domains = list(session.execute(select(DomainRow).where(col(DomainRow.deck_id) == deck_id)).scalars())
-    deck = deck_from_rows(deck_row, domains)
+    deck, deck_row = _deck(session, deck_id)
     rows = session.execute(
         select(QuestionRow, CardRow).join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
         .where(col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False))
         .order_by(col(QuestionRow.position))
     ).all()
-    questions = [_Question(card.id, q.domain_id, q.task_id, guess_rate(question_from_row(q))) for q, card in rows]
+    questions = [_Question(card.id, q.domain_id, q.task_id, guess_rate(question_from_row(q)), q.kind == "flashcard")
+                 for q, card in rows]
     domain_of = {q.card_id: q.domain for q in questions}
     answers: dict[int, list[_Answer]] = {}
     for r in session.execute(
@@ -89,13 +372,14 @@ def _load(session: Session, deck_id: str) -> _History:
         before = CardState.from_json(r.state_before) if r.state_before else None
         answers.setdefault(r.card_id, []).append(_Answer(r.card_id, r.reviewed_at, r.mode, bool(correct), before))
     mock = [
-        (domain_of[a.card_id], bool(a.correct), when)
-        for a, when in session.execute(
-            select(ExamAnswerRow, col(ExamAttemptRow.finished_at))
+        (a.card_id, domain_of[a.card_id], bool(a.correct), started, finished)
+        for a, started, finished in session.execute(
+            select(ExamAnswerRow, col(ExamAttemptRow.started_at), col(ExamAttemptRow.finished_at))
             .join(ExamAttemptRow, col(ExamAttemptRow.id) == col(ExamAnswerRow.attempt_id))
             .where(col(ExamAttemptRow.deck_id) == deck_id, col(ExamAttemptRow.finished_at).is_not(None))
+            .order_by(col(ExamAttemptRow.started_at))
         ).all()
-        if a.card_id in domain_of and when is not None
+        if a.card_id in domain_of and finished is not None
     ]
     return _History(
         deck, date.fromisoformat(deck_row.exam_date) if deck_row.exam_date else None, questions,
@@ -104,52 +388,47 @@ def _load(session: Session, deck_id: str) -> _History:
     )
 
 
-def _state_at(history: _History, card_id: int, at: datetime | None) -> CardState:
+def _state_at(history: _History, card_id: int, at: datetime) -> CardState:
     """The card's state at `at`: the state before its next review, or its current state."""
-    if at is None:
-        return history.cards[card_id]
     for answer in history.answers.get(card_id, ()):
         if answer.at > at and answer.mode == "review" and answer.before is not None:
             return answer.before
     return history.cards[card_id]
 
 
-def _evidence(history: _History, *, at: datetime, past: bool, scheduler: fsrs.Scheduler) -> tuple[
+def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> tuple[
         list[QuestionEvidence], list[ReviewAnswer], list[MockAnswer]]:
+    """The same evidence as the SQL report, from the answers up to `at`."""
+    first_paper: dict[int, datetime] = {}
+    for card, _, _, started, _ in history.mock:
+        first_paper.setdefault(card, started)
     questions, reviews = [], []
     recent_from = at - timedelta(days=RECENT_DAYS)
     for q in history.questions:
         answered = [a for a in history.answers.get(q.card_id, ()) if a.at <= at]
-        state = _state_at(history, q.card_id, at if past else None)
-        first = answered[0].correct if answered else None
+        state = _state_at(history, q.card_id, at)
+        paper = first_paper.get(q.card_id)
+        first = answered[0].correct if answered and not (paper is not None and paper <= answered[0].at) else None
         due = (state.state != scheduling.NEW and state.due is not None and state.due <= at
                and q.card_id not in history.suspended)
-        questions.append(QuestionEvidence(q.domain, q.task, q.guess, state, first, due))
+        questions.append(QuestionEvidence(q.domain, q.task, q.guess, state, first, due, q.self_rated))
         for a in answered[1:]:
             if a.at >= recent_from and a.mode == "review" and a.before is not None and a.before.state == scheduling.REVIEW:
                 r = scheduling.retrievability(a.before, a.at, scheduler)
                 reviews.append(ReviewAnswer(q.domain, a.correct, q.guess + (1 - q.guess) * r))
-    mock = [MockAnswer(domain, correct, when) for domain, correct, when in history.mock if when <= at]
+    mock = []
+    guess_of = {q.card_id: q.guess for q in history.questions}
+    for card, domain, correct, started, finished in history.mock:
+        if finished > at:
+            continue
+        studied = history.answers.get(card, ())
+        fresh = first_paper[card] >= started and not (studied and studied[0].at < started)
+        mock.append(MockAnswer(domain, correct, finished, fresh))
+        before = _state_at(history, card, started)
+        if not fresh and started >= recent_from and before.state == scheduling.REVIEW:  # reused: a review
+            guess = guess_of[card]
+            reviews.append(ReviewAnswer(domain, correct, guess + (1 - guess) * scheduling.retrievability(before, started, scheduler)))
     return questions, reviews, mock
-
-
-def _assess(history: _History, *, at: datetime, past: bool, exam_date: date | None, tz: tzinfo,
-            settings: SchedulerSettings) -> Readiness:
-    scheduler = scheduling.make_scheduler(settings)
-    questions, reviews, mock = _evidence(history, at=at, past=past, scheduler=scheduler)
-    exam_at = exam_moment(exam_date, tz) if exam_date else None
-    return assess(history.deck, questions=questions, reviews=reviews, mock=mock, now=at,
-                  exam_at=exam_at, scheduler=scheduler)
-
-
-def readiness_report(
-    session: Session, *, deck_id: str, now: datetime, tz: tzinfo, exam_date: date | None = None,
-    scheduler_settings: SchedulerSettings | None = None,
-) -> Readiness:
-    """Readiness for the deck's exam on `exam_date` (default: the date set for the deck, else today)."""
-    history = _load(session, deck_id)
-    return _assess(history, at=now, past=False, exam_date=exam_date or history.exam_date, tz=tz,
-                   settings=scheduler_settings or SchedulerSettings(fuzz=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,14 +458,18 @@ def readiness_history(
     times = sorted(a.at for answers in history.answers.values() for a in answers)
     if not times:
         return []
-    settings = scheduler_settings or SchedulerSettings(fuzz=False)
+    scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
+    exam_date = exam_date or history.exam_date
+    exam_at = exam_moment(exam_date, tz) if exam_date else None
     first = max(day_start(times[0], tz), day_start(now, tz) - timedelta(days=days - 1))
     points = []
     start = first
     while start <= now:
         end = min(next_day_start(start, tz) - timedelta(microseconds=1), now)
         if bisect.bisect_right(times, end) > 0:
-            r = _assess(history, at=end, past=True, exam_date=exam_date or history.exam_date, tz=tz, settings=settings)
+            questions, reviews, mock = _evidence(history, at=end, scheduler=scheduler)
+            r = assess(history.deck, questions=questions, reviews=reviews, mock=mock, now=end, exam_at=exam_at,
+                       scheduler=scheduler, action_count=0, draws=TREND_DRAWS)
             points.append(ReadinessPoint(study_date(end, tz), r.score.raw, r.score.raw_low, r.score.raw_high,
                                          r.score.p_pass, {d.id: d.estimate for d in r.domains}))
         start = next_day_start(start, tz)
@@ -197,3 +480,4 @@ def studied_deck_ids(session: Session) -> list[str]:
     """Decks with at least one answer, or every deck when nothing has been studied yet."""
     studied = [d for (d,) in session.execute(select(col(ReviewRow.deck_id)).distinct().order_by(col(ReviewRow.deck_id)))]
     return studied or [d for (d,) in session.execute(select(col(DeckRow.id)).order_by(col(DeckRow.id)))]
+

@@ -157,6 +157,8 @@ class CertdrillApp(App[None]):
             else:
                 paper = desk.start_exam(message.deck_id, seed=self.rng.randrange(1 << 30), size=choice.size,
                                         minutes=choice.minutes)
+                if paper.reused:
+                    self.notify(f"Not enough unseen questions: {paper.reused} of {len(paper.items)} reused, least recently seen first.")
             self.push_screen(ExamScreen(desk, paper), guarded(self, self.exam_finished))
 
         self.push_screen(ExamSetupScreen(desk, message.deck_id), guarded(self, chosen))

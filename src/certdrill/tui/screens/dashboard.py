@@ -238,8 +238,10 @@ class DashboardScreen(Screen[None]):
         if not self.is_attached or report is None or self.selected_deck_id() != deck_id:
             return
         when = f"on {report.exam_at:%d %b %Y}" if report.exam_at else "if the exam were today"
+        from certdrill.core.readiness import MEANING, TOO_LITTLE
+
         self.query_one("#readiness-title", Static).update(
-            Text(f"Readiness {when}: P(right on a new question), 80% interval", style="bold"))
+            Text.assemble((f"Readiness {when}", "bold"), (f"\n{MEANING} (│ marks)", "dim")))
         bars = []
         for d in report.domains:
             note = f"{d.low:.0%}–{d.high:.0%} · {d.seen}/{d.questions} seen · weight {d.weight:.0%}"
@@ -251,7 +253,9 @@ class DashboardScreen(Screen[None]):
         score = report.score
         text = Text()
         scale = score.scale
-        if scale is not None:
+        if report.too_little_evidence:
+            text.append(f"Predicted score and P(pass): {TOO_LITTLE}", style="bold")
+        elif scale is not None:
             low, high = scale.convert(score.raw_low), scale.convert(score.raw_high)
             text.append(f"Predicted score {scale.convert(score.raw):.0f} ({low:.0f}–{high:.0f})", style="bold")
             text.append(f" · pass {scale.pass_score:g}")

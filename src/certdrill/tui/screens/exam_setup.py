@@ -29,6 +29,13 @@ def score_text(score: float | None, scale: ScoreScale | None) -> str:
     return f"scaled {score:.0f}" if scale.unit == "scaled" else f"{score:.0f}%"
 
 
+def unseen_note(left: int) -> str:
+    """How many full mocks of unseen questions remain (the one number a learner needs before a mock)."""
+    if left == 0:
+        return "No full mock of unseen questions remains: questions will be reused, least recently seen first."
+    return f"{counted(left, 'full mock')} of unseen questions {'remains' if left == 1 else 'remain'}."
+
+
 def time_left(left: timedelta) -> str:
     minutes = max(0, int(left.total_seconds() // 60))
     return f"{minutes // 60}:{minutes % 60:02d}"
@@ -54,6 +61,7 @@ class ExamSetupScreen(ModalScreen[ExamChoice | None]):
             note = "the real exam's size and time" if self.deck.exam and self.deck.exam.questions else "a default paper"
             yield Static(Text(f"Questions drawn by domain weight, unseen ones first. Full paper: {n} questions in "
                               f"{minutes} min ({note}). No feedback until you submit.", style="dim"))
+            yield Static(Text(unseen_note(self.desk.unseen_mocks_left(self.deck_id)), style="dim"), id="unseen-mocks")
             options = [Option(f"Full exam: {n} questions, {minutes} min", id="full")]
             for size in (10, 20, 30):
                 if size < n:

@@ -1,0 +1,100 @@
+"""Forgetting models unlike FSRS that decide what a simulated learner remembers: exponential and ACT-R."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from typing import Protocol
+
+MINUTE = 1 / 1440  # times are in days since the start of study
+
+
+class Memory(Protocol):
+    """The true memory of one question's material: recall probability at a time, and a study event."""
+
+    def recall(self, t: float) -> float: ...
+
+    def study(self, t: float, recalled: bool) -> None: ...
+
+
+@dataclass
+class ExponentialMemory:
+    """R(t) = exp(-elapsed / S). S starts at `s0` and grows on each successful recall by
+    1.1 + growth * (1 - R) (spaced recalls grow it more than massed ones); a lapse cuts it to `lapse` * S."""
+
+    s0: float
+    growth: float
+    lapse: float
+    stability: float = 0.0
+    last: float | None = None
+
+    def recall(self, t: float) -> float:
+        if self.last is None:
+            return 0.0
+        return math.exp(-max(0.0, t - self.last) / self.stability)
+
+    def study(self, t: float, recalled: bool) -> None:
+        if self.last is None:
+            self.stability = self.s0
+        else:
+            r = self.recall(t)
+            if recalled:
+                self.stability *= 1.1 + self.growth * (1.0 - r)
+            else:
+                self.stability = max(self.s0 / 2, self.stability * self.lapse)
+        self.last = t
+
+
+@dataclass
+class ActRMemory:
+    """ACT-R declarative memory with the spacing effect (Pavlik & Anderson 2005): activation
+    m(t) = ln(sum_j (t - t_j)^-d_j), each trace's decay d_j = c * exp(m(t_j)) + a (massed study decays
+    faster), and P(recall) = 1 / (1 + exp((tau - m) / s))."""
+
+    a: float
+    c: float
+    tau: float
+    s: float
+    traces: list[tuple[float, float]] = field(default_factory=list)  # (time, decay)
+
+    def activation(self, t: float) -> float:
+        total = sum(max(MINUTE, t - tj) ** -d for tj, d in self.traces if tj <= t)
+        return math.log(total) if total > 0 else -math.inf
+
+    def recall(self, t: float) -> float:
+        if not self.traces:
+            return 0.0
+        m = self.activation(t)
+        z = (self.tau - m) / self.s
+        return 1.0 / (1.0 + math.exp(min(50.0, z)))
+
+    def study(self, t: float, recalled: bool) -> None:
+        m = self.activation(t)
+        decay = self.a + (self.c * math.exp(m) if m > -math.inf else 0.0)
+        self.traces.append((t, min(decay, 2.0)))
+
+
+@dataclass(frozen=True)
+class ForgettingFamily:
+    """How to draw one learner's memory parameters and make a memory per question."""
+
+    name: str
+
+    def learner(self, rng: random.Random) -> dict[str, float]:
+        if self.name == "exponential":
+            return {"s0": math.exp(rng.gauss(math.log(6.0), 0.5)), "growth": rng.uniform(4.0, 10.0),
+                    "lapse": rng.uniform(0.2, 0.5)}
+        if self.name == "act-r":
+            return {"a": rng.uniform(0.15, 0.3), "c": rng.uniform(0.15, 0.3), "tau": rng.gauss(-0.45, 0.25),
+                    "s": rng.uniform(0.25, 0.45)}
+        raise ValueError(f"unknown forgetting family {self.name}")
+
+    def memory(self, params: dict[str, float]) -> Memory:
+        if self.name == "exponential":
+            return ExponentialMemory(params["s0"], params["growth"], params["lapse"])
+        return ActRMemory(params["a"], params["c"], params["tau"], params["s"])
+
+
+EXPONENTIAL = ForgettingFamily("exponential")
+ACT_R = ForgettingFamily("act-r")
