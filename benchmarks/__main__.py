@@ -30,7 +30,9 @@ def main(argv: list[str]) -> int:
     figures: list[Figure] = []
     for name in args.names or BENCHMARKS:
         print(f"running {name}{' (quick)' if args.quick else ''} ...", flush=True)
-        figures += run_one(name, quick=args.quick)
+        found = run_one(name, quick=args.quick)
+        print(render(found), flush=True)  # as each module ends: a long run keeps what it has measured
+        figures += found
     print()
     print(render(figures))
     if args.quick:

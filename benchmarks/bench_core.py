@@ -16,7 +16,7 @@ from benchmarks import anki_engine
 from benchmarks.report import Figure
 from benchmarks.synthetic import DECK, NOW, SIZES, describe, learner_collection, write_deck
 from certdrill.decks.format.loader import load_valid_deck
-from certdrill.storage import engine, lanes
+from certdrill.storage import database
 from certdrill.study import review
 from certdrill.study.library import import_deck
 from certdrill.study.workspace import Workspace
@@ -29,18 +29,18 @@ is synced on every commit, so a commit survives a power loss too."""
 
 def open_at(data_dir: Path, durability: str, now: Callable[[], datetime]) -> Workspace:
     """The workspace with its connections opened at `durability` (the setting is per connection)."""
-    engine.SYNCHRONOUS = durability
+    database.SYNCHRONOUS = durability
     try:
         ws = Workspace.open(data_dir, clock=now, tz=UTC, bundled_root=data_dir / "none")
         assert synchronous(ws) == durability
     finally:
-        engine.SYNCHRONOUS = "NORMAL"
+        database.SYNCHRONOUS = "NORMAL"
     return ws
 
 
 def synchronous(ws: Workspace) -> str:
     """The durability the hot path's connection runs at (checked before and after the timing)."""
-    with ws.session() as session, lanes.lane(session, write=False) as con:
+    with ws.reading() as con:
         return {1: "NORMAL", 2: "FULL"}[con.execute("PRAGMA synchronous").fetchone()[0]]
 
 
@@ -59,15 +59,15 @@ class Clock:
 
 
 def answer_once(ws: Workspace, clock: Clock) -> float:
-    """Seconds for next card + answer (right, so rated Good) + commit, as review does it."""
+    """Seconds for next card + answer (right, so rated Good) + commit, as the review screen's desk
+    does it (on the database's own sqlite3 lane)."""
     now = clock.tick()
     settings = ws.scheduler_settings()
     t0 = time.perf_counter()
-    with ws.session() as session:
-        card = review.next_card(session, deck_ids=[DECK], now=now, tz=UTC, new_per_day=25)
-        assert card is not None
-        review.answer(session, card_id=card.card_id, chosen=list(card.question.correct_indices), now=now,
-                      scheduler_settings=settings)
+    card = review.next_card(ws.db, deck_ids=[DECK], now=now, tz=UTC, new_per_day=25)
+    assert card is not None
+    review.answer(ws.db, card_id=card.card_id, chosen=list(card.question.correct_indices), now=now,
+                  scheduler_settings=settings)
     return time.perf_counter() - t0
 
 

@@ -27,16 +27,16 @@ def child(data_dir: str, runs: int, trend: bool) -> None:
     ws = Workspace.open(Path(data_dir), clock=lambda: NOW, tz=UTC, bundled_root=Path(data_dir) / "none")
     times = []
     for _ in range(runs):
-        with ws.session() as s:
+        with ws.reading() as con:
             t0 = time.perf_counter()
-            readiness_report(s, deck_id=DECK, now=NOW, tz=UTC)
+            readiness_report(con, deck_id=DECK, now=NOW, tz=UTC)
             times.append(time.perf_counter() - t0)
     peak_report = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     trend_seconds = None
     if trend:
-        with ws.session() as s:
+        with ws.reading() as con:
             t0 = time.perf_counter()
-            readiness_history(s, deck_id=DECK, now=NOW, tz=UTC, days=60)
+            readiness_history(con, deck_id=DECK, now=NOW, tz=UTC, days=60)
             trend_seconds = time.perf_counter() - t0
     ws.close()
     print(json.dumps({"times": times, "peak_mib": peak_report, "trend_seconds": trend_seconds,

@@ -92,12 +92,12 @@ def test_a_reused_mock_question_counts_as_a_review_not_as_fresh_evidence(
     imported(workspace, tmp_path, clock)
     for seed in range(5):
         sit(workspace, clock, seed)
-    with workspace.session() as s:
-        fresh_only = readiness_report(s, deck_id="mock", now=clock.now, tz=UTC)
+    with workspace.reading() as con:
+        fresh_only = readiness_report(con, deck_id="mock", now=clock.now, tz=UTC)
     for seed in range(5, 10):  # every question again, all wrong this time
         sit(workspace, clock, seed, right=False)
-    with workspace.session() as s:
-        again = readiness_report(s, deck_id="mock", now=clock.now, tz=UTC)
+    with workspace.reading() as con:
+        again = readiness_report(con, deck_id="mock", now=clock.now, tz=UTC)
     for before, after in zip(fresh_only.domains, again.domains, strict=True):
         assert before.mock_answers == 10 and before.mock_reused == 0
         assert after.mock_answers == 20 and after.mock_reused == 10

@@ -33,8 +33,8 @@ def study_all(ws: Workspace, clock: Clock) -> None:
 
 def test_report_has_the_documented_json_shape(workspace: Workspace, clock: Clock) -> None:
     study_all(workspace, clock)
-    with workspace.session() as s:
-        data = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC, exam_date=date(2026, 11, 20)).to_json()
+    with workspace.reading() as con:
+        data = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC, exam_date=date(2026, 11, 20)).to_json()
     assert set(data) == {"deck", "title", "exam", "as_of", "exam_at", "domains", "score", "actions"}
     assert [d["id"] for d in data["domains"]] == ["alpha", "beta"]
     for d in data["domains"]:
@@ -46,15 +46,15 @@ def test_report_has_the_documented_json_shape(workspace: Workspace, clock: Clock
 
 
 def test_studying_raises_readiness_and_fills_the_history(workspace: Workspace, clock: Clock) -> None:
-    with workspace.session() as s:
-        before = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
+    with workspace.reading() as con:
+        before = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC)
     assert all(d.too_little_evidence and d.seen == 0 for d in before.domains)
     assert before.actions and before.actions[0].text.startswith("start the")
     study_all(workspace, clock)
     clock.advance(days=1)
-    with workspace.session() as s:
-        after = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
-        history = readiness_history(s, deck_id="sample", now=clock.now, tz=UTC)
+    with workspace.reading() as con:
+        after = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC)
+        history = readiness_history(con, deck_id="sample", now=clock.now, tz=UTC)
     assert after.score.raw > before.score.raw
     assert [p.day for p in history] == [(clock.now - timedelta(days=1)).date().isoformat(), clock.now.date().isoformat()]
     assert history[0].raw > before.score.raw
@@ -63,9 +63,9 @@ def test_studying_raises_readiness_and_fills_the_history(workspace: Workspace, c
 def test_the_report_counted_in_sql_agrees_with_the_replayed_history(workspace: Workspace, clock: Clock) -> None:
     study_all(workspace, clock)
     clock.advance(days=3)
-    with workspace.session() as s:
-        report = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
-        history = readiness_history(s, deck_id="sample", now=clock.now, tz=UTC)
+    with workspace.reading() as con:
+        report = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC)
+        history = readiness_history(con, deck_id="sample", now=clock.now, tz=UTC)
     today = history[-1]
     for d in report.domains:
         assert d.seen > 0 and d.first_tries > 0

@@ -15,7 +15,8 @@ from typing import Any
 
 from certdrill.core.clock import day_start, next_day_start
 from certdrill.core.memory import CardState
-from certdrill.core.model import Choice, Question
+from certdrill.core.model import Choice, Deck, Domain, Question, Task
+from certdrill.storage.convert import exam_from_json
 from certdrill.storage.timefmt import from_db_time, to_db_time
 
 CARD_COLUMNS = "state, step, stability, difficulty, due, last_review, reps, lapses"
@@ -116,3 +117,26 @@ def count_reviews_since(con: sqlite3.Connection, *, deck_id: str, since: datetim
         (deck_id, to_db_time(since)),
     ).fetchone()
     return int(row[0])
+
+
+def bundled_versions(con: sqlite3.Connection) -> dict[str, str]:
+    """Deck id -> version of the bundled decks in the database."""
+    return dict(con.execute("SELECT id, version FROM deck WHERE source = 'bundled'").fetchall())
+
+
+
+def deck_outline(con: sqlite3.Connection, *, deck_id: str) -> tuple[Deck, str | None] | None:
+    """The deck's facts and domains (no questions) and the learner's exam date; None if no such deck."""
+    row = con.execute("SELECT title, version, license, description, exam, exam_date FROM deck WHERE id = ?",
+                      (deck_id,)).fetchone()
+    if row is None:
+        return None
+    title, version, license, description, exam, exam_date = row
+    domains = tuple(
+        Domain(d, name, weight, tuple(Task(t, n) for t, n in json.loads(tasks)))
+        for d, name, weight, tasks in con.execute(
+            "SELECT id, name, weight, tasks FROM domain WHERE deck_id = ? ORDER BY position", (deck_id,))
+    )
+    deck = Deck(id=deck_id, title=title, version=version, license=license, description=description,
+                exam=exam_from_json(json.loads(exam) if exam else None), domains=domains)
+    return deck, exam_date

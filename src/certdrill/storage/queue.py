@@ -142,9 +142,14 @@ def new_left_today(con: sqlite3.Connection, *, deck_id: str, default: int, now: 
     return daily_new.new_left_today(limit=limit, started=started, waiting=waiting)
 
 
+def stored_setting(con: sqlite3.Connection, key: str) -> Any:
+    """A learner setting as stored (None when never set); study.settings holds the defaults."""
+    row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    # A JSON column has NUMERIC affinity in SQLite: the '15' SQLAlchemy writes is read back as 15.
+    return None if row is None else json.loads(row[0]) if isinstance(row[0], str) else row[0]
+
+
 def default_new_per_day(con: sqlite3.Connection) -> int:
     """The learner's daily new limit setting, or the default."""
-    row = con.execute("SELECT value FROM setting WHERE key = 'new_per_day'").fetchone()
-    # A JSON column has NUMERIC affinity in SQLite: the '15' SQLAlchemy writes is read back as 15.
-    value = None if row is None else json.loads(row[0]) if isinstance(row[0], str) else row[0]
+    value = stored_setting(con, "new_per_day")
     return daily_new.DEFAULT_NEW_PER_DAY if value is None else int(value)

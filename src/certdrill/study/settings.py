@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from certdrill.core.daily_new import DEFAULT_NEW_PER_DAY
-from certdrill.storage.engine import begin_write
-from certdrill.storage.tables import SettingRow
+from certdrill.storage import queue
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +29,10 @@ DEFAULTS = Settings()
 LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99)}
 
 
-def load_settings(session: Session) -> Settings:
-    values: dict[str, Any] = {}
-    for name in Settings.__dataclass_fields__:
-        row = session.get(SettingRow, name)
-        if row is not None:
-            values[name] = row.value
-    return Settings(**values)
+def load_settings(con: sqlite3.Connection) -> Settings:
+    """The learner's settings, read with plain sqlite3 (start-up and the CLI do not wait for the ORM)."""
+    stored = {name: queue.stored_setting(con, name) for name in Settings.__dataclass_fields__}
+    return Settings(**{name: value for name, value in stored.items() if value is not None})
 
 
 def save_setting(session: Session, *, name: str, value: Any) -> None:
@@ -46,6 +44,9 @@ def save_setting(session: Session, *, name: str, value: Any) -> None:
         lo, hi = LIMITS[name]
         if not lo <= value <= hi:
             raise CertdrillError(f"{name} must be between {lo} and {hi}, not {value}")
+    from certdrill.storage.engine import begin_write
+    from certdrill.storage.tables import SettingRow
+
     begin_write(session)
     session.merge(SettingRow(key=name, value=value))
     session.commit()
@@ -54,6 +55,7 @@ def save_setting(session: Session, *, name: str, value: Any) -> None:
 def set_deck_new_limit(session: Session, *, deck_id: str, limit: int | None) -> None:
     """The deck's own daily new limit; None returns it to the learner's `new_per_day`."""
     from certdrill.errors import CertdrillError
+    from certdrill.storage.engine import begin_write
     from certdrill.storage.tables import DeckRow
 
     if limit is not None:
