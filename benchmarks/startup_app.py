@@ -4,8 +4,9 @@ print the wall clock at each milestone, and exit after the last one.
     startup_app.py hello                  first frame of a bare Textual app
     startup_app.py usable DATA_DIR        first frame, then `r` pressed at once: until a review question is drawn
     startup_app.py panel DATA_DIR         first frame, then until the selected deck's panel is filled
+                                          (and for an exam deck, until its readiness trend is drawn)
 
-Milestones are lines `NAME SECONDS_SINCE_EPOCH`; the last line is `peak_rss_mib N`.
+Milestones are lines `NAME SECONDS_SINCE_EPOCH CPU_SECONDS`; the last line is `peak_rss_mib N`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ import sys
 import time
 from typing import Any
 
-PRESS_EVERY = 0.05  # a learner pressing `r` again while the app says it is still opening
+PRESS_EVERY = 0.05
+"""A learner pressing `r` again while the app says it is still opening (once the app has handled
+the previous press: pressing faster would only queue more requests)."""
 SIZE = (120, 40)  # a terminal wide enough for the dashboard's two columns
 
 
 def report(name: str) -> None:
-    print(f"{name} {time.time():.6f}", flush=True)
+    """The wall clock now, and the CPU time this process has used (all threads: user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"{name} {time.time():.6f} {usage.ru_utime + usage.ru_stime:.6f}", flush=True)
 
 
 def leave(app: Any) -> None:
@@ -50,10 +55,19 @@ def run_certdrill(mode: str, data_dir: str) -> None:
     reached: set[str] = set()
     filled: dict[str, str] = {}  # which parts of the panel have been drawn, for which deck
     pressed = [0.0]
+    pending = [False]  # a press whose review request the app has not handled yet
 
-    # The panel is filled when its two workers' results are drawn: the details (domain bars,
-    # heatmap) and, for a deck with an exam, the readiness model's figures.
-    for method, part in (("show_details", "details"), ("show_readiness", "readiness")):
+    handle = type(app).on_start_review
+
+    def handled(self: Any, message: Any) -> None:
+        pending[0] = False
+        handle(self, message)
+
+    type(app).on_start_review = handled  # type: ignore[method-assign]
+
+    # The panel is filled when its worker's results are drawn: the details (domain bars, heatmap)
+    # and, for a deck with an exam, the readiness model's figures; the readiness trend comes last.
+    for method, part in (("show_details", "details"), ("show_readiness", "readiness"), ("show_trend", "trend")):
         original = getattr(DashboardScreen, method)
 
         def wrapped(screen: Any, deck_id: str, *args: Any, _original: Any = original, _part: str = part) -> None:
@@ -79,14 +93,17 @@ def run_certdrill(mode: str, data_dir: str) -> None:
             if isinstance(screen, ReviewScreen):
                 if screen.session.card is not None and screen.drawn:
                     milestone("usable", last=True)
-            elif time.monotonic() - pressed[0] > PRESS_EVERY:
-                pressed[0] = time.monotonic()
+            elif not pending[0] and time.monotonic() - pressed[0] > PRESS_EVERY:
+                pressed[0], pending[0] = time.monotonic(), True
                 app.simulate_key("r")
-        if mode == "panel" and "panel" not in reached and isinstance(screen, DashboardScreen):
+        if mode == "panel" and isinstance(screen, DashboardScreen):
             deck = screen.selected_deck()
-            if deck is not None and filled.get("details") == deck.id and (
-                    deck.exam is None or filled.get("readiness") == deck.id):
-                milestone("panel", last=True)
+            if deck is None or filled.get("details") != deck.id:
+                return
+            if "panel" not in reached and (deck.exam is None or filled.get("readiness") == deck.id):
+                milestone("panel", last=deck.exam is None)
+            if deck.exam is not None and filled.get("trend") == deck.id and "trend" not in reached:
+                milestone("trend", last=True)
 
     app.call_later(lambda: app.set_interval(0.001, check))
     app.run(headless=True, size=SIZE)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from certdrill.study.practice import Slice
     from certdrill.study.workspace import Workspace
     from certdrill.tui.results import ExamChoice, ExamClosed, SessionEnded
+    from certdrill.tui.screens.dashboard import LoadedDecks
     from certdrill.tui.screens.review import ReviewScreen
 
 
@@ -74,17 +75,19 @@ class CertdrillApp(App[None]):
         assert self.opener is not None
         try:
             desk = StudyDesk(self.opener())
+            desk.settings()  # read here, not on the UI thread
+            decks = DashboardScreen.read_decks(desk)
         except CertdrillError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
             return
-        self.call_from_thread(self.desk_ready, desk)
+        self.call_from_thread(self.desk_ready, desk, decks)
 
-    def desk_ready(self, desk: StudyDesk) -> None:
+    def desk_ready(self, desk: StudyDesk, decks: LoadedDecks | None = None) -> None:
         self.desk = desk
         self.apply_settings(desk)
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
-                screen.set_desk(desk)
+                screen.set_desk(desk, decks)
 
     def ready_desk(self) -> StudyDesk | None:
         """The desk, or None with a notice while the collection is still opening."""
@@ -96,6 +99,8 @@ class CertdrillApp(App[None]):
     def on_start_review(self, message: messages.StartReview) -> None:
         from certdrill.tui.screens.review import ReviewScreen
 
+        if isinstance(self.screen, ReviewScreen):
+            return  # a second request while the first one's screen is opening
         desk = self.ready_desk()
         if desk is None:
             return

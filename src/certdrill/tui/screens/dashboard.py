@@ -28,6 +28,9 @@ from certdrill.tui.messages import (
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
 
+DeckRow = tuple[str, bool, int, int, int, int]
+"""A row of the deck list: id, retired, due now, new today, done today, streak."""
+
 # Only for type hints: the dashboard must draw before SQLAlchemy and the readiness model load.
 if TYPE_CHECKING:
     from certdrill.core.exam_readiness import Readiness
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     from certdrill.study.desk import StudyDesk
     from certdrill.study.progress import DomainProgress
     from certdrill.study.reports import DeckSummary
+
+    LoadedDecks = tuple[list[DeckSummary], dict[str, int]]
 
 
 def exam_line(deck: DeckSummary, today: date) -> Text:
@@ -85,6 +90,8 @@ class DashboardScreen(Screen[None]):
         self.desk = desk
         self.overview = overview or []
         self.summaries: list[DeckSummary] = []
+        self.rows: list[DeckRow] = []  # what the deck list shows
+        self.details_for: str | None = None  # the deck whose panel details were last asked for
 
     def compose(self) -> ComposeResult:
         # The layout class is set before anything is styled: adding it later restyles every widget
@@ -124,19 +131,27 @@ class DashboardScreen(Screen[None]):
 
     def show_overview(self) -> None:
         """The counts read at start-up, shown while the collection opens in the background."""
-        table = self.query_one("#decks", DataTable)
-        for deck in self.overview:
-            name = Text(deck.id)
-            if deck.retired:
-                name.append(" retired", style="red")
-            table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
-                          f"{deck.streak}d" if deck.streak else "—", key=deck.id)
+        self.show_rows([(d.id, d.retired, d.due_now, d.new_available, d.reviews_today, d.streak) for d in self.overview])
         self.sub_title = f"{sum(d.due_now for d in self.overview)} due"
         self.query_one("#deck-title", Static).update(Text("Opening your collection…", style="dim"))
 
-    def set_desk(self, desk: StudyDesk) -> None:
+    def show_rows(self, rows: list[DeckRow]) -> None:
+        """The deck list; left as it is when nothing changed (the overview already showed these counts)."""
+        if rows == self.rows:
+            return
+        self.rows = rows
+        table = self.query_one("#decks", DataTable)
+        table.clear()
+        for deck_id, retired, due, new, today, streak in rows:
+            name = Text(deck_id)
+            if retired:
+                name.append(" retired", style="red")
+            table.add_row(name, str(due), str(new), str(today), f"{streak}d" if streak else "—", key=deck_id)
+
+    def set_desk(self, desk: StudyDesk, decks: LoadedDecks | None = None) -> None:
+        """The collection is open: `decks` as `read_decks` read them (off the UI thread), if given."""
         self.desk = desk
-        self.refresh_decks()
+        self.show_decks(decks or self.read_decks(desk))
 
     def on_screen_resume(self) -> None:
         if self.desk is not None:
@@ -144,23 +159,26 @@ class DashboardScreen(Screen[None]):
 
     def refresh_decks(self) -> None:
         assert self.desk is not None
-        table = self.query_one("#decks", DataTable)
+        self.show_decks(self.read_decks(self.desk))
+
+    @staticmethod
+    def read_decks(desk: StudyDesk) -> LoadedDecks:
+        """Every deck's summary and its study streak (from any thread)."""
+        summaries = desk.decks()
+        return summaries, {d.id: desk.streak(d.id) for d in summaries}
+
+    def show_decks(self, decks: LoadedDecks) -> None:
+        assert self.desk is not None
         selected = self.selected_deck_id()
-        self.summaries = self.desk.decks()
-        table.clear()
-        today = self.desk.today()
-        for deck in self.summaries:
-            days = self.desk.streak(deck.id)
-            name = Text(deck.id)
-            if deck.exam and deck.exam.status == "retired":
-                name.append(" retired", style="red")
-            table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
-                          f"{days}d" if days else "—", key=deck.id)
+        self.summaries, streaks = decks
+        self.details_for = None  # the panel reads the collection again
+        self.show_rows([(d.id, bool(d.exam and d.exam.status == "retired"), d.due_now, d.new_available,
+                         d.reviews_today, streaks.get(d.id, 0)) for d in self.summaries])
         if selected:
             ids = [d.id for d in self.summaries]
             if selected in ids:
-                table.move_cursor(row=ids.index(selected))
-        self.sub_title = f"{sum(d.due_now for d in self.summaries)} due · {today:%a %d %b}"
+                self.query_one("#decks", DataTable).move_cursor(row=ids.index(selected))
+        self.sub_title = f"{sum(d.due_now for d in self.summaries)} due · {self.desk.today():%a %d %b}"
         self.show_deck()
 
     def selected_deck_id(self) -> str | None:
@@ -195,7 +213,9 @@ class DashboardScreen(Screen[None]):
             title.append(f" · {deck.suspended} suspended · {deck.flagged} flagged", style="dim")
         self.query_one("#deck-title", Static).update(title)
         self.query_one("#deck-exam", Static).update(exam_line(deck, self.desk.today()))
-        self.load_details(deck.id, deck.exam is not None)
+        if self.details_for != deck.id:  # the same deck highlighted again: its panel is already coming
+            self.details_for = deck.id
+            self.load_details(deck.id, deck.exam is not None)
 
     @work(exclusive=True, thread=True, group="deck-details", exit_on_error=False)
     def load_details(self, deck_id: str, has_exam: bool) -> None:
@@ -210,8 +230,10 @@ class DashboardScreen(Screen[None]):
             self.app.call_from_thread(self.show_details, deck_id, progress, counts)
             if has_exam:
                 report = self.desk.readiness(deck_id)
-                trend = self.desk.readiness_trend(deck_id) if report is not None else []
-                self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
+                self.app.call_from_thread(self.show_readiness, deck_id, report)
+                if report is not None:  # the trend replays the history day by day: it comes last
+                    trend = self.desk.readiness_trend(deck_id)
+                    self.app.call_from_thread(self.show_trend, deck_id, [p.raw for p in trend])
         except CertdrillError as exc:  # the database is busy, damaged, gone: say so
             self.app.call_from_thread(self.notify, str(exc), severity="error")
 
@@ -234,7 +256,7 @@ class DashboardScreen(Screen[None]):
             for p in progress
         ])
 
-    def show_readiness(self, deck_id: str, report: Readiness | None, trend: list[float]) -> None:
+    def show_readiness(self, deck_id: str, report: Readiness | None) -> None:
         if not self.is_attached or report is None or self.selected_deck_id() != deck_id:
             return
         when = f"on {report.exam_at:%d %b %Y}" if report.exam_at else "if the exam were today"
@@ -278,6 +300,10 @@ class DashboardScreen(Screen[None]):
         widget = self.query_one("#readiness-actions", Static)
         widget.display = bool(report.actions)
         widget.update(actions)
+
+    def show_trend(self, deck_id: str, trend: list[float]) -> None:
+        if not self.is_attached or self.selected_deck_id() != deck_id:
+            return
         spark = self.query_one("#trend", Sparkline)
         self.query_one("#trend-title").display = spark.display = len(trend) > 1
         spark.data = trend
