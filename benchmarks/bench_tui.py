@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from benchmarks.installed import env, installed_python
-from benchmarks.report import Figure
+from benchmarks.report import Figure, render
 from benchmarks.synthetic import DECK, describe, learner_collection
 
 FRAME_MS = 16.0
@@ -118,4 +118,6 @@ def bench_next_question(data_dir: Path, answers: int) -> Figure:
 def run(quick: bool = False) -> list[Figure]:
     size = "quick" if quick else "1M"
     data_dir = learner_collection(size)
-    return [*bench_startup(data_dir, 3 if quick else 7, describe(size)), bench_next_question(data_dir, 10 if quick else 40)]
+    startup = bench_startup(data_dir, 3 if quick else 7, describe(size))
+    print(render(startup), flush=True)  # the start-up runs take minutes: keep them if what follows fails
+    return [*startup, bench_next_question(data_dir, 10 if quick else 40)]

@@ -68,7 +68,9 @@ def run_certdrill(mode: str, data_dir: str) -> None:
     # The panel is filled when its worker's results are drawn: the details (domain bars, heatmap)
     # and, for a deck with an exam, the readiness model's figures; the readiness trend comes last.
     for method, part in (("show_details", "details"), ("show_readiness", "readiness"), ("show_trend", "trend")):
-        original = getattr(DashboardScreen, method)
+        original = getattr(DashboardScreen, method, None)
+        if original is None:  # an older dashboard drew the trend with the readiness figures
+            continue
 
         def wrapped(screen: Any, deck_id: str, *args: Any, _original: Any = original, _part: str = part) -> None:
             _original(screen, deck_id, *args)
@@ -102,7 +104,8 @@ def run_certdrill(mode: str, data_dir: str) -> None:
                 return
             if "panel" not in reached and (deck.exam is None or filled.get("readiness") == deck.id):
                 milestone("panel", last=deck.exam is None)
-            if deck.exam is not None and filled.get("trend") == deck.id and "trend" not in reached:
+            drawn = filled.get("trend" if hasattr(DashboardScreen, "show_trend") else "readiness")
+            if deck.exam is not None and drawn == deck.id and "trend" not in reached:
                 milestone("trend", last=True)
 
     app.call_later(lambda: app.set_interval(0.001, check))

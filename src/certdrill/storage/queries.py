@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -61,24 +62,46 @@ class LoadedCard:
     exam_date: str | None  # the deck's exam date, if the learner set one
 
 
+_QUESTIONS: dict[tuple[str, str], Question] = {}
+"""Questions built from their rows, by (content hash, question id): the hash covers every other
+field a question is built from, so an entry is never stale, in any database. Next card and answer
+load the same card; parsing its JSON columns again was a tenth of the answer path."""
+QUESTION_CACHE_SIZE = 4096
+_QUESTIONS_LOCK = threading.Lock()
+
+
 def load(con: sqlite3.Connection, *, card_id: int) -> LoadedCard | None:
-    """One card with its question, memory state, flags and its deck's exam date: one query."""
+    """One card with its question, memory state, flags and its deck's exam date: one narrow query,
+    and a second for the question's own columns only when it is not in the cache."""
     row = con.execute(
         f"SELECT card.deck_id, {', '.join('card.' + c for c in CARD_COLUMNS.split(', '))}, card.flagged, "
-        "card.suspended, q.qid, q.domain_id, q.task_id, q.kind, q.prompt, q.choices, q.pick, q.answer, "
-        'q.explanation, q."references", q.tags, deck.exam_date FROM card JOIN question AS q ON q.pk = card.id '
+        "card.suspended, q.qid, q.content_hash, deck.exam_date FROM card JOIN question AS q ON q.pk = card.id "
         "JOIN deck ON deck.id = card.deck_id WHERE card.id = ?",
         (card_id,),
     ).fetchone()
     if row is None:
         return None
-    qid, domain, task, kind, prompt, choices, pick, answer, explanation, references, tags, exam_date = row[11:]
-    question = Question(
+    qid, content_hash, exam_date = row[11:]
+    question = _QUESTIONS.get((content_hash, qid))
+    if question is None:
+        question = _question(con, card_id=card_id)
+        with _QUESTIONS_LOCK:
+            if len(_QUESTIONS) >= QUESTION_CACHE_SIZE:
+                del _QUESTIONS[next(iter(_QUESTIONS))]  # the oldest entry
+            _QUESTIONS[(content_hash, qid)] = question
+    return LoadedCard(row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10]), exam_date)
+
+
+def _question(con: sqlite3.Connection, *, card_id: int) -> Question:
+    qid, domain, task, kind, prompt, choices, pick, answer, explanation, references, tags = con.execute(
+        'SELECT qid, domain_id, task_id, kind, prompt, choices, pick, answer, explanation, "references", tags '
+        "FROM question WHERE pk = ?", (card_id,),
+    ).fetchone()
+    return Question(
         id=qid, domain=domain, kind=kind, prompt=prompt, task=task,
         choices=tuple(Choice(t, bool(c), w) for t, c, w in json.loads(choices)), pick=pick, answer=answer,
         explanation=explanation, references=tuple(json.loads(references)), tags=tuple(json.loads(tags)),
     )
-    return LoadedCard(row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10]), exam_date)
 
 
 def has_reviews_between(con: sqlite3.Connection, *, deck_id: str | None, start: datetime, end: datetime) -> bool:

@@ -8,7 +8,7 @@ sqlite3; the rest opens ORM sessions, so SQLAlchemy is imported only when one of
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -130,13 +130,15 @@ class StudyDesk:
             return readiness_report(con, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
                                     scheduler_settings=scheduler_settings)
 
-    def readiness_trend(self, deck_id: str, days: int = 60) -> list[ReadinessPoint]:
+    def readiness_trend(self, deck_id: str, days: int = 60,
+                        stop: Callable[[], bool] | None = None) -> list[ReadinessPoint]:
+        """The readiness of each past study day; `stop` ends the replay early (the days so far)."""
         from certdrill.study.readiness import readiness_history
 
         scheduler_settings = self.scheduler_settings()
         with self._reading() as con:
             return readiness_history(con, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
-                                     scheduler_settings=scheduler_settings)
+                                     scheduler_settings=scheduler_settings, stop=stop)
 
     def domain_names(self, deck_ids: Sequence[str]) -> dict[str, str]:
         """Domain id -> name over these decks (cheap, unlike the full deck summaries)."""

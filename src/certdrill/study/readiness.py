@@ -6,6 +6,7 @@ import bisect
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -443,10 +444,11 @@ class ReadinessPoint:
 
 def readiness_history(
     con: sqlite3.Connection, *, deck_id: str, now: datetime, tz: tzinfo, days: int = 90, exam_date: date | None = None,
-    scheduler_settings: SchedulerSettings | None = None,
+    scheduler_settings: SchedulerSettings | None = None, stop: Callable[[], bool] | None = None,
 ) -> list[ReadinessPoint]:
     """Readiness at the end of each study day from the first answer (at most `days` back) to today,
-    computed only from the answers up to that day; each day is judged for the exam date if one is set."""
+    computed only from the answers up to that day; each day is judged for the exam date if one is set.
+    `stop` is asked before each day: when it says so, the days so far are returned (nobody waits)."""
     history = _load(con, deck_id)
     times = sorted(a.at for answers in history.answers.values() for a in answers)
     if not times:
@@ -457,7 +459,7 @@ def readiness_history(
     first = max(day_start(times[0], tz), day_start(now, tz) - timedelta(days=days - 1))
     points = []
     start = first
-    while start <= now:
+    while start <= now and not (stop is not None and stop()):
         end = min(next_day_start(start, tz) - timedelta(microseconds=1), now)
         if bisect.bisect_right(times, end) > 0:
             questions, reviews, mock = _evidence(history, at=end, scheduler=scheduler)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
     from certdrill.tui.results import ExamChoice, ExamClosed, SessionEnded
     from certdrill.tui.screens.dashboard import LoadedDecks
     from certdrill.tui.screens.review import ReviewScreen
+
+
+ORM_AFTER = 2.0
+"""Seconds after the collection opens (the dashboard and its panel have had their turn) before
+SQLAlchemy loads in the background."""
 
 
 @reports_user_errors
@@ -88,6 +94,18 @@ class CertdrillApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 screen.set_desk(desk, decks)
+        self.set_timer(ORM_AFTER, self.load_orm)
+
+    @work(thread=True, exit_on_error=False, group="orm")
+    def load_orm(self) -> None:
+        """SQLAlchemy, for the use cases that need it (re-rating, undo, flags, browser, mock exams),
+        loaded in the background once start-up is over rather than on the first of them."""
+        from certdrill.errors import CertdrillError
+
+        # A failure here is said by the use case that needs the engine, when the learner asks for it.
+        if self.desk is not None:
+            with contextlib.suppress(CertdrillError):
+                self.desk.ws.engine  # noqa: B018  (imports SQLAlchemy and makes the engine)
 
     def ready_desk(self) -> StudyDesk | None:
         """The desk, or None with a notice while the collection is still opening."""

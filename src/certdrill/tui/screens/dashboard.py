@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.worker import get_current_worker
 
 from certdrill.core.text import counted
 from certdrill.tui.errors import reports_user_errors
@@ -157,6 +158,11 @@ class DashboardScreen(Screen[None]):
         if self.desk is not None:
             self.refresh_decks()
 
+    def on_screen_suspend(self) -> None:
+        # Another screen covers the panel (a review, say): its remaining work would only slow that one down.
+        self.workers.cancel_group(self, "deck-details")
+        self.details_for = None
+
     def refresh_decks(self) -> None:
         assert self.desk is not None
         self.show_decks(self.read_decks(self.desk))
@@ -224,16 +230,18 @@ class DashboardScreen(Screen[None]):
         from certdrill.errors import CertdrillError
 
         assert self.desk is not None
+        worker = get_current_worker()  # cancelled when the learner leaves the dashboard: stop working for it
         try:
             progress = self.desk.domain_progress(deck_id)
             counts = self.desk.daily_counts(140, deck_id)
             self.app.call_from_thread(self.show_details, deck_id, progress, counts)
-            if has_exam:
+            if has_exam and not worker.is_cancelled:
                 report = self.desk.readiness(deck_id)
                 self.app.call_from_thread(self.show_readiness, deck_id, report)
-                if report is not None:  # the trend replays the history day by day: it comes last
-                    trend = self.desk.readiness_trend(deck_id)
-                    self.app.call_from_thread(self.show_trend, deck_id, [p.raw for p in trend])
+                if report is not None and not worker.is_cancelled:  # the trend replays the history: it comes last
+                    trend = self.desk.readiness_trend(deck_id, stop=lambda: worker.is_cancelled)
+                    if not worker.is_cancelled:
+                        self.app.call_from_thread(self.show_trend, deck_id, [p.raw for p in trend])
         except CertdrillError as exc:  # the database is busy, damaged, gone: say so
             self.app.call_from_thread(self.notify, str(exc), severity="error")
 
