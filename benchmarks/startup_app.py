@@ -57,13 +57,36 @@ def run_certdrill(mode: str, data_dir: str) -> None:
     pressed = [0.0]
     pending = [False]  # a press whose review request the app has not handled yet
 
-    handle = type(app).on_start_review
+    # A press is handled when the app has answered its review request (opened the review, or said
+    # it is still opening), or when the dashboard made no request at all (an older dashboard
+    # ignored `r` until its deck list was read again).
+    from certdrill.tui.messages import StartReview
+
+    handle, press = type(app).on_start_review, DashboardScreen.action_review
+    requested = [False]
 
     def handled(self: Any, message: Any) -> None:
         pending[0] = False
         handle(self, message)
 
+    def pressed_r(self: Any) -> None:
+        requested[0] = False
+        post = self.post_message
+
+        def posting(message: Any) -> bool:
+            requested[0] = requested[0] or isinstance(message, StartReview)
+            return bool(post(message))
+
+        self.post_message = posting
+        try:
+            press(self)
+        finally:
+            del self.post_message
+        if not requested[0]:
+            pending[0] = False
+
     type(app).on_start_review = handled  # type: ignore[method-assign]
+    DashboardScreen.action_review = pressed_r  # type: ignore[method-assign]
 
     # The panel is filled when its worker's results are drawn: the details (domain bars, heatmap)
     # and, for a deck with an exam, the readiness model's figures; the readiness trend comes last.

@@ -119,6 +119,10 @@ class StudyDesk:
         with self._reading() as con:
             return progress.domain_progress(con, deck_id=deck_id)
 
+    def has_exam(self, deck_id: str) -> bool:
+        with self._reading() as con:
+            return outline.has_exam(con, deck_id=deck_id)
+
     def readiness(self, deck_id: str) -> Readiness | None:
         """The readiness model's view of the deck (None for decks without an exam)."""
         from certdrill.study.readiness import readiness_report

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from certdrill.study.practice import Slice
     from certdrill.study.workspace import Workspace
     from certdrill.tui.results import ExamChoice, ExamClosed, SessionEnded
-    from certdrill.tui.screens.dashboard import LoadedDecks
     from certdrill.tui.screens.review import ReviewScreen
 
 
@@ -82,18 +81,17 @@ class CertdrillApp(App[None]):
         try:
             desk = StudyDesk(self.opener())
             desk.settings()  # read here, not on the UI thread
-            decks = DashboardScreen.read_decks(desk)
         except CertdrillError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
             return
-        self.call_from_thread(self.desk_ready, desk, decks)
+        self.call_from_thread(self.desk_ready, desk)
 
-    def desk_ready(self, desk: StudyDesk, decks: LoadedDecks | None = None) -> None:
+    def desk_ready(self, desk: StudyDesk) -> None:
         self.desk = desk
         self.apply_settings(desk)
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
-                screen.set_desk(desk, decks)
+                screen.set_desk(desk)
         self.set_timer(ORM_AFTER, self.load_orm)
 
     @work(thread=True, exit_on_error=False, group="orm")

@@ -149,10 +149,27 @@ class DashboardScreen(Screen[None]):
                 name.append(" retired", style="red")
             table.add_row(name, str(due), str(new), str(today), f"{streak}d" if streak else "—", key=deck_id)
 
-    def set_desk(self, desk: StudyDesk, decks: LoadedDecks | None = None) -> None:
-        """The collection is open: `decks` as `read_decks` read them (off the UI thread), if given."""
+    def set_desk(self, desk: StudyDesk) -> None:
+        """The collection is open: review works from now on. The selected deck's panel and the deck
+        list (whole-collection counts) are read off the UI thread, side by side."""
         self.desk = desk
-        self.show_decks(decks or self.read_decks(desk))
+        deck_id = self.selected_deck_id()
+        if deck_id is not None:
+            self.details_for = deck_id
+            self.load_details(deck_id)
+        self.load_decks()
+
+    @work(exclusive=True, thread=True, group="deck-list", exit_on_error=False)
+    def load_decks(self) -> None:
+        from certdrill.errors import CertdrillError
+
+        assert self.desk is not None
+        try:
+            decks = self.read_decks(self.desk)
+        except CertdrillError as exc:  # the database is busy, damaged, gone: say so
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.show_decks, decks, False)
 
     def on_screen_resume(self) -> None:
         if self.desk is not None:
@@ -161,6 +178,7 @@ class DashboardScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         # Another screen covers the panel (a review, say): its remaining work would only slow that one down.
         self.workers.cancel_group(self, "deck-details")
+        self.workers.cancel_group(self, "deck-list")
         self.details_for = None
 
     def refresh_decks(self) -> None:
@@ -173,11 +191,14 @@ class DashboardScreen(Screen[None]):
         summaries = desk.decks()
         return summaries, {d.id: desk.streak(d.id) for d in summaries}
 
-    def show_decks(self, decks: LoadedDecks) -> None:
-        assert self.desk is not None
+    def show_decks(self, decks: LoadedDecks, reload: bool = True) -> None:
+        """The deck list, and the selected deck's panel (read again with `reload`: after a review)."""
+        if not self.is_attached or self.desk is None:
+            return
         selected = self.selected_deck_id()
         self.summaries, streaks = decks
-        self.details_for = None  # the panel reads the collection again
+        if reload:
+            self.details_for = None
         self.show_rows([(d.id, bool(d.exam and d.exam.status == "retired"), d.due_now, d.new_available,
                          d.reviews_today, streaks.get(d.id, 0)) for d in self.summaries])
         if selected:
@@ -189,7 +210,7 @@ class DashboardScreen(Screen[None]):
 
     def selected_deck_id(self) -> str | None:
         table = self.query_one("#decks", DataTable)
-        if self.desk is None:
+        if self.desk is None or not self.summaries:  # the list still shows the start-up overview
             ids = [d.id for d in self.overview]
             row = table.cursor_row
             return ids[row] if row is not None and 0 <= row < len(ids) else None
@@ -221,10 +242,10 @@ class DashboardScreen(Screen[None]):
         self.query_one("#deck-exam", Static).update(exam_line(deck, self.desk.today()))
         if self.details_for != deck.id:  # the same deck highlighted again: its panel is already coming
             self.details_for = deck.id
-            self.load_details(deck.id, deck.exam is not None)
+            self.load_details(deck.id)
 
     @work(exclusive=True, thread=True, group="deck-details", exit_on_error=False)
-    def load_details(self, deck_id: str, has_exam: bool) -> None:
+    def load_details(self, deck_id: str) -> None:
         """The slow parts of the panel (history scans, the readiness model) off the UI thread.
         Only the panel depends on it: a failure is a notice, never the end of the app."""
         from certdrill.errors import CertdrillError
@@ -232,9 +253,10 @@ class DashboardScreen(Screen[None]):
         assert self.desk is not None
         worker = get_current_worker()  # cancelled when the learner leaves the dashboard: stop working for it
         try:
+            has_exam = self.desk.has_exam(deck_id)
             progress = self.desk.domain_progress(deck_id)
             counts = self.desk.daily_counts(140, deck_id)
-            self.app.call_from_thread(self.show_details, deck_id, progress, counts)
+            self.app.call_from_thread(self.show_details, deck_id, progress, counts, has_exam)
             if has_exam and not worker.is_cancelled:
                 report = self.desk.readiness(deck_id)
                 self.app.call_from_thread(self.show_readiness, deck_id, report)
@@ -245,13 +267,13 @@ class DashboardScreen(Screen[None]):
         except CertdrillError as exc:  # the database is busy, damaged, gone: say so
             self.app.call_from_thread(self.notify, str(exc), severity="error")
 
-    def show_details(self, deck_id: str, progress: list[DomainProgress], counts: dict[str, int]) -> None:
+    def show_details(self, deck_id: str, progress: list[DomainProgress], counts: dict[str, int],
+                     has_exam: bool) -> None:
         if not self.is_attached or self.selected_deck_id() != deck_id or self.desk is None:
             return  # the app is quitting, or the learner has moved to another deck
-        deck = self.selected_deck()
         self.show_progress(progress)
         self.query_one("#heatmap", Heatmap).show(counts, today=self.desk.today())
-        if deck is not None and deck.exam is None:
+        if not has_exam:
             for wid in ("#readiness-score", "#readiness-actions", "#trend-title", "#trend"):
                 self.query_one(wid).display = False
 
