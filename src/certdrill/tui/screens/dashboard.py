@@ -339,27 +339,28 @@ class DashboardScreen(Screen[None]):
         spark.data = trend
 
     # -- actions ---------------------------------------------------------------
+    # The selected deck's id is known from the start-up overview on: these keys act before the
+    # deck list has been read again.
     def action_review(self) -> None:
-        deck = self.selected_deck()
-        if deck is not None:
-            self.post_message(StartReview([deck.id]))
+        deck_id = self.selected_deck_id()
+        if deck_id is not None:
+            self.post_message(StartReview([deck_id]))
 
     def action_review_all(self) -> None:
         self.post_message(StartReview([d.id for d in self.summaries] or [d.id for d in self.overview]))
 
     def action_practice(self) -> None:
-        deck = self.selected_deck()
-        if deck is not None:
-            self.post_message(OpenPractice(deck.id))
+        deck_id = self.selected_deck_id()
+        if deck_id is not None:
+            self.post_message(OpenPractice(deck_id))
 
     def action_exam(self) -> None:
-        deck = self.selected_deck()
-        if deck is not None:
-            self.post_message(OpenExamSetup(deck.id))
+        deck_id = self.selected_deck_id()
+        if deck_id is not None:
+            self.post_message(OpenExamSetup(deck_id))
 
     def action_browse(self) -> None:
-        deck = self.selected_deck()
-        self.post_message(OpenBrowser(deck.id if deck else None))
+        self.post_message(OpenBrowser(self.selected_deck_id()))
 
     def action_stats(self) -> None:
         self.post_message(OpenStats())
