@@ -10,7 +10,8 @@ import sys
 from benchmarks.report import Figure, render
 
 # Each module has `run(quick: bool = False) -> list[Figure]` (quick: small sizes, a smoke check).
-BENCHMARKS = ["bench_core", "bench_tui", "bench_cli", "bench_apkg_import", "bench_reliability", "bench_readiness"]
+BENCHMARKS = ["bench_core", "bench_tui", "bench_cli", "bench_apkg_import", "bench_import_memory", "bench_reliability",
+              "bench_readiness"]
 
 
 def run_one(name: str, *, quick: bool) -> list[Figure]:

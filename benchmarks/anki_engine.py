@@ -1,8 +1,9 @@
 """The official Anki engine as a reference in the same run: found when installed (AGPL: never a
 dependency of certdrill), with a collection shaped like the synthetic learner's.
 
-Anki is found when `import anki` works, or in the site-packages folder named by
-$ANKI_SITE_PACKAGES (appended to sys.path, after certdrill's own packages), e.g.
+Anki is found when `import anki` works (e.g. `PYTHONPATH=<scratch venv>/lib/python3.11/site-packages`),
+or in the site-packages folder named by $ANKI_SITE_PACKAGES (appended to sys.path, after
+certdrill's own packages, so the scratch venv's copies of shared packages do not win), e.g.
 `ANKI_SITE_PACKAGES=/tmp/anki-venv/lib/python3.11/site-packages` after `pip install anki` there.
 """
 

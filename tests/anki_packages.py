@@ -102,3 +102,44 @@ def write_modern(target: Path, legacy: Path) -> Path:
         zout.writestr("collection.anki2", b"stub for old Anki versions")
         zout.writestr("media", zstd.compress(media))
     return target
+
+
+def zip_with(path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def package_with_collection(tmp_path: Path, mutate: str | None = None, raw: bytes | None = None) -> Path:
+    good = write_package(tmp_path / "good.apkg", {"Deck": [mcq("Q?", ["a", "b"], "A", guid="g")]})
+    with zipfile.ZipFile(good) as z:
+        data = z.read("collection.anki2")
+    if mutate is not None:
+        db = tmp_path / "mutated.anki2"
+        db.write_bytes(data)
+        con = sqlite3.connect(db)
+        con.executescript(mutate)
+        con.commit()
+        con.close()
+        data = db.read_bytes()
+    return zip_with(tmp_path / "evil.apkg", {"collection.anki2": raw if raw is not None else data, "media": b"{}"})
+
+
+def modern_with(tmp_path: Path, mutate: str = "", members: dict[str, bytes] | None = None) -> Path:
+    """A modern (anki21b) package of one MCQ note, its collection changed by the SQL `mutate` and
+    any member replaced by `members`."""
+    legacy = write_package(tmp_path / "legacy.apkg", {"Deck": [mcq("Q?", ["a", "b"], "A", guid="g")]})
+    modern = write_modern(tmp_path / "modern.apkg", legacy)
+    with zipfile.ZipFile(modern) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    if mutate:
+        db = tmp_path / "mutated.anki21b"
+        db.write_bytes(zstandard.ZstdDecompressor().decompress(parts["collection.anki21b"], max_output_size=1 << 30))
+        con = sqlite3.connect(db)
+        con.executescript(mutate)
+        con.commit()
+        con.close()
+        parts["collection.anki21b"] = zstandard.ZstdCompressor().compress(db.read_bytes())
+    parts.update(members or {})
+    return zip_with(tmp_path / "evil-modern.apkg", parts)

@@ -7,11 +7,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from certdrill.study.workspace import Workspace
-from helpers import SAMPLE_DECKS, Clock
+from helpers import SAMPLE_DECKS, Cli, Clock
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +61,27 @@ def no_env_leak() -> Iterator[None]:
     before = dict(os.environ)
     yield
     assert dict(os.environ) == before
+
+
+@pytest.fixture
+def cli(tmp_path: Path, sample_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The command line over the sample decks (the repository's bundled decks take seconds to load)."""
+    real_open = Workspace.open.__func__  # type: ignore[attr-defined]
+
+    def open_on_samples(cls: type[Workspace], data_dir: Path | str | None = None, **kwargs: Any) -> Workspace:
+        kwargs.setdefault("bundled_root", sample_root)
+        return real_open(cls, data_dir, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Workspace, "open", classmethod(open_on_samples))
+    return Cli(tmp_path / "cli", capsys)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-examples", type=int, default=300, metavar="N",
+                     help="examples per importer in the fuzz tests (tests/test_fuzz_importers.py); "
+                          "the long run: pytest -m fuzz --fuzz-examples 5000")
+
+
+@pytest.fixture
+def fuzz_examples(request: pytest.FixtureRequest) -> int:
+    return int(request.config.getoption("--fuzz-examples"))

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from certdrill.study.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -66,3 +68,42 @@ def notices(into: list[tuple[str, str]]) -> Callable[[Message], None]:
             into.append((message.notification.message, message.notification.severity))
 
     return hook
+
+
+def refused(ws: Workspace, source: Path | str, **options: object) -> str:
+    """The one-line message of an import that is refused, after checking it changed nothing."""
+    from certdrill.errors import CertdrillError
+    from certdrill.study.importing import ImportOptions, import_source
+
+    before = sql_dump(ws)
+    with ws.session() as s, pytest.raises(CertdrillError) as caught:
+        import_source(s, source=str(source), options=ImportOptions(**options), now=ws.now())  # type: ignore[arg-type]
+    assert sql_dump(ws) == before
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+class Cli:
+    """`certdrill ...` in this process, on one data folder whose bundled decks are the sample ones."""
+
+    def __init__(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.data, self.capsys = data, capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        from certdrill.cli import main
+
+        self.capsys.readouterr()
+        code = main(["--data-dir", str(self.data), *args])
+        captured = self.capsys.readouterr()
+        return code, captured.out, captured.err
+
+    def dump(self) -> list[str]:
+        """Every row of the database (see sql_dump)."""
+        import sqlite3
+
+        con = sqlite3.connect(self.data / "certdrill.db")
+        try:
+            return list(con.iterdump())
+        finally:
+            con.close()

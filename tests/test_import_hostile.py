@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import socket
 import sqlite3
 import threading
 import time
@@ -14,46 +15,13 @@ from typing import ClassVar
 
 import pytest
 
-from anki_packages import mcq, write_package
+from anki_packages import mcq, package_with_collection, write_package, zip_with
 from certdrill.cli import main
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
-from certdrill.errors import CertdrillError
 from certdrill.study.importing import ImportOptions, import_source
 from certdrill.study.workspace import Workspace
-from helpers import sql_dump
-
-
-def refused(ws: Workspace, source: Path | str, **options: object) -> str:
-    before = sql_dump(ws)
-    with ws.session() as s, pytest.raises(CertdrillError) as caught:
-        import_source(s, source=str(source), options=ImportOptions(**options), now=ws.now())  # type: ignore[arg-type]
-    assert sql_dump(ws) == before
-    message = str(caught.value)
-    assert "\n" not in message
-    return message
-
-
-def zip_with(path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> Path:
-    with zipfile.ZipFile(path, "w", compression) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return path
-
-
-def package_with_collection(tmp_path: Path, mutate: str | None = None, raw: bytes | None = None) -> Path:
-    good = write_package(tmp_path / "good.apkg", {"Deck": [mcq("Q?", ["a", "b"], "A", guid="g")]})
-    with zipfile.ZipFile(good) as z:
-        data = z.read("collection.anki2")
-    if mutate is not None:
-        db = tmp_path / "mutated.anki2"
-        db.write_bytes(data)
-        con = sqlite3.connect(db)
-        con.executescript(mutate)
-        con.commit()
-        con.close()
-        data = db.read_bytes()
-    return zip_with(tmp_path / "evil.apkg", {"collection.anki2": raw if raw is not None else data, "media": b"{}"})
+from helpers import refused
 
 
 @pytest.mark.parametrize("member", ["../escape.txt", "/etc/evil", "media/../../up", "C:\\windows\\evil", "a\\..\\..\\b"])
@@ -69,12 +37,34 @@ def test_zip_bomb_by_compression_ratio_is_refused(workspace: Workspace, tmp_path
 
 def test_member_over_the_size_cap_is_refused(workspace: Workspace, tmp_path: Path) -> None:
     source = zip_with(tmp_path / "big.apkg", {"collection.anki2": b"x" * 3000}, zipfile.ZIP_STORED)
-    assert "over the" in refused(workspace, source, limits=Limits(member_bytes=2048, total_bytes=10**9))
+    assert "more than the" in refused(workspace, source, limits=Limits(member_bytes=2048, total_bytes=10**9))
 
 
 def test_total_over_the_cap_is_refused(workspace: Workspace, tmp_path: Path) -> None:
-    source = zip_with(tmp_path / "many.apkg", {f"{i}": b"x" * 1000 for i in range(10)}, zipfile.ZIP_STORED)
+    members = {"meta": b"\x08\x01" + b"\x00" * 2000, "collection.anki2": b"x" * 2000, "media": b"x" * 2000}
+    source = zip_with(tmp_path / "many.apkg", members, zipfile.ZIP_STORED)
     assert "in all" in refused(workspace, source, limits=Limits(total_bytes=5000))
+
+
+def test_media_files_are_never_unpacked_whatever_their_size(workspace: Workspace, tmp_path: Path) -> None:
+    package = write_package(tmp_path / "net.apkg", {"Net": [mcq("Q?", ["a", "b"], "A", guid="n1")]})
+    with zipfile.ZipFile(package, "a", zipfile.ZIP_STORED) as z:
+        z.writestr("0", b"\0" * 4096)  # a media file, larger than the cap below
+    with workspace.session() as s:
+        report = import_source(s, source=str(package), options=ImportOptions(limits=Limits(member_bytes=3 * 1024 * 1024, total_bytes=3 * 1024 * 1024, ratio_floor=1)), now=workspace.now())
+    assert report.added == ["anki-n1"]
+
+
+def test_a_member_larger_than_it_claims_is_refused_as_damaged(workspace: Workspace, tmp_path: Path) -> None:
+    source = zip_with(tmp_path / "liar.apkg", {"collection.anki2": b"x" * 5000}, zipfile.ZIP_STORED)
+    data = bytearray(source.read_bytes())
+    # The local header's and the central directory's sizes say 100 bytes; the data is 5000.
+    for offset in [i for i in range(len(data) - 4) if data[i:i + 4] in (b"PK\x03\x04", b"PK\x01\x02")]:
+        size_at = offset + (18 if data[offset + 2] == 3 else 20)
+        data[size_at:size_at + 8] = (100).to_bytes(4, "little") * 2
+    source.write_bytes(bytes(data))
+    # zipfile reads no more than the declared size, then the checksum disagrees.
+    assert refused(workspace, source) == "liar.apkg: member 'collection.anki2' is damaged (Bad CRC-32 for file 'collection.anki2')"
 
 
 def test_zstd_bomb_in_a_modern_package_is_refused(workspace: Workspace, tmp_path: Path) -> None:
@@ -230,3 +220,64 @@ def test_cli_refusal_is_one_line_and_exit_one(tmp_path: Path, capsys: pytest.Cap
     con = sqlite3.connect(data / "certdrill.db")
     assert list(con.iterdump()) == before
     con.close()
+
+
+# --- one deadline for the whole download, however slowly the server sends ---
+
+@contextlib.contextmanager
+def drip_server(head: bytes, body: bytes, *, every: float, drip_head: bool = False) -> Iterator[str]:
+    """A loopback server that answers one request byte by byte, one byte every `every` seconds (the
+    head too if `drip_head`); it stops when the client hangs up, or after 20 s."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(20)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError), listener.accept()[0] as conn:
+            conn.recv(65536)  # the request
+            if not head + body:  # silence, until the client hangs up
+                conn.settimeout(20)
+                conn.recv(1)
+            if not drip_head:
+                conn.sendall(head)
+            stop = time.monotonic() + 20
+            for byte in (head if drip_head else b"") + body:
+                if time.monotonic() > stop:
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(every)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/slow.csv"
+    finally:
+        listener.close()
+        thread.join(25)
+
+
+def timed_refusal(workspace: Workspace, url: str, seconds: float) -> tuple[str, float]:
+    start = time.monotonic()
+    message = refused(workspace, url, download=DownloadLimits(timeout=seconds))
+    return message, time.monotonic() - start
+
+
+def test_a_body_sent_one_byte_at_a_time_stops_at_the_deadline(workspace: Workspace) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+    with drip_server(head, b"question,answer\n" * 63, every=0.1) as url:
+        message, elapsed = timed_refusal(workspace, url, 1.5)
+    assert message == f"{url}: timed out after 1.5 s"
+    assert elapsed < 3.0  # 100 s for the whole body at this pace; once 20 s with 64 KiB reads
+
+
+def test_headers_sent_one_byte_at_a_time_stop_at_the_deadline(workspace: Workspace) -> None:
+    head = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"." * 500 + b"\r\nContent-Length: 4\r\n\r\n"
+    with drip_server(head, b"q,a\n", every=0.1, drip_head=True) as url:
+        message, elapsed = timed_refusal(workspace, url, 1.5)
+    assert message == f"{url}: timed out after 1.5 s"
+    assert elapsed < 3.0
+
+
+def test_a_server_that_never_answers_stops_at_the_deadline(workspace: Workspace) -> None:
+    with drip_server(b"", b"", every=0.1) as url:
+        message, elapsed = timed_refusal(workspace, url, 1.0)
+    assert message == f"{url}: timed out after 1 s" and elapsed < 2.5

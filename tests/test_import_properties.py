@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 from pathlib import Path
 
@@ -40,11 +39,72 @@ def test_clean_text_keeps_rich_markup_as_literal_text(before: str, markup: str, 
     assert markup in cleaned and _is_clean(cleaned) and clean_text(cleaned) == cleaned
 
 
-@given(st.lists(st.tuples(st.sampled_from(["Question", "Option A", "Option B", "Answer", "Explanation", "Front", "X"]),
-                          ANY_TEXT), max_size=8))
+FIELD_NAMES = ["Question", "Option A", "Option B", "Option C", "Answer", "Explanation", "Choice notes", "Front", "X"]
+ANSWERS = st.one_of(ANY_TEXT, st.sampled_from(["A", "B", "C", "a", "A, B", "AC", "1", "2 3", "1 0 1", "B. because"]))
+
+
+@given(st.lists(st.tuples(st.sampled_from(FIELD_NAMES), st.one_of(ANY_TEXT, ANSWERS)), max_size=9,
+                unique_by=lambda field: field[0]))
 def test_any_fields_give_a_question_a_refusal_or_nothing(fields: list[tuple[str, str]]) -> None:
     result = multiple_choice(fields)
-    assert result is None or isinstance(result, (str, Draft))
+    values = dict(fields)
+    question = next((n for n in values if n in ("Question", "Front")), None)  # the first field named like one
+    options = [v.strip() for n, v in fields if n.startswith("Option ")]  # in the note's field order
+    if result is None:  # nothing that looks like a question with options
+        assert question is None or "Answer" not in values or len([o for o in options if o]) < 2
+        return
+    if isinstance(result, str):  # looks like one, does not add up: a short reason
+        assert result and "\n" not in result.replace(result[result.find("'"):result.rfind("'") + 1], "")
+        return
+    assert isinstance(result, Draft) and question is not None
+    assert result.prompt == values[question].strip()
+    assert [c.text for c in result.choices] == [o for o in options if o]
+    correct = [c for c in result.choices if c.correct]
+    if result.kind == "single":
+        assert len(correct) == 1 and result.pick is None
+    else:
+        assert result.kind == "multiple" and result.pick == len(correct) >= 2
+
+
+HEADER_LINES = st.lists(st.one_of(
+    st.sampled_from(["#separator:tab", "#separator:comma", "#separator:semicolon", "#separator:Pipe", "#html:true",
+                     "#html:false", "#tags column:3", "#deck column:4", "#guid column:1", "#notetype column:2",
+                     "#tags column:0", "#deck column:99", "#separator:xx"]),
+    st.lists(st.sampled_from(["Question", "Answer", "Option A", "Option B", "Extra", "Front", "Back", ""]),
+             min_size=1, max_size=8).map(lambda names: "#columns:" + "\t".join(names)),
+), max_size=4)
+CELLS = st.one_of(st.sampled_from(["q", "a", "A", "B", "{{c1::x}}", "{{c2::y}} z", "<b>b</b>", "tag1 tag2", "", "A, B"]),
+                  ANY_TEXT.filter(lambda t: "\n" not in t and "\r" not in t))
+ROWS = st.lists(st.lists(CELLS, min_size=1, max_size=9), max_size=8)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(HEADER_LINES, ROWS, st.sampled_from(["\t", ",", ";"]))
+def test_every_row_of_a_generated_table_is_a_question_or_a_named_refusal(
+    headers: list[str], rows: list[list[str]], sep: str,
+) -> None:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=sep, lineterminator="\n").writerows(rows)
+    body = "\n".join(headers) + ("\n" if headers else "") + out.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.txt"
+        path.write_text(body, encoding="utf-8")
+        try:
+            candidates = read_table(path)
+        except CertdrillError as exc:
+            assert "\n" not in str(exc) and str(exc).startswith(str(path))
+            return
+    data_lines = {i + 1 for i, line in enumerate(body.split("\n")) if i >= len(headers) and line}
+    lines = {int(c.origin.removeprefix("line ")) for c in candidates}
+    assert lines <= data_lines  # every question or refusal names a line that holds a row
+    for c in candidates:
+        assert (c.draft is None) != (c.problem == "")
+        if c.draft is not None:
+            assert _is_clean(c.draft.prompt) and _is_clean(c.draft.answer) and _is_clean(c.draft.explanation)
+            assert all(_is_clean(ch.text) for ch in c.draft.choices)
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
@@ -67,11 +127,3 @@ def test_generated_yaml_decks_load_or_are_refused_cleanly(prompt: str, answer: s
                 assert _is_clean(q.prompt) and _is_clean(q.answer)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(ANY_TEXT)
-def test_generated_tables_never_crash_the_reader(body: str) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "t.csv"
-        path.write_text(body, encoding="utf-8")
-        with contextlib.suppress(CertdrillError):
-            read_table(path)

@@ -6,10 +6,12 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from certdrill import __version__
+from certdrill.cli.terminal import safe_output, say_error
 from certdrill.errors import CertdrillError
 
 if TYPE_CHECKING:
@@ -46,14 +48,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BUG = 70  # EX_SOFTWARE: an error in certdrill itself, not in what it was given
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command is None:
             return _run_tui(args)
         return int(args.func(args) or 0)
     except CertdrillError as exc:
-        print(f"certdrill: {exc}", file=sys.stderr)
+        say_error(str(exc))
         return 1
     except KeyboardInterrupt:
         return 130
@@ -66,14 +76,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(exc, sqlite3.Error) or isinstance(getattr(exc, "orig", None), sqlite3.Error):
             return _database_error(exc)
-        raise
+        return _bug(exc)
 
 
 def _database_error(exc: Exception) -> int:
     from certdrill.storage.engine import explain_database_error
 
-    print(f"certdrill: {explain_database_error(exc)}", file=sys.stderr)
+    say_error(explain_database_error(exc) or str(exc))
     return 1
+
+
+def _bug(exc: Exception) -> int:
+    """Not the learner's input but certdrill's own code: the traceback, and a plea to report it."""
+    traceback.print_exception(exc, file=sys.stderr)
+    say_error(f"internal error ({type(exc).__name__}): a bug in certdrill {__version__}, not a problem with "
+              "what you gave it. Please report it with the lines above.")
+    return EXIT_BUG
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
@@ -82,7 +100,7 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
 
     ws = Workspace.open(args.data_dir)
     for warning in ws.warnings:
-        print(f"certdrill: warning: {warning}", file=sys.stderr)
+        say_error(f"warning: {warning}")
     return ws
 
 

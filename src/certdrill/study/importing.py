@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
@@ -15,10 +15,11 @@ from certdrill.core import scheduling
 from certdrill.core.scheduling import NEW, CardState, SchedulerSettings
 from certdrill.decks.format.safe_yaml import read_yaml
 from certdrill.decks.importers import remote
-from certdrill.decks.importers.community import DomainRule, read_domain_map
+from certdrill.decks.importers.community import ConversionLimits, DomainRule, read_domain_map
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.remote import DownloadLimits
 from certdrill.decks.importers.sources import PastReview, ReadOptions, read_source
+from certdrill.errors import CertdrillError
 from certdrill.storage.tables import CardRow, QuestionRow, ReviewRow
 from certdrill.study.library import ImportReport, import_deck
 
@@ -36,6 +37,7 @@ class ImportOptions:
     with_history: bool = False
     limits: Limits = field(default_factory=Limits)
     download: DownloadLimits = field(default_factory=DownloadLimits)
+    conversion: ConversionLimits = field(default_factory=ConversionLimits)
 
 
 def import_source(
@@ -48,7 +50,7 @@ def import_source(
     if options.domain_map is not None:
         rules = read_domain_map(read_yaml(options.domain_map), str(options.domain_map))
     read = ReadOptions(deck_id=options.deck_id, title=options.title, rules=rules,
-                       with_history=options.with_history, limits=options.limits)
+                       with_history=options.with_history, limits=options.limits, conversion=options.conversion)
     with tempfile.TemporaryDirectory(prefix="certdrill-import-") as tmp:
         if remote.is_url(source):
             path = fetch(source, into=Path(tmp), limits=options.download)
@@ -59,6 +61,11 @@ def import_source(
             found = read_source(path, options=read)
             origin = str(path.resolve())
     history = found.history
+    # Answers after today would put their card's next review past what a date can hold.
+    late = next((r for r in history if r.at > now + timedelta(days=1)), None)
+    if late is not None:
+        raise CertdrillError(f"{origin}: the review history has an answer dated {late.at:%Y-%m-%d}, after today "
+                             f"({late.qid}); import without --with-history")
 
     def add_history(s: Session, report: ImportReport) -> None:
         report.history = _add_history(s, deck_id=found.deck.id, reviews=history)

@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from certdrill.core.text import terminal_safe
 from certdrill.tui import messages
 from certdrill.tui.errors import guarded, reports_user_errors
 from certdrill.tui.screens.dashboard import DashboardScreen
@@ -55,6 +58,16 @@ class CertdrillApp(App[None]):
         self.rng = random.Random(seed)
         if desk is not None:
             self.apply_settings(desk)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast (screens' too: theirs call this one) is literal text: messages carry deck
+        ids, titles and file names, so markup is never parsed and escapes are shown, not sent."""
+        super().notify(terminal_safe(message), title=terminal_safe(title), severity=severity, timeout=timeout,
+                       markup=False)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return super().format_title(terminal_safe(title, one_line=True), terminal_safe(sub_title, one_line=True))
 
     def apply_settings(self, desk: StudyDesk) -> None:
         settings = desk.settings()

@@ -1,10 +1,18 @@
-"""Links from deck references as Markdown (MarkdownView strips control characters from all text)."""
+"""Deck text for the screen: literal (never markup), with control characters shown escaped; links as Markdown."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from certdrill.core.text import clean_text
+from rich.text import Text
+
+from certdrill.core.text import clean_text, terminal_safe
+
+
+def literal(text: str, style: str = "") -> Text:
+    """Text from a deck or a package (a title, a domain name, an id) as a label shows it: markup
+    stays literal, and escapes or bidi overrides are shown as `\\x1b`, `\\u202e`."""
+    return Text(terminal_safe(text), style=style)
 
 
 def references_markdown(urls: Iterable[str]) -> str:

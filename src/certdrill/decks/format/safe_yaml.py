@@ -32,18 +32,38 @@ class Located(dict[Any, Any]):
         return self.key_lines.get(key, self.line)
 
 
+MAX_DEPTH = 50  # a deck nests five levels; Python's own stack would give out near 250
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    depth = 0
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # An alias hands back a node already built. Refusing them outright stops
         # "billion laughs" expansion; deck files have no use for anchors.
         if node in self.constructed_objects:
             raise _AliasRefused(node.start_mark.line + 1)
-        return super().construct_object(node, deep=deep)
+        if self.depth >= MAX_DEPTH:
+            raise _BadValue(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+        self.depth += 1
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            # PyYAML's own constructors build dates and numbers from the text as it is:
+            # 2026-13-45 or an int of 5,000 digits raise here.
+            raise _BadValue(node.start_mark.line + 1, str(exc)) from None
+        finally:
+            self.depth -= 1
 
 
 class _AliasRefused(Exception):
     def __init__(self, line: int) -> None:
         self.line = line
+
+
+class _BadValue(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line, self.message = line, message
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
@@ -93,6 +113,8 @@ def parse_yaml(text: str, *, name: str) -> Any:
         return loader.get_single_data()
     except _AliasRefused as exc:
         raise CertdrillError(f"{name}:{exc.line}: YAML anchors and aliases are not allowed") from None
+    except _BadValue as exc:
+        raise CertdrillError(f"{name}:{exc.line}: not a valid value ({exc.message[:100]})") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

@@ -32,6 +32,44 @@ class Candidate(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class ConversionLimits:
+    """What converting one Anki package or table may make. Its questions and their text stay in
+    memory until the deck is written, so these bound the import's memory (measured by
+    benchmarks/bench_import_memory.py); a zip's own caps do not, since one cloze note of many
+    deletions, or a note with many cards, makes a question per deletion or card."""
+
+    questions: int = 40_000
+    text: int = 32 * 1024 * 1024  # characters behind each question made (or refused), summed
+
+
+class Budget:
+    """Counts what a conversion has made against its limits, and refuses the source past them."""
+
+    def __init__(self, limits: ConversionLimits, origin: str) -> None:
+        self.limits, self.origin = limits, origin
+        self.questions = self.text = 0
+
+    def charge(self, text: int) -> None:
+        """One more question (or refusal), of `text` characters (`candidate_size`)."""
+        self.questions += 1
+        self.text += text
+        if self.questions > self.limits.questions:
+            raise CertdrillError(f"{self.origin}: refused: more than {self.limits.questions:,} questions "
+                                 "(the limit of one import)")
+        if self.text > self.limits.text:
+            raise CertdrillError(f"{self.origin}: refused: its questions are made of more than "
+                                 f"{self.limits.text / (1024 * 1024):g} MiB of text (the limit of one import)")
+
+
+def candidate_size(candidate: Candidate) -> int:
+    """The characters of text a candidate holds."""
+    d = candidate.draft
+    if d is None:
+        return len(candidate.problem)
+    return len(d.prompt) + len(d.answer) + len(d.explanation) + sum(len(c.text) + len(c.why) for c in d.choices)
+
+
+@dataclass(frozen=True, slots=True)
 class DomainRule:
     """Where --domain-map sends a group of questions."""
 

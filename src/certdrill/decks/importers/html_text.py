@@ -51,9 +51,9 @@ _SIMPLE = re.compile(
 )
 
 
-def looks_like_html(text: str) -> bool:
-    """Whether a plain-text export seems to carry HTML (when its header does not say)."""
-    return bool(_LOOKS_LIKE_HTML.search(text))
+def looks_like_html(text: str, start: int = 0) -> bool:
+    """Whether a plain-text export (from `start`) seems to carry HTML (when its header does not say)."""
+    return bool(_LOOKS_LIKE_HTML.search(text, start))
 
 
 class _TextSink:
@@ -249,6 +249,12 @@ def html_to_text(html: str) -> str:
 def parsed_text(html: str) -> str:
     """`html_to_text` through html.parser alone: what the quicker readers above must match."""
     parser = _TextParser()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except AssertionError:
+        # html.parser (_markupbase) raises AssertionError on some declarations and marked sections
+        # it does not know ("<![foo[", "<!x[", a bad DOCTYPE subset). In a note they are noise:
+        # read them as text, which "&lt;!" makes of them.
+        return parsed_text(html.replace("<!", "&lt;!"))
     return parser.text()

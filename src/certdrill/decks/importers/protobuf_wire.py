@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certdrill.errors import CertdrillError
-
 VARINT, FIXED64, BYTES, FIXED32 = 0, 1, 2, 5
+
+
+class WireError(ValueError):
+    """Bytes that are not a protobuf message; the reader says which member or column held them."""
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
     value = shift = 0
     while True:
         if pos >= len(data) or shift > 63:
-            raise CertdrillError("malformed protobuf data in the package")
+            raise WireError("malformed protobuf data")
         byte = data[pos]
         pos += 1
         value |= (byte & 0x7F) << shift
@@ -38,15 +40,15 @@ def read_fields(data: bytes) -> Iterator[tuple[int, int | bytes]]:
         elif wire == BYTES:
             size, pos = _varint(data, pos)
             if pos + size > len(data):
-                raise CertdrillError("malformed protobuf data in the package")
+                raise WireError("malformed protobuf data")
             value, pos = data[pos:pos + size], pos + size
         elif wire in (FIXED64, FIXED32):
             width = 8 if wire == FIXED64 else 4
             if pos + width > len(data):
-                raise CertdrillError("malformed protobuf data in the package")
+                raise WireError("malformed protobuf data")
             value, pos = int.from_bytes(data[pos:pos + width], "little"), pos + width
         else:
-            raise CertdrillError("malformed protobuf data in the package")
+            raise WireError("malformed protobuf data")
         yield number, value
 
 

@@ -9,11 +9,20 @@ from pathlib import Path
 
 from certdrill.core.gcpause import collector_paused
 from certdrill.core.model import Deck
+from certdrill.core.text import clean_text
 from certdrill.decks.format.loader import load_valid_deck
 from certdrill.decks.format.schema import DECK_ID
-from certdrill.decks.importers.anki import read_anki_package
-from certdrill.decks.importers.anki_notes import note_candidates, question_id
-from certdrill.decks.importers.community import Candidate, DomainRule, assemble_deck, common_root, slug
+from certdrill.decks.importers.anki import AnkiNote, read_anki_package
+from certdrill.decks.importers.anki_notes import note_candidates, note_size, question_id
+from certdrill.decks.importers.community import (
+    Budget,
+    Candidate,
+    ConversionLimits,
+    DomainRule,
+    assemble_deck,
+    common_root,
+    slug,
+)
 from certdrill.decks.importers.package_zip import Limits
 from certdrill.decks.importers.tabular import read_table
 from certdrill.errors import CertdrillError
@@ -50,6 +59,7 @@ class ReadOptions:
     rules: dict[str, DomainRule] = field(default_factory=dict)
     with_history: bool = False
     limits: Limits = field(default_factory=Limits)
+    conversion: ConversionLimits = field(default_factory=ConversionLimits)
 
 
 def source_kind(path: Path) -> str:
@@ -73,17 +83,25 @@ def source_kind(path: Path) -> str:
 
 def read_source(path: Path, *, options: ReadOptions, name: str | None = None) -> SourceDeck:
     """Read the deck at `path`; `name` (a URL, say) stands for it in the deck's description."""
+    try:
+        return _read_source(path, options, name)
+    except MemoryError:  # past the caps, but still more than this machine can hold
+        raise CertdrillError(f"{name or path}: too large to read with the memory available") from None
+
+
+def _read_source(path: Path, options: ReadOptions, name: str | None) -> SourceDeck:
     if options.deck_id is not None and not DECK_ID.match(options.deck_id):
         raise CertdrillError(f"--deck-id '{options.deck_id}' may use only a-z, 0-9 and '-'")
     kind = source_kind(path)
     if kind == "yaml":
         deck = load_valid_deck(path)
         if options.deck_id or options.title:
-            deck = dataclasses.replace(deck, id=options.deck_id or deck.id, title=options.title or deck.title)
+            title = clean_text(options.title).strip() if options.title else deck.title
+            deck = dataclasses.replace(deck, id=options.deck_id or deck.id, title=title or deck.title)
         return SourceDeck(deck, kind)
     origin = name or path.name
     if kind == "table":
-        candidates = read_table(path)
+        candidates = read_table(path, Budget(options.conversion, origin))
         stem = Path(origin).stem or "deck"
         return _assembled(candidates, options, origin, stem, None, kind)
     with collector_paused():
@@ -93,14 +111,30 @@ def read_source(path: Path, *, options: ReadOptions, name: str | None = None) ->
 
 
 def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
-    collection = read_anki_package(path, limits=options.limits, with_history=options.with_history)
-    candidates = [c for note in collection.notes for c in note_candidates(note)]
-    root = common_root(n.deck for n in collection.notes) if collection.notes else None
-    edited = datetime.fromtimestamp(max(n.mod for n in collection.notes), UTC) if collection.notes else None
-    source = _assembled(candidates, options, origin, root or Path(origin).stem, edited, "anki")
+    candidates: list[Candidate] = []
+    groups: dict[str, None] = {}
+    guids: dict[int, str] = {}
+    edited = -1
+    budget = Budget(options.conversion, origin)
+
+    def convert(note: AnkiNote) -> None:
+        nonlocal edited
+        size = note_size(note)
+        for candidate in note_candidates(note):  # charged one by one: one note may make thousands
+            budget.charge(size)
+            candidates.append(candidate)
+        groups[note.deck] = None
+        if note.mod > edited:
+            edited = note.mod
+        if options.with_history:
+            guids[note.id] = note.guid
+
+    collection = read_anki_package(path, limits=options.limits, with_history=options.with_history, each_note=convert)
+    root = common_root(groups) if groups else None
+    when = datetime.fromtimestamp(edited, UTC) if edited >= 0 else None
+    source = _assembled(candidates, options, origin, root or Path(origin).stem, when, "anki")
     source.media = len(collection.media)
     if options.with_history:
-        guids = {n.id: n.guid for n in collection.notes}
         known = {q.id for q in source.deck.questions}
         for r in collection.reviews:
             qid = question_id(guids.get(r.note_id, ""), r.ord)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from certdrill.core.text import clean_text
 from certdrill.decks.importers.anki_notes import question_id
-from certdrill.decks.importers.community import Candidate
+from certdrill.decks.importers.community import Budget, Candidate, ConversionLimits, candidate_size
 from certdrill.decks.importers.html_text import html_to_text, looks_like_html
 from certdrill.decks.importers.notes import OPTION_FIELD, cloze_card, cloze_ordinals, flashcard, multiple_choice
 from certdrill.errors import CertdrillError
@@ -30,8 +30,9 @@ def row_id(question: str) -> str:
     return "csv-" + hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
 
 
-def read_table(path: Path) -> list[Candidate]:
-    """Every row of a CSV/TSV file as a candidate question (refusals included)."""
+def read_table(path: Path, budget: Budget | None = None) -> list[Candidate]:
+    """Every row of a CSV/TSV file as a candidate question (refusals included), within `budget`."""
+    budget = budget or Budget(ConversionLimits(), str(path))
     try:
         size = path.stat().st_size
         if size > MAX_TABLE_BYTES:
@@ -41,27 +42,59 @@ def read_table(path: Path) -> list[Candidate]:
         raise CertdrillError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise CertdrillError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    lines = text.replace("\r\n", "\n").split("\n")
+    # One copy of the text at a time: the header lines are found in place and the rows are read
+    # from it line by line, each turned into questions as it comes (a 27 MiB table held as text,
+    # lines, body and rows at once took 370 MiB).
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
     header: dict[str, str] = {}
-    while lines and (m := _HEADER_LINE.match(lines[0])):
+    start = skipped = 0
+    while start < len(text) and (m := _HEADER_LINE.match(_line_at(text, start))):
         header[m.group(1).strip()] = m.group(2).strip()
-        lines.pop(0)
-    skipped = len(text.replace("\r\n", "\n").split("\n")) - len(lines)
-    body = "\n".join(lines)
-    sep = _separator(header.get("separator"), path, lines[0] if lines else "")
-    html = header["html"].lower() == "true" if "html" in header else looks_like_html(body)
+        end = text.find("\n", start)
+        start = len(text) if end < 0 else end + 1
+        skipped += 1
+    sep = _separator(header.get("separator"), path, _line_at(text, start))
+    html = header["html"].lower() == "true" if "html" in header else looks_like_html(text, start)
     to_text: Callable[[str], str] = html_to_text if html else (lambda s: clean_text(s).strip())
-    reader = csv.reader(io.StringIO(body), delimiter=sep)
-    rows: list[tuple[int, list[str]]] = []
-    try:
+    reader = csv.reader(_lines(text, start), delimiter=sep)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
         for row in reader:
             if any(cell.strip() for cell in row):
-                rows.append((reader.line_num + skipped, row))
+                yield reader.line_num + skipped, row
+
+    candidates = []
+    try:
+        stream = rows()
+        first = next(stream, None)
+        made: Iterator[Candidate] = iter(())
+        if first is not None and "question" in {c.strip().casefold() for c in first[1]}:
+            made = _headed(first[1], stream, to_text)
+        elif first is not None:
+            made = _anki_text(itertools.chain([first], stream), header, to_text)
+        for candidate in made:  # charged one by one: one cloze row may make many
+            budget.charge(candidate_size(candidate))
+            candidates.append(candidate)
     except csv.Error as exc:
         raise CertdrillError(f"{path}:{reader.line_num + skipped}: {exc}") from None
-    if rows and "question" in {c.strip().casefold() for c in rows[0][1]}:
-        return list(_headed(rows, to_text))
-    return list(_anki_text(rows, header, to_text))
+    return candidates
+
+
+def _line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def _lines(text: str, start: int) -> Iterator[str]:
+    """The lines of `text` from `start`, each with its newline, as csv.reader reads a file."""
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
 
 
 def _separator(named: str | None, path: Path, first: str) -> str:
@@ -77,10 +110,10 @@ def _separator(named: str | None, path: Path, first: str) -> str:
     return ","
 
 
-def _headed(rows: list[tuple[int, list[str]]], to_text: Callable[[str], str]) -> Iterator[Candidate]:
-    names = [c.strip() for c in rows[0][1]]
+def _headed(head: list[str], rows: Iterable[tuple[int, list[str]]], to_text: Callable[[str], str]) -> Iterator[Candidate]:
+    names = [c.strip() for c in head]
     keys = [n.casefold() for n in names]
-    for line, row in rows[1:]:
+    for line, row in rows:
         cells = {keys[i]: to_text(v) for i, v in enumerate(row) if i < len(keys)}
         question = cells.get("question", "")
         qid = cells.get("id") or row_id(question)
@@ -103,11 +136,11 @@ def _headed(rows: list[tuple[int, list[str]]], to_text: Callable[[str], str]) ->
 
 
 def _column(header: dict[str, str], key: str) -> int | None:
-    value = header.get(key, "")
-    return int(value) - 1 if value.isdigit() and int(value) > 0 else None
+    value = header.get(key, "").strip()
+    return int(value) - 1 if re.fullmatch(r"[0-9]{1,6}", value) and int(value) > 0 else None
 
 
-def _anki_text(rows: list[tuple[int, list[str]]], header: dict[str, str], to_text: Callable[[str], str]) -> Iterator[Candidate]:
+def _anki_text(rows: Iterable[tuple[int, list[str]]], header: dict[str, str], to_text: Callable[[str], str]) -> Iterator[Candidate]:
     guid_col, type_col = _column(header, "guid column"), _column(header, "notetype column")
     deck_col, tags_col = _column(header, "deck column"), _column(header, "tags column")
     specials = {c for c in (guid_col, type_col, deck_col, tags_col) if c is not None}
@@ -122,6 +155,8 @@ def _anki_text(rows: list[tuple[int, list[str]]], header: dict[str, str], to_tex
 
         raw = [v for i, v in enumerate(row) if i not in specials]
         names = [n for i, n in enumerate(named) if i not in specials] if named else []
+        # A row shorter than its #columns: header has its last fields empty, as Anki reads it.
+        raw += [""] * (len(names) - len(raw))
         names += [""] * (len(raw) - len(names))
         guid, group = cell(guid_col).strip(), clean_text(cell(deck_col)).strip()
         tags = tuple(clean_text(cell(tags_col)).split())

@@ -14,7 +14,7 @@ from certdrill.study.browse import BrowseFilter, BrowseRow
 from certdrill.study.desk import StudyDesk
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.confirm import ConfirmScreen
-from certdrill.tui.text import references_markdown
+from certdrill.tui.text import literal, references_markdown
 from certdrill.tui.widgets.choices import ChoiceList
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
@@ -43,7 +43,7 @@ class BrowserScreen(Screen[None]):
             search = Input(placeholder="/ search", id="search")
             search.tooltip = "Search question text, id or tag (/ jumps here)"
             yield search
-            yield Select([(d.id, d.id) for d in self.decks], prompt="any deck", id="deck",
+            yield Select([(literal(d.id), d.id) for d in self.decks], prompt="any deck", id="deck",
                          value=self.where.deck_id or Select.BLANK)
             yield Select(self.domain_options(), prompt="any domain", id="domain")
             yield Select(self.task_options(), prompt="any task", id="task")
@@ -57,14 +57,15 @@ class BrowserScreen(Screen[None]):
                 yield MarkdownView(id="detail-explanation")
         yield Footer()
 
-    def domain_options(self) -> list[tuple[str, str]]:
+    # Select parses a plain-string prompt as markup: deck names go in as Text.
+    def domain_options(self) -> list[tuple[Text, str]]:
         decks = [d for d in self.decks if not self.where.deck_id or d.id == self.where.deck_id]
-        return [(domain.name, domain.id) for deck in decks for domain in deck.domains]
+        return [(literal(domain.name), domain.id) for deck in decks for domain in deck.domains]
 
-    def task_options(self) -> list[tuple[str, str]]:
+    def task_options(self) -> list[tuple[Text, str]]:
         if not self.where.deck_id or not self.where.domain:
             return []
-        return [(f"{t} {name}"[:40], t) for t, name in self.desk.tasks(self.where.deck_id, self.where.domain)]
+        return [(literal(f"{t} {name}"[:40]), t) for t, name in self.desk.tasks(self.where.deck_id, self.where.domain)]
 
     def on_mount(self) -> None:
         table = self.query_one("#questions", DataTable)
@@ -80,9 +81,9 @@ class BrowserScreen(Screen[None]):
         table.clear()
         for row in self.rows:
             state = "suspended" if row.suspended else row.state
-            table.add_row(Text(row.question_id), state, f"{self.desk.local(row.due):%Y-%m-%d}" if row.due else "",
-                          "⚑" if row.flagged else "", row.kind, Text(row.task or ""), str(row.lapses),
-                          str(row.misses), Text(row.domain), key=str(row.card_id))
+            table.add_row(literal(row.question_id), state, f"{self.desk.local(row.due):%Y-%m-%d}" if row.due else "",
+                          "⚑" if row.flagged else "", row.kind, literal(row.task or ""), str(row.lapses),
+                          str(row.misses), literal(row.domain), key=str(row.card_id))
         self.sub_title = counted(len(self.rows), "question") + (" (first 2000)" if len(self.rows) >= 2000 else "")
         self.show_detail()
 

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from certdrill.tui.text import literal
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
@@ -22,5 +24,5 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question, style="bold"))
+            yield Static(literal(self.question, "bold"))
             yield Static(Text(f"y / enter: {self.yes}    n / esc: cancel", style="dim"))

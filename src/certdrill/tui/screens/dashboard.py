@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 from textual.worker import get_current_worker
 
-from certdrill.core.text import counted
+from certdrill.core.text import counted, terminal_safe
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.layout import NARROW
 from certdrill.tui.messages import (
@@ -26,6 +26,7 @@ from certdrill.tui.messages import (
     OpenStats,
     StartReview,
 )
+from certdrill.tui.text import literal
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
 
@@ -50,13 +51,13 @@ def exam_line(deck: DeckSummary, today: date) -> Text:
     if exam is None:
         text.append("Topic deck (no exam)", style="dim")
         return text
-    text.append(f"{exam.code}", style="bold")
+    text.append(terminal_safe(exam.code), style="bold")
     if exam.status == "retired":
         text.append("  RETIRED", style="bold red")
         if exam.retired_on:
-            text.append(f" on {exam.retired_on}", style="red")
+            text.append(f" on {terminal_safe(str(exam.retired_on))}", style="red")
         if exam.successor:
-            text.append(f" · successor: {exam.successor}", style="yellow")
+            text.append(f" · successor: {terminal_safe(exam.successor)}", style="yellow")
     elif exam.status == "beta":
         text.append("  beta", style="yellow")
     if exam.questions and exam.minutes:
@@ -144,7 +145,7 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         table.clear()
         for deck_id, retired, due, new, today, streak in rows:
-            name = Text(deck_id)
+            name = literal(deck_id)
             if retired:
                 name.append(" retired", style="red")
             table.add_row(name, str(due), str(new), str(today), f"{streak}d" if streak else "—", key=deck_id)
@@ -232,8 +233,8 @@ class DashboardScreen(Screen[None]):
         if deck is None:
             self.query_one("#deck-title", Static).update(Text("No decks yet: press i to import one.", style="bold"))
             return
-        title = Text(deck.title, style="bold")
-        title.append(f"  v{deck.version}", style="dim")
+        title = literal(deck.title, "bold")
+        title.append(f"  v{terminal_safe(deck.version)}", style="dim")
         title.append(f"\n{deck.questions} questions · {deck.due_now} due now · {deck.new_available} new today"
                      f" · {deck.reviews_today} done today")
         if deck.suspended or deck.flagged:
@@ -326,7 +327,7 @@ class DashboardScreen(Screen[None]):
         if report.actions:
             actions.append("What would raise it most:", style="bold")
             for action in report.actions:
-                actions.append(f"\n  • {action.text}")
+                actions.append(f"\n  • {terminal_safe(action.text)}")
         widget = self.query_one("#readiness-actions", Static)
         widget.display = bool(report.actions)
         widget.update(actions)

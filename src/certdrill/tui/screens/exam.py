@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from certdrill.core.text import terminal_safe
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
 from certdrill.tui.errors import reports_user_errors
@@ -104,7 +105,7 @@ class ExamScreen(Screen[ExamClosed]):
         m, s = divmod(rem, 60)
         # The clock first: on a narrow terminal the end of this one line is cut off.
         text = Text(f" ⏱ {h}:{m:02d}:{s:02d} left ", style="bold white on red" if seconds < 300 else "bold reverse")
-        text.append(f"  Mock exam · {self.paper.title}", style="bold")
+        text.append(f"  Mock exam · {terminal_safe(self.paper.title)}", style="bold")
         text.append("   ctrl+s submits · unanswered questions count as wrong", style="dim")
         self.query_one("#exam-clock", Static).update(text)
         if seconds <= 0:

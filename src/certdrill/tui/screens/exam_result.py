@@ -11,9 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from certdrill.core.text import terminal_safe
 from certdrill.study.exam import ExamResult, PaperItem
 from certdrill.tui.errors import reports_user_errors
-from certdrill.tui.text import references_markdown
+from certdrill.tui.text import literal, references_markdown
 from certdrill.tui.widgets.choices import ChoiceList
 from certdrill.tui.widgets.markdown_view import MarkdownView
 
@@ -30,7 +31,7 @@ def result_table(result: ExamResult) -> Table:
         filled = round(d.share * 12) if d.total else 0
         bar = Text("█" * filled, style="green" if d.share >= 0.72 else "yellow" if d.share >= 0.55 else "red")
         bar.append("░" * (12 - filled), style="dim")
-        table.add_row(Text(d.name), f"{d.weight:.0f}%", str(d.total), str(d.correct),
+        table.add_row(literal(d.name), f"{d.weight:.0f}%", str(d.total), str(d.correct),
                       f"{d.share:.0%}" if d.total else "—", bar)
     return table
 
@@ -80,7 +81,7 @@ class ExamResultScreen(Screen[None]):
         status = "unanswered" if not item.chosen else "flagged" if item.question.correct_indices == item.chosen else "wrong"
         # The whole prompt: the list cuts it with an ellipsis where its width ends (app.tcss).
         label = Text(f"{item.position + 1:>3}. {mark}[{status}] ")
-        label.append(" ".join(item.question.prompt.split()))
+        label.append(terminal_safe(" ".join(item.question.prompt.split())))
         return Option(label, id=str(i))
 
     def on_mount(self) -> None:

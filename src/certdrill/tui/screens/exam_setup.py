@@ -18,6 +18,7 @@ from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import exam_shape
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.results import ExamChoice, NewExam, OpenAttempt
+from certdrill.tui.text import literal
 
 
 def score_text(score: float | None, scale: ScoreScale | None) -> str:
@@ -57,7 +58,7 @@ class ExamSetupScreen(ModalScreen[ExamChoice | None]):
     def compose(self) -> ComposeResult:
         n, minutes = self.full
         with Vertical(classes="dialog"):
-            yield Static(Text(f"Mock exam · {self.deck.title}", style="bold"))
+            yield Static(literal(f"Mock exam · {self.deck.title}", "bold"))
             note = "the real exam's size and time" if self.deck.exam and self.deck.exam.questions else "a default paper"
             yield Static(Text(f"Questions drawn by domain weight, unseen ones first. Full paper: {n} questions in "
                               f"{minutes} min ({note}). No feedback until you submit.", style="dim"))

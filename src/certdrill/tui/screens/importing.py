@@ -13,6 +13,7 @@ from certdrill.errors import CertdrillError
 from certdrill.study.desk import StudyDesk
 from certdrill.study.library import ImportReport
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.text import literal
 
 
 @reports_user_errors
@@ -46,10 +47,10 @@ class ImportScreen(ModalScreen[ImportReport | None]):
             report = self.desk.import_source(source, dry_run=True)
         except CertdrillError as exc:
             self.previewed = None
-            preview.update(Text(f"Refused: {exc}", style="bold red"))
+            preview.update(literal(f"Refused: {exc}", "bold red"))
             return
         self.previewed = source
-        text = Text("Dry run, nothing written: " + report.summary())
+        text = literal("Dry run, nothing written: " + report.summary())
         text.append("\nctrl+s imports it, esc cancels.", style="bold")
         preview.update(text)
 
@@ -60,7 +61,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         try:
             report = self.desk.import_source(self.previewed, dry_run=False)
         except CertdrillError as exc:
-            self.query_one("#preview", Static).update(Text(f"Refused: {exc}", style="bold red"))
+            self.query_one("#preview", Static).update(literal(f"Refused: {exc}", "bold red"))
             return
         self.notify("Imported " + report.summary())
         self.dismiss(report)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from certdrill.study.desk import StudyDesk
 from certdrill.study.practice import Slice
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.text import literal
 
 
 @reports_user_errors
@@ -29,7 +30,7 @@ class PracticeSetupScreen(ModalScreen[Slice | None]):
         options: list[Option] = []
 
         def add(label: str, slice: Slice) -> None:
-            options.append(Option(Text(label), id=str(len(self.slices))))
+            options.append(Option(literal(label), id=str(len(self.slices))))
             self.slices.append(slice)
 
         add("Whole deck (shuffled)", Slice(self.deck_id))
@@ -43,7 +44,7 @@ class PracticeSetupScreen(ModalScreen[Slice | None]):
         for tag in self.desk.tags(self.deck_id)[:40]:
             add(f"Tag: {tag}", Slice(self.deck_id, tag=tag))
         with Vertical(classes="dialog"):
-            yield Static(Text(f"Practice · {self.deck.title}", style="bold"))
+            yield Static(literal(f"Practice · {self.deck.title}", "bold"))
             yield Static(Text("Practice records your answers but never changes when questions are due.",
                               style="dim"))
             yield OptionList(*options, id="slices")

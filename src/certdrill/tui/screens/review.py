@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from certdrill.core.grading import RATING_NAMES
 from certdrill.core.scheduling import format_interval
+from certdrill.core.text import terminal_safe
 from certdrill.study.desk import StudyDesk
 from certdrill.study.session import Mode, PickMissing, Progress, ReviewSession
 from certdrill.tui.errors import reports_user_errors
@@ -108,10 +109,10 @@ class ReviewScreen(Screen[SessionEnded]):
         self.drawn = session.shown
         self.update_progress()
         meta = Text()
-        meta.append(self.domain_names.get(q.domain, q.domain), style="bold")
+        meta.append(terminal_safe(self.domain_names.get(q.domain, q.domain)), style="bold")
         if q.task:
-            meta.append(f" · task {q.task}")
-        meta.append(f" · {q.id}", style="dim")
+            meta.append(f" · task {terminal_safe(q.task)}")
+        meta.append(f" · {terminal_safe(q.id)}", style="dim")
         if card.flagged:
             meta.append("  ⚑ flagged", style="yellow")
         keys = choice_keys(len(q.choices))

@@ -16,6 +16,7 @@ from certdrill.errors import CertdrillError
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam_date import ExamPlan
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.text import literal
 
 
 @reports_user_errors
@@ -50,7 +51,7 @@ class SettingsScreen(Screen[None]):
                 if deck.exam is None or deck.exam.status == "retired":  # no date can be booked
                     continue
                 with Horizontal(classes="field"):
-                    yield Label(Text(deck.title))
+                    yield Label(literal(deck.title))
                     yield Input(deck.exam_date or "", placeholder="YYYY-MM-DD", id=f"exam-{deck.id}")
                     yield Input("", placeholder="min/day", id=f"minutes-{deck.id}", type="integer", classes="minutes")
         yield Footer()

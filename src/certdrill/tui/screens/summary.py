@@ -15,6 +15,7 @@ from textual.widgets import Static
 from certdrill.study.desk import StudyDesk
 from certdrill.study.session import Answered
 from certdrill.tui.errors import reports_user_errors
+from certdrill.tui.text import literal
 
 
 def summary_table(heading: str, answers: list[Answered], names: dict[str, str], due_tomorrow: int) -> Table:
@@ -22,14 +23,14 @@ def summary_table(heading: str, answers: list[Answered], names: dict[str, str], 
     graded = [a for a in answers if a.correct is not None]
     right = sum(1 for a in graded if a.correct)
     seconds = sum(a.seconds for a in answers)
-    table = Table(title=f"{heading}: session summary", show_header=True, expand=True, box=None)
+    table = Table(title=literal(f"{heading}: session summary"), show_header=True, expand=True, box=None)
     table.add_column("Domain")
     table.add_column("Answered", justify="right")
     table.add_column("Right", justify="right")
     per: Counter[str] = Counter(a.domain for a in graded)
     ok: Counter[str] = Counter(a.domain for a in graded if a.correct)
     for domain, n in per.most_common():
-        table.add_row(Text(names.get(domain, domain)), str(n), f"{ok[domain] / n:.0%}")
+        table.add_row(literal(names.get(domain, domain)), str(n), f"{ok[domain] / n:.0%}")
     accuracy = f"{right / len(graded):.0%}" if graded else "—"
     table.add_section()
     table.add_row(Text("All", style="bold"), str(len(answers)), accuracy)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
+from certdrill.core.text import terminal_safe
+
 FULL, EMPTY = "█", "░"
 
 
@@ -22,7 +24,8 @@ class Bar:
 
 def render_bar(bar: Bar, *, label_width: int, width: int) -> Text:
     """One bar as literal text (labels come from decks: never parsed as markup)."""
-    label = bar.label if len(bar.label) <= label_width else bar.label[: label_width - 1].rstrip() + "…"
+    label = terminal_safe(bar.label, one_line=True)
+    label = label if len(label) <= label_width else bar.label[: label_width - 1].rstrip() + "…"
     line = Text(label.ljust(label_width) + " ", style="bold")
     if bar.value is None:
         line.append(EMPTY * width, style="dim")
@@ -39,7 +42,7 @@ def render_bar(bar: Bar, *, label_width: int, width: int) -> Text:
         line.append("".join(cells[filled:]), style="dim")
         line.append(f" {bar.value:4.0%} ")
     if bar.note:
-        line.append(" " + bar.note, style="dim")
+        line.append(" " + terminal_safe(bar.note), style="dim")
     return line
 
 
@@ -56,7 +59,7 @@ class Bars(Static):
         self.set_bars(bars or [])
 
     def set_bars(self, bars: list[Bar]) -> None:
-        label_width = min(34, max((len(b.label) for b in bars), default=10))
+        label_width = min(34, max((len(terminal_safe(b.label, one_line=True)) for b in bars), default=10))
         text = Text()
         for i, bar in enumerate(bars):
             if i:

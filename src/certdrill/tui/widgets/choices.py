@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from certdrill.core.model import Question
+from certdrill.core.text import terminal_safe
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -134,7 +135,7 @@ class ChoiceList(Static, can_focus=True):
             if not self.revealed:
                 pointer = "›" if self.cursor == i else " "
                 style = "bold reverse" if self.cursor == i else ("bold" if chosen else "")
-                grid.add_row(Text(f"{pointer} {mark} {LETTERS[i]}", style=style), Text(choice.text, style=style))
+                grid.add_row(Text(f"{pointer} {mark} {LETTERS[i]}", style=style), Text(terminal_safe(choice.text), style=style))
                 continue
             if choice.correct:
                 verdict, style = "✔ correct", "bold green"
@@ -142,10 +143,10 @@ class ChoiceList(Static, can_focus=True):
                 verdict, style = "✘ your pick", "bold red"
             else:
                 verdict, style = "incorrect", "dim"
-            body = Text(choice.text, style="bold" if choice.correct or chosen else "")
+            body = Text(terminal_safe(choice.text), style="bold" if choice.correct or chosen else "")
             body.append(f"\n{verdict}", style=style)
             if choice.why:
-                body.append(f" — {choice.why}", style="italic" if choice.correct or chosen else "dim italic")
+                body.append(f" — {terminal_safe(choice.why)}", style="italic" if choice.correct or chosen else "dim italic")
             grid.add_row(Text(f"{mark} {LETTERS[i]}", style=style), body)
             if i < len(question.choices) - 1:
                 grid.add_row("", "")
