@@ -170,3 +170,15 @@ def test_restore_refuses_a_file_that_is_not_a_usable_certdrill_database(
     assert len(err.splitlines()) == 1 and err.startswith(f"certdrill: {bad}: ")
     assert ("newer certdrill" in err) == (make_file == "newer certdrill")
     assert review_ids(studied.db_path) == before
+
+
+def test_a_backup_is_one_file_without_wal_or_shm_beside_it(
+    studied: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = tmp_path / "backups-here"
+    folder.mkdir()
+    copy = folder / "saved.db"
+    assert main(["--data-dir", str(studied.db_path.parent), "backup", str(copy)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["saved.db"]
+    assert main(["--data-dir", str(studied.db_path.parent), "restore", str(copy)]) == 0  # and it restores
+    assert sorted(p.name for p in folder.iterdir()) == ["saved.db"]

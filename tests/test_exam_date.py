@@ -182,3 +182,27 @@ def test_re_rating_does_not_count_the_cards_own_first_placement_in_the_day_loads
     assert result.rating == 3 and result.after.due == clock.now + target
     again = desk.rerate(result.review_id, 3)  # the same rating: the same day
     assert again.after.due == clock.now + target and again.intervals()[3] == target
+
+
+def test_cli_without_a_date_shows_the_date_set_and_its_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["exam-date", "aws-mla-c02"]) == 0
+    assert capsys.readouterr().out.startswith("aws-mla-c02: no exam date set; normal scheduling")
+    assert main(["exam-date", "aws-mla-c02", "2099-01-01", "--minutes-per-day", "25"]) == 0
+    set_out = capsys.readouterr().out
+    assert main(["exam-date", "aws-mla-c02"]) == 0
+    assert capsys.readouterr().out == set_out  # the same plan, and nothing changed
+    assert main(["exam-date", "aws-mla-c02", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["exam_date"] == "2099-01-01" and shown["plan"]["minutes_per_day"] == 25
+    assert main(["exam-date", "aws-mla-c02", "--minutes-per-day", "40", "--json"]) == 0  # keeps the date
+    changed = json.loads(capsys.readouterr().out)
+    assert changed["exam_date"] == "2099-01-01" and changed["plan"]["minutes_per_day"] == 40
+    assert main(["exam-date", "aws-mls-c01", "--minutes-per-day", "40"]) == 1
+    assert "no exam date: give one" in capsys.readouterr().err
+
+
+def test_exam_date_help_shows_the_date_as_optional(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["exam-date", "--help"])
+    usage = capsys.readouterr().out
+    assert "[YYYY-MM-DD]" in usage and "without it: show the date set" in usage

@@ -51,7 +51,7 @@ def test_csv_export_imports_back_with_the_same_questions(workspace: Workspace, t
 def test_apkg_export_is_a_legacy_package_that_imports_back(workspace: Workspace, tmp_path: Path) -> None:
     export(workspace, tmp_path / "sample.apkg")
     with zipfile.ZipFile(tmp_path / "sample.apkg") as z:
-        assert set(z.namelist()) == {"collection.anki2", "media"}
+        assert set(z.namelist()) == {"collection.anki2", "media", "certdrill.json"}
     back = reimport(workspace, tmp_path / "sample.apkg", "sample-anki")
     with workspace.session() as s:
         original = stored_deck(s, deck_id="sample")

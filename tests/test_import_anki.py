@@ -72,7 +72,7 @@ def test_subdecks_become_domains(workspace: Workspace, tmp_path: Path) -> None:
 def test_basic_reversed_and_cloze_become_flashcards(workspace: Workspace, tmp_path: Path) -> None:
     run_import(workspace, rich_package(tmp_path))
     q = questions(workspace, "aws")
-    assert q["anki-rev1"].prompt == "EC2" and q["anki-rev1"].answer == "virtual servers\n- on demand\n- spot"
+    assert q["anki-rev1"].prompt == "EC2" and q["anki-rev1"].answer == "virtual servers\n\n- on demand\n- spot"
     assert q["anki-rev1-2"].prompt.startswith("virtual servers") and q["anki-rev1-2"].answer == "EC2"
     assert q["anki-clz1"].prompt == "[...] runs code without servers [image: cat.png]"
     assert q["anki-clz1"].answer == "Lambda"

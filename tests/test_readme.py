@@ -46,3 +46,21 @@ def test_every_command_is_in_the_readme() -> None:
     sub = next(a for a in _parser()._actions if a.dest == "command")
     for name in sub.choices:  # type: ignore[union-attr]
         assert f"certdrill {name}" in README or f"`{name} " in README, name
+
+
+def test_every_link_and_path_in_the_readme_stays_inside_the_repository() -> None:
+    root = Path(__file__).resolve().parents[1]
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", README) + re.findall(r"`(\.\./[^`]*)`", README)
+    local = [t for t in targets if not t.startswith(("http://", "https://"))]
+    assert local, "no local links found: the pattern is wrong"
+    for target in local:
+        path = (root / target).resolve()
+        assert path.is_relative_to(root) and path.exists(), f"{target} is not a file of the repository"
+
+
+def test_the_readme_states_the_default_rollover_hour_and_that_settings_change_it() -> None:
+    from certdrill.core.clock import ROLLOVER_HOUR
+    from certdrill.study.settings import Settings
+
+    assert f"A study day starts at {ROLLOVER_HOUR:02d}:00 local time" in README
+    assert "rollover_hour" in Settings.__dataclass_fields__

@@ -28,6 +28,15 @@ def studied(workspace: Workspace, clock: Clock) -> Workspace:
     return workspace
 
 
+async def steady(pilot: Any) -> None:
+    """Toasts fade after seconds and a text cursor blinks: both would make the picture depend on how fast
+    the machine is. What toasts say is tested in the Pilot tests."""
+    pilot.app.clear_notifications()
+    for field in pilot.app.screen.query("Input"):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 @pytest.fixture
 def app_with_history(workspace: Workspace, clock: Clock) -> Callable[[], Any]:
     return lambda: make_app(studied(workspace, clock), seed=7)
@@ -53,11 +62,32 @@ def test_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], An
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        # Toasts fade after seconds and a text cursor blinks: both would make the picture depend on
-        # how fast the machine is. What toasts say is tested in the Pilot tests.
-        pilot.app.clear_notifications()
-        for field in pilot.app.screen.query("Input"):
-            field.cursor_blink = False
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(app_with_history(), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("dashboard", []),
+        ("dashboard_panel_focused", ["tab", "down"]),
+        ("settings", ["comma"]),
+        ("import", ["i"]),
+        ("practice", ["p"]),
+        ("help", ["question_mark"]),
+        ("palette", ["ctrl+p", "k", "e", "y"]),
+        ("stats", ["s"]),
+    ],
+)
+def test_a_learners_day_at_80x24_and_120x40(snap_compare: Any, app_with_history: Callable[[], Any], name: str,
+                                            keys: list[str], size: tuple[int, int]) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await steady(pilot)
+
+    assert snap_compare(app_with_history(), terminal_size=size, run_before=run_before)

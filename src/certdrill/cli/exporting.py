@@ -15,6 +15,9 @@ def register(sub: Any) -> None:
     p.add_argument("--to", type=path_arg, required=True, metavar="PATH", help="the file to write")
     p.add_argument("--format", choices=["yaml", "apkg", "csv"],
                    help="the file format (default: from the file name's suffix)")
+    p.add_argument("--with-history", action="store_true",
+                   help="(.apkg) also write each card's schedule and your review answers; "
+                        "`certdrill import --with-history` reads them back")
     p.set_defaults(func=cmd_export)
 
 
@@ -23,6 +26,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     ws = open_workspace(args)
     with ws.session() as session:
-        deck = export_deck(session, deck_id=args.deck, to=args.to, fmt=args.format, now=ws.now())
+        deck = export_deck(session, deck_id=args.deck, to=args.to, fmt=args.format, now=ws.now(),
+                           with_history=args.with_history)
     print(f"exported {deck.id} {deck.version}: {counted(len(deck.questions), 'question')} to {args.to}")
     return 0

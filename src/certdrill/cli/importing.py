@@ -21,7 +21,8 @@ def register(sub: Any) -> None:
     p.add_argument("--title", metavar="T", help="the deck's title (default: the Anki deck or file name)")
     p.add_argument("--domain-map", type=path_arg, metavar="FILE",
                    help="YAML mapping of Anki subdecks (or CSV domains) to domains: 'Deck::Sub': domain-name")
-    p.add_argument("--with-history", action="store_true", help="also bring in the Anki review history")
+    p.add_argument("--with-history", action="store_true",
+                   help="also bring in the review history (and, from a certdrill export, the schedule)")
     p.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
     p.set_defaults(func=cmd_import)
 

@@ -1,4 +1,4 @@
-"""Commands `readiness` (per-domain readiness, predicted score, P(pass)) and `exam-date`."""
+"""Commands `readiness` (per-domain readiness, predicted score, P(pass)) and `exam-date` (show or set it)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON (shape in docs/readiness.md)")
     p.set_defaults(func=cmd_readiness)
 
-    p = sub.add_parser("exam-date", help="set a deck's exam date: pace new questions and time reviews for exam day")
+    p = sub.add_parser("exam-date", help="show or set a deck's exam date: pace new questions and time reviews for exam day")
     p.add_argument("deck", metavar="DECK", help="a deck id")
-    p.add_argument("date", nargs="?", metavar="YYYY-MM-DD", help="the exam date")
-    p.add_argument("--minutes-per-day", type=int, metavar="N", help="minutes you can study each day (default 30)")
+    p.add_argument("date", nargs="?", metavar="YYYY-MM-DD",
+                   help="the exam date (without it: show the date set and what it asks of each day)")
+    p.add_argument("--minutes-per-day", type=int, metavar="N",
+                   help="minutes you can study each day (default 30; without a date: change them for the date set)")
     p.add_argument("--clear", action="store_true", help="remove the exam date: normal scheduling resumes")
     p.add_argument("--json", action="store_true", help="print the plan as JSON (shape in docs/readiness.md)")
     p.set_defaults(func=cmd_exam_date)
@@ -68,10 +70,11 @@ def _pct(value: float | None) -> str:
 
 
 def _domain_line(d: DomainReadiness, width: int) -> str:
-    flag = "?" if d.too_little_evidence else " "
+    # Too little evidence: no point estimate (as on the dashboard), only the interval it lies in.
+    estimate = "   ?" if d.too_little_evidence else f"{d.estimate:>4.0%}"
     interval = f"{d.low:.0%}-{d.high:.0%}"
     weakest = ", ".join(t.id for t in d.weakest_tasks)
-    return (f"  {d.name:<{width}}  {d.weight:>4.0%}  {d.estimate:>4.0%}{flag} {interval:>9}  {d.seen:>4}/{d.questions:<4}"
+    return (f"  {d.name:<{width}}  {d.weight:>4.0%}  {estimate}  {interval:>9}  {d.seen:>4}/{d.questions:<4}"
             f"  {_pct(d.first_try_accuracy):>5}  {_pct(d.recall_at_exam):>6}  {d.tasks_covered:>2}/{d.tasks_total:<2}"
             f"  {d.due:>4}  {weakest}")
 
@@ -99,7 +102,8 @@ def render(r: Readiness) -> list[str]:
         lines.append(f"  mock exams: {right:.0%} right over {mock_answers} answers; after several mocks this share is "
                      "about as accurate as the estimate (docs/readiness.md)")
     if any(d.too_little_evidence for d in r.domains):
-        lines.append("  ? too little evidence: answer more questions (or take a mock exam) before trusting this figure")
+        lines.append("  ? too little evidence for an estimate, only its 80% interval: answer more questions "
+                     "(or take a mock exam)")
     s = r.score
     if r.too_little_evidence:
         lines.append(f"  predicted score and P(pass): {TOO_LITTLE}")
@@ -120,25 +124,44 @@ def cmd_exam_date(args: argparse.Namespace) -> int:
     import json
 
     from certdrill.core.clock import study_date
-    from certdrill.study.exam_date import exam_plan, retired_exam_note, set_exam_date
+    from certdrill.study.exam_date import exam_plan, retired_exam_note, set_exam_date, stored_exam_date
 
-    if args.clear == (args.date is not None):
-        raise CertdrillError("give either an exam date (YYYY-MM-DD) or --clear")
-    exam_date = None if args.clear else _parse_date(args.date, "the exam date")
+    if args.clear and args.date is not None:
+        raise CertdrillError("give either an exam date (YYYY-MM-DD) or --clear, not both")
     ws = open_workspace(args)
     now = ws.now()
+    today = date.fromisoformat(study_date(now, ws.tz))
     with ws.session() as session:
-        set_exam_date(session, deck_id=args.deck, exam_date=exam_date, minutes_per_day=args.minutes_per_day,
-                      today=date.fromisoformat(study_date(now, ws.tz)))
+        current = stored_exam_date(session, deck_id=args.deck)
+        showing = args.date is None and not args.clear and args.minutes_per_day is None
+        if not showing:
+            if args.clear:
+                exam_date = None
+            elif args.date is not None:
+                exam_date = _parse_date(args.date, "the exam date")
+            elif current is None:  # only --minutes-per-day: they belong to a date
+                raise CertdrillError(f"{args.deck} has no exam date: give one (YYYY-MM-DD) with --minutes-per-day")
+            else:
+                exam_date = current
+            set_exam_date(session, deck_id=args.deck, exam_date=exam_date, minutes_per_day=args.minutes_per_day,
+                          today=today)
+            current = exam_date
         plan = exam_plan(session, deck_id=args.deck, now=now, tz=ws.tz)
-        retired = retired_exam_note(session, deck_id=args.deck) if plan is not None else None
+        retired = retired_exam_note(session, deck_id=args.deck) if plan is not None and not showing else None
     if retired:
         print(f"certdrill: warning: {retired}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"deck": args.deck, "plan": None if plan is None else plan.to_json()}, indent=2))
+        print(json.dumps({"deck": args.deck, "exam_date": current.isoformat() if current else None,
+                          "plan": None if plan is None else plan.to_json()}, indent=2))
         return 0
     if plan is None:
-        print(f"{args.deck}: exam date cleared; normal scheduling")
+        if args.clear:
+            print(f"{args.deck}: exam date cleared; normal scheduling")
+        elif current is not None:
+            print(f"{args.deck}: the exam date {current} has passed; normal scheduling")
+        else:
+            print(f"{args.deck}: no exam date set; normal scheduling (set one with: certdrill exam-date {args.deck} "
+                  "YYYY-MM-DD)")
         return 0
     print(f"{args.deck}: exam on {plan.exam_date} ({counted(plan.days_left, 'day')}); "
           f"{counted(plan.unseen, 'unseen question')}, "

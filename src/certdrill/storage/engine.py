@@ -146,6 +146,9 @@ def backup_database(db_path: Path, *, reason: str, now: datetime | None = None, 
         dest = sqlite3.connect(target)
         try:
             source.backup(dest)
+            # The copy would keep the source's WAL mode, and every later reader of it (`backup` reports
+            # its contents) would leave -wal and -shm files beside it: a backup is one self-contained file.
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
     finally:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from certdrill.core.clock import day_start
+from certdrill.core.clock import ROLLOVER_HOUR, StudyZone, day_start
 from certdrill.storage import queries, queue
 from certdrill.storage.version import SCHEMA_VERSION
 
@@ -41,6 +41,8 @@ def read_overview(db_path: Path, *, now: datetime, tz: tzinfo) -> list[DeckOverv
         if con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             return None
         default_limit = queue.default_new_per_day(con)
+        hour = queue.stored_setting(con, "rollover_hour")
+        tz = StudyZone(tz, ROLLOVER_HOUR if hour is None else int(hour))
         since = day_start(now, tz)
         decks = []
         for deck_id, title, exam in con.execute("SELECT id, title, exam FROM deck ORDER BY id").fetchall():

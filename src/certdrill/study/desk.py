@@ -76,6 +76,8 @@ class StudyDesk:
         with self._session() as s:
             save_setting(s, name=name, value=value)
         self._settings = None
+        if name == "rollover_hour":
+            self.ws.use_rollover_hour(value)
 
     def set_exam_date(self, deck_id: str, when: date | None, minutes_per_day: int | None = None) -> ExamPlan | None:
         """Store the deck's exam date (None clears it); returns the plan it makes, if any."""
@@ -83,6 +85,13 @@ class StudyDesk:
 
         with self._session() as s:
             set_exam_date(s, deck_id=deck_id, exam_date=when, minutes_per_day=minutes_per_day, today=self.today())
+            return exam_plan(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
+
+    def exam_plan(self, deck_id: str) -> ExamPlan | None:
+        """The deck's exam date and what it asks of each day (None without a date in the future)."""
+        from certdrill.study.exam_date import exam_plan
+
+        with self._session() as s:
             return exam_plan(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
 
     def set_deck_new_limit(self, deck_id: str, limit: int | None) -> None:
@@ -119,18 +128,13 @@ class StudyDesk:
         with self._reading() as con:
             return progress.domain_progress(con, deck_id=deck_id)
 
-    def has_exam(self, deck_id: str) -> bool:
-        with self._reading() as con:
-            return outline.has_exam(con, deck_id=deck_id)
-
-    def readiness(self, deck_id: str) -> Readiness | None:
-        """The readiness model's view of the deck (None for decks without an exam)."""
+    def readiness(self, deck_id: str) -> Readiness:
+        """The readiness model's view of the deck: the report `certdrill readiness` prints (a topic deck
+        has no pass mark, so no score or P(pass))."""
         from certdrill.study.readiness import readiness_report
 
         scheduler_settings = self.scheduler_settings()
         with self._reading() as con:
-            if not outline.has_exam(con, deck_id=deck_id):
-                return None
             return readiness_report(con, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
                                     scheduler_settings=scheduler_settings)
 
@@ -299,7 +303,7 @@ class StudyDesk:
         with self._reading() as con:
             return outline.tasks(con, deck_id=deck_id, domain_id=domain_id)
 
-    def tags(self, deck_id: str) -> list[str]:
-        """The deck's tags, most used first."""
+    def tags(self, deck_id: str) -> list[tuple[str, int]]:
+        """The deck's tags with their number of questions, most used first."""
         with self._reading() as con:
             return outline.tags(con, deck_id=deck_id)

@@ -56,6 +56,12 @@ def _deck(session: Session, deck_id: str) -> DeckRow:
     return deck
 
 
+def stored_exam_date(session: Session, *, deck_id: str) -> date | None:
+    """The exam date set for the deck (past or future), if any."""
+    deck = _deck(session, deck_id)
+    return date.fromisoformat(deck.exam_date) if deck.exam_date else None
+
+
 def set_exam_date(session: Session, *, deck_id: str, exam_date: date | None, minutes_per_day: int | None,
                   today: date) -> None:
     """Store (or with None clear) the deck's exam date and the daily minutes available until then."""

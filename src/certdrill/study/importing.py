@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ def import_source(
             path = Path(source).expanduser()
             found = read_source(path, options=read)
             origin = str(path.resolve())
-    history = found.history
+    history, states = found.history, found.states
     # Answers after today would put their card's next review past what a date can hold.
     late = next((r for r in history if r.at > now + timedelta(days=1)), None)
     if late is not None:
@@ -68,7 +69,7 @@ def import_source(
                              f"({late.qid}); import without --with-history")
 
     def add_history(s: Session, report: ImportReport) -> None:
-        report.history = _add_history(s, deck_id=found.deck.id, reviews=history)
+        report.history = _add_history(s, deck_id=found.deck.id, reviews=history, states=states)
 
     report = import_deck(session, deck=found.deck, source=origin, now=now, dry_run=options.dry_run,
                          after=add_history if history else None)
@@ -76,9 +77,23 @@ def import_source(
     return report
 
 
-def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -> int:
+SAME_REVIEW_MS = 1000
+"""A review read back from an export is the stored review of its card and rating up to this much
+earlier: certdrill stores microseconds, a revlog milliseconds, and answers given in the same millisecond
+are moved a millisecond apart on export (a revlog id is unique)."""
+
+
+def _ms(at: datetime) -> int:
+    """A moment to the millisecond, as Anki's revlog keeps it: how a stored review is recognised."""
+    return round(at.timestamp() * 1000)
+
+
+def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview],
+                 states: dict[str, CardState] | None = None) -> int:
     """Insert the past reviews not stored yet, then replay each touched card's reviews through
-    the scheduler, so its memory state reflects the history (rather than leaving it new)."""
+    the scheduler, so its memory state reflects the history (rather than leaving it new). A card
+    new to this collection whose schedule the source carries (certdrill's own export) takes that
+    schedule instead: it is the schedule the learner had, optimised parameters and all."""
     pks: dict[str, int] = {
         qid: pk for qid, pk in session.execute(
             select(col(QuestionRow.qid), col(QuestionRow.pk)).where(col(QuestionRow.deck_id) == deck_id)
@@ -90,11 +105,24 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -
         .where(col(ReviewRow.deck_id) == deck_id, col(ReviewRow.mode) == "review")
     ):
         stored.setdefault(card_id, []).append((at, rating))
+    known: dict[tuple[int, int], list[int]] = {}  # (card, rating) -> stored answers' times in ms, ascending
+    for card_id, answers in stored.items():
+        for at, rating in answers:
+            known.setdefault((card_id, rating), []).append(_ms(at))
+    for times in known.values():
+        times.sort()
     fresh: dict[int, list[PastReview]] = {}
     for r in reviews:
         pk = pks.get(r.qid)
-        if pk is not None and (r.at, r.rating) not in stored.get(pk, ()):
-            fresh.setdefault(pk, []).append(r)
+        if pk is None:
+            continue
+        times, ms = known.get((pk, r.rating), []), _ms(r.at)
+        i = bisect.bisect_right(times, ms) - 1
+        if i >= 0 and ms - times[i] < SAME_REVIEW_MS:
+            del times[i]  # this stored review is that one; it matches no other
+            continue
+        fresh.setdefault(pk, []).append(r)
+    exported = {pks[qid]: state for qid, state in (states or {}).items() if qid in pks}
     kinds: dict[int, str] = {
         pk: kind for pk, kind in session.execute(
             select(col(QuestionRow.pk), col(QuestionRow.kind)).where(col(QuestionRow.pk).in_(list(fresh)))
@@ -116,6 +144,8 @@ def _add_history(session: Session, *, deck_id: str, reviews: list[PastReview]) -
                     "duration_ms": past.duration_ms, "mode": "review", "was_new": before.state == NEW,
                     "state_before": before.to_json(),
                 })
+        if pk in exported and pk not in stored:
+            state = exported[pk]
         session.execute(update(CardRow).where(col(CardRow.id) == pk).values(
             state=state.state, step=state.step, stability=state.stability, difficulty=state.difficulty,
             due=state.due, last_review=state.last_review, reps=state.reps, lapses=state.lapses,

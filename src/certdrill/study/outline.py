@@ -1,4 +1,4 @@
-"""A deck's outline: whether it has an exam, its domains' names, their tasks, its tags (plain sqlite3)."""
+"""A deck's outline: its domains' names, their tasks, its tags (plain sqlite3)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,6 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
-
-
-def has_exam(con: sqlite3.Connection, *, deck_id: str) -> bool:
-    row = con.execute("SELECT exam FROM deck WHERE id = ?", (deck_id,)).fetchone()
-    # SQLAlchemy stores a missing exam in its JSON column as the text 'null'.
-    return row is not None and row[0] is not None and json.loads(row[0]) is not None
 
 
 def domain_names(con: sqlite3.Connection, *, deck_ids: Sequence[str]) -> dict[str, str]:
@@ -26,9 +20,10 @@ def tasks(con: sqlite3.Connection, *, deck_id: str, domain_id: str) -> list[tupl
     return [(t, n) for t, n in json.loads(row[0])] if row else []
 
 
-def tags(con: sqlite3.Connection, *, deck_id: str) -> list[str]:
-    """The deck's tags, most used first (retired questions left out)."""
+def tags(con: sqlite3.Connection, *, deck_id: str) -> list[tuple[str, int]]:
+    """The deck's tags and how many questions carry each, most used first, then A to Z (retired
+    questions left out)."""
     counts: Counter[str] = Counter()
     for (question_tags,) in con.execute("SELECT tags FROM question WHERE deck_id = ? AND retired = 0", (deck_id,)):
         counts.update(json.loads(question_tags))
-    return [tag for tag, _ in counts.most_common()]
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))

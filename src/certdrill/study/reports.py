@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from certdrill.core.clock import ROLLOVER_HOUR, day_start, next_day_start, study_date
+from certdrill.core.clock import day_start, next_day_start, rollover_hour, study_date
 from certdrill.core.memory import STATE_NAMES
 from certdrill.core.model import ExamInfo
 from certdrill.storage import queries, queue
@@ -142,7 +142,7 @@ class Stats:
 
 def _local_day_sql(now: datetime, tz: tzinfo) -> str:
     offset = now.astimezone(tz).utcoffset() or timedelta(0)
-    seconds = int(offset.total_seconds()) - ROLLOVER_HOUR * 3600
+    seconds = int(offset.total_seconds()) - rollover_hour(tz) * 3600
     return f"date(substr(reviewed_at, 1, 19), '{seconds:+d} seconds')"
 
 

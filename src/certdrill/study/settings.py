@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from certdrill.core.clock import ROLLOVER_HOUR
 from certdrill.core.daily_new import DEFAULT_NEW_PER_DAY
 from certdrill.storage import queue
 
@@ -19,6 +20,8 @@ class Settings:
     """New questions per deck per day, unless the deck sets its own."""
     desired_retention: float = 0.9
     """The recall probability FSRS schedules reviews for."""
+    rollover_hour: int = ROLLOVER_HOUR
+    """The hour (local time, 0-23) at which one study day ends and the next begins."""
     theme: str = "textual-dark"
     """The TUI colour theme."""
     fsrs_parameters: list[float] | None = None
@@ -26,7 +29,7 @@ class Settings:
 
 
 DEFAULTS = Settings()
-LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99)}
+LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99), "rollover_hour": (0, 23)}
 
 
 def load_settings(con: sqlite3.Connection) -> Settings:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from certdrill import paths
+from certdrill.core.clock import StudyZone
 from certdrill.storage import version
 from certdrill.storage.database import Database
 
@@ -38,6 +39,8 @@ def _utc_now() -> datetime:
 
 @dataclass
 class Workspace:
+    """The database, the clock and the learner's timezone (a StudyZone: it knows the rollover hour)."""
+
     db: Database
     tz: tzinfo
     clock: Callable[[], datetime]
@@ -55,12 +58,17 @@ class Workspace:
             if db.schema_version() != version.SCHEMA_VERSION:
                 db.engine  # noqa: B018  (creates the database, or backs it up and upgrades it, or refuses a newer one)
             ws = cls(db, tz or _local_tz(), clock or _utc_now, fuzz)
+            ws.use_rollover_hour(ws.settings().rollover_hour)
             if sync_bundled:
                 ws.warnings = ws._load_bundled(bundled_root)
         except BaseException:
             db.close()
             raise
         return ws
+
+    def use_rollover_hour(self, hour: int) -> None:
+        """Count study days from `hour` (local time) on: every "today" reads it from `tz`."""
+        self.tz = StudyZone(self.tz, hour)
 
     @property
     def db_path(self) -> Path:

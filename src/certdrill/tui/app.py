@@ -242,19 +242,16 @@ class CertdrillApp(App[None]):
 
     # -- command palette: every action, by name ---------------------------------
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, DashboardScreen):
-            for binding in DashboardScreen.BINDINGS:
-                if isinstance(binding, Binding):
-                    yield SystemCommand(binding.description, f"Dashboard: {binding.description} ({binding.key})",
-                                        lambda action=binding.action: self.run_action(action, screen))
-        for label, action in (("Keys", "help"),):
-            yield SystemCommand(label, "Show every key of every screen", lambda a=action: self.run_action(a))
-        if not isinstance(screen, DashboardScreen):
-            for binding in getattr(screen, "BINDINGS", []):
-                if isinstance(binding, Binding) and binding.description:
-                    yield SystemCommand(binding.description, f"This screen: {binding.description} ({binding.key})",
-                                        lambda action=binding.action: self.run_action(action, screen))
+        from certdrill.tui.keys import action_name, key_label
+
+        # Textual's own "Keys" (its key panel) would sit beside ours, which lists every screen's keys.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
+        yield SystemCommand("Keys", "Show every key of every screen (?)", lambda: self.run_action("help"))
+        where = "Dashboard" if isinstance(screen, DashboardScreen) else "This screen"
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                yield SystemCommand(action_name(binding), f"{where}: {action_name(binding)} ({key_label(self, binding)})",
+                                    lambda action=binding.action: self.run_action(action, screen))
 
 
 def make_app(workspace: Workspace, *, seed: int | None = None) -> CertdrillApp:

@@ -1,4 +1,5 @@
-"""Write a Deck as an Anki package (legacy collection.anki2 layout, genanki's schema)."""
+"""Write a Deck as an Anki package (legacy collection.anki2 layout, genanki's schema), with certdrill's own
+identity beside it (decks/format/export_meta.py) and, on request, the schedule and review history."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
+from certdrill.core.memory import LEARNING, NEW, RELEARNING, REVIEW, CardState
 from certdrill.core.model import Deck, Question
+from certdrill.decks.format.export_meta import MEMBER, ExportedDomain, ExportMeta
 
 LETTERS = "ABCDEFGHIJ"
 _SCHEMA = """
@@ -52,6 +56,26 @@ _CONF = {"activeDecks": [1], "addToCur": True, "collapseTime": 1200, "curDeck": 
 _CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: left; color: black; background: white; }\n" \
        "ol.choices li { margin: .3em 0; }\n.answer { font-weight: bold; }\n"
 _ENCODED_GUID = re.compile(r"^h(?:[0-9a-f]{2})+$")
+
+
+@dataclass(frozen=True, slots=True)
+class PastAnswer:
+    """One review answer, as Anki's revlog keeps it."""
+
+    qid: str
+    at: datetime
+    rating: int
+    duration_ms: int
+    state_before: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeckHistory:
+    """A deck's schedule and review answers (practice and mock-exam answers are not reviews)."""
+
+    cards: dict[str, CardState]
+    suspended: frozenset[str]
+    answers: tuple[PastAnswer, ...]
 
 
 def _id(*parts: str) -> int:
@@ -135,9 +159,13 @@ def _sort_text(html_text: str) -> str:
     return re.sub(r"<[^>]*>", "", html_text)
 
 
-def write_apkg(deck: Deck, path: Path, *, now: datetime) -> None:
-    """An .apkg the Anki program imports: one note per question, subdecks per domain."""
+def write_apkg(deck: Deck, path: Path, *, now: datetime, history: DeckHistory | None = None) -> None:
+    """An .apkg the Anki program imports: one note per question, subdecks per domain. With `history`,
+    each card carries its schedule (Anki's fields and certdrill's own) and the revlog the review answers."""
     stamp = int(now.timestamp())
+    # Anki counts a review card's due day from the collection's creation: the day of the first answer.
+    first = min([a.at for a in history.answers] if history else [], default=now)
+    crt = datetime.combine(first.astimezone(UTC).date(), time(), tzinfo=UTC)
     width = min(max([2, *(len(q.choices) for q in deck.questions)]), len(LETTERS))
     top = _id(deck.id, "deck")
     decks: dict[str, Any] = {"1": _deck(1, "Default", stamp)}
@@ -148,6 +176,9 @@ def write_apkg(deck: Deck, path: Path, *, now: datetime) -> None:
         decks[str(did)] = _deck(did, f"{deck.title}::{d.name}", stamp)
     decks[str(top)] = _deck(top, deck.title, stamp, deck.description)
     basic, choice = _models(deck, width, stamp, top)
+    meta = ExportMeta(deck.id, deck.title,
+                      tuple(ExportedDomain(d.id, d.name, d.weight, f"{deck.title}::{d.name}") for d in deck.domains),
+                      {_guid(deck, q): q.id for q in deck.questions}, dict(history.cards) if history else {})
     with tempfile.TemporaryDirectory(prefix="certdrill-export-") as tmp:
         db = Path(tmp) / "collection.anki2"
         con = sqlite3.connect(db)
@@ -155,7 +186,7 @@ def write_apkg(deck: Deck, path: Path, *, now: datetime) -> None:
             con.executescript(_SCHEMA)
             con.execute(
                 "INSERT INTO col VALUES (null, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
-                (stamp, stamp * 1000, stamp * 1000, json.dumps(_CONF),
+                (int(crt.timestamp()), stamp * 1000, stamp * 1000, json.dumps(_CONF),
                  json.dumps({basic["id"]: basic, choice["id"]: choice}), json.dumps(decks), json.dumps(_DCONF)),
             )
             for position, q in enumerate(deck.questions):
@@ -168,14 +199,47 @@ def write_apkg(deck: Deck, path: Path, *, now: datetime) -> None:
                 con.execute("INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
                             (nid, _guid(deck, q), int(model["id"]), stamp, f" {tags} " if tags else "",
                              "\x1f".join(fields), sort_field, csum))
-                con.execute("INSERT INTO cards VALUES (?, ?, ?, 0, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
-                            (_id(deck.id, "card", q.id), nid, domain_did.get(q.domain, top), stamp, position + 1))
+                state = history.cards.get(q.id, CardState()) if history else CardState()
+                suspended = history is not None and q.id in history.suspended
+                con.execute("INSERT INTO cards VALUES (?, ?, ?, 0, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '')",
+                            (_id(deck.id, "card", q.id), nid, domain_did.get(q.domain, top), stamp,
+                             *_anki_schedule(state, position + 1, crt, suspended)))
+            if history:
+                _write_revlog(con, deck, history)
             con.commit()
         finally:
             con.close()
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.write(db, "collection.anki2")
             zf.writestr("media", "{}")
+            zf.writestr(MEMBER, meta.to_json())
+
+
+def _anki_schedule(state: CardState, position: int, crt: datetime, suspended: bool) -> tuple[int, ...]:
+    """Anki's type, queue, due, ivl, factor, reps and lapses for a certdrill schedule."""
+    if state.state == NEW or state.due is None:
+        kind, queue, due, ivl = 0, 0, position, 0
+    elif state.state == REVIEW:
+        last = state.last_review or state.due
+        kind, queue, due, ivl = 2, 2, (state.due - crt).days, max(1, (state.due - last).days)
+    else:  # learning and relearning steps are due at a moment, in seconds
+        kind, queue, due, ivl = (1 if state.state == LEARNING else 3), 1, int(state.due.timestamp()), 0
+    return kind, -1 if suspended else queue, due, ivl, 0 if kind == 0 else 2500, state.reps, state.lapses
+
+
+_REVLOG_TYPE = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}  # learn, review, relearn
+
+
+def _write_revlog(con: sqlite3.Connection, deck: Deck, history: DeckHistory) -> None:
+    used: set[int] = set()
+    for answer in sorted(history.answers, key=lambda a: a.at):
+        rid = round(answer.at.timestamp() * 1000)  # the answer's time in ms, as Anki keys its revlog (and import matches it)
+        while rid in used:
+            rid += 1
+        used.add(rid)
+        con.execute("INSERT INTO revlog VALUES (?, ?, -1, ?, 0, 0, 0, ?, ?)",
+                    (rid, _id(deck.id, "card", answer.qid), answer.rating, max(0, answer.duration_ms),
+                     _REVLOG_TYPE.get(answer.state_before, 1)))
 
 
 def _deck(did: int, name: str, stamp: int, description: str = "") -> dict[str, Any]:

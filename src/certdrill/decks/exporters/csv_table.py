@@ -18,8 +18,10 @@ def write_csv(deck: Deck, path: Path) -> None:
         width = len(LETTERS)
     names = {d.id: d.name for d in deck.domains}
     with path.open("w", encoding="utf-8", newline="") as f:
-        # Anki-style header lines: prompts about HTML must stay literal text on the way back in.
-        f.write("#separator:comma\n#html:false\n")
+        # Anki-style header lines: prompts about HTML must stay literal text on the way back in. `#deck:`
+        # names Anki's deck (certdrill's title); `#certdrill deck:` (which Anki ignores) is the deck id, so
+        # importing the file again updates this deck.
+        f.write(f"#separator:comma\n#html:false\n#deck:{' '.join(deck.title.split())}\n#certdrill deck:{deck.id}\n")
         out = csv.writer(f)
         out.writerow(["id", "question", *LETTERS[:width], "answer", "explanation", "choice notes", "domain", "tags",
                       "references"])

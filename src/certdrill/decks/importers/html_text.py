@@ -57,21 +57,38 @@ def looks_like_html(text: str, start: int = 0) -> bool:
 
 
 class _TextSink:
-    """Collects the text of a fragment from parser events (html.parser's handler names)."""
+    """Collects the text of a fragment from parser events (html.parser's handler names).
+
+    Lists come out as Markdown that renders evenly: a blank line around a top-level list, one item
+    a line, and whatever an item holds on later lines (a <br>, a <div> or <p> inside it) indented
+    under the item's text, so it stays in the item instead of running into the next one.
+    """
 
     def __init__(self) -> None:
         self.out: list[str] = []
         self.skip = 0  # depth inside script/style/...
         self.pre = 0
-        self.lists: list[list[int]] = []  # one [counter] per open list; counter < 0 for bullets
+        self.lists: list[list[int]] = []  # per open list: [counter (< 0 for bullets), its items' text indent, base]
+        self.items = 0  # open <li> elements
+        self.after_marker = False  # a list marker was just written: no line break before its text
+        self.indent = ""  # to write before the next text: an item's continuation line
+
+    def _emit(self, text: str) -> None:
+        if self.indent:
+            self.out.append(self.indent)
+            self.indent = ""
+        self.after_marker = False
+        self.out.append(text)
 
     def _newline(self, count: int = 1) -> None:
-        if not self.out:  # no blank lines before the first text
+        if not self.out or self.after_marker:  # no blank lines before the first text, none after a marker
             return
         tail = "".join(self.out[-4:])
         have = len(tail) - len(tail.rstrip("\n"))
         if have < count:
             self.out.append("\n" * (count - have))
+        if self.items and self.lists:
+            self.indent = " " * self.lists[-1][1]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
@@ -80,29 +97,37 @@ class _TextSink:
         if self.skip:
             return
         if tag == "br":
-            self.out.append("\n")
+            if not self.after_marker:
+                self.out.append("\n")
+                self.indent = " " * self.lists[-1][1] if self.items and self.lists else ""
         elif tag == "pre":
             self._newline()
-            self.out.append("```\n")
+            self._emit("```\n")
             self.pre += 1
         elif tag == "code" and not self.pre:
-            self.out.append("`")
+            self._emit("`")
         elif tag in ("ul", "ol"):
-            self._newline()
-            self.lists.append([0 if tag == "ol" else -1])
+            self._newline(1 if self.lists else 2)
+            base = self.lists[-1][1] if self.lists and self.items else 0
+            self.lists.append([0 if tag == "ol" else -1, base, base])
         elif tag == "li":
+            self.after_marker = False
             self._newline()
-            depth = max(len(self.lists) - 1, 0)
-            counter = self.lists[-1] if self.lists else [-1]
-            if counter[0] >= 0:
-                counter[0] += 1
-                self.out.append("  " * depth + f"{counter[0]}. ")
+            entry = self.lists[-1] if self.lists else [-1, 0, 0]
+            if entry[0] >= 0:
+                entry[0] += 1
+                marker = f"{entry[0]}. "
             else:
-                self.out.append("  " * depth + "- ")
+                marker = "- "
+            entry[1] = entry[2] + len(marker)
+            self.indent = ""
+            self.out.append(" " * entry[2] + marker)
+            self.after_marker = True
+            self.items += 1
         elif tag in _MEDIA:
             name = (dict(attrs).get("src") or "").strip()
             if name:
-                self.out.append(f"[{_MEDIA[tag]}: {name}]")
+                self._emit(f"[{_MEDIA[tag]}: {name}]")
         elif tag in _BLOCKS:
             self._newline()
 
@@ -120,15 +145,23 @@ class _TextSink:
         if tag == "pre" and self.pre:
             self.pre -= 1
             self._newline()
-            self.out.append("```\n")
+            self._emit("```\n")
         elif tag == "code" and not self.pre:
-            self.out.append("`")
+            self._emit("`")
         elif tag in ("ul", "ol"):
             if self.lists:
                 self.lists.pop()
+            self.after_marker = False
+            self.items = min(self.items, len(self.lists))
+            self.indent = ""
+            self._newline(1 if self.lists else 2)
+        elif tag == "li":
+            self.after_marker = False
             self._newline()
-        elif tag in _BLOCKS or tag == "li":
-            self._newline(2 if tag == "p" else 1)
+            self.items = max(self.items - 1, 0)
+            self.indent = ""
+        elif tag in _BLOCKS:
+            self._newline(2 if tag == "p" and not self.items else 1)
 
     def handle_data(self, data: str) -> None:
         if self.skip:
@@ -137,10 +170,10 @@ class _TextSink:
             data = data.replace("\xa0", " ")
             if not self.pre:
                 data = _SPACES.sub(" ", data)
-        if not self.pre and self.out and self.out[-1].endswith((" ", "\n")):
+        if not self.pre and (self.indent or self.after_marker or (self.out and self.out[-1].endswith((" ", "\n")))):
             data = data.lstrip(" ")
         if data:
-            self.out.append(data)
+            self._emit(data)
 
     def text(self) -> str:
         text = "".join(self.out)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from certdrill.core.gcpause import collector_paused
+from certdrill.core.memory import CardState
 from certdrill.core.model import Deck
 from certdrill.core.text import clean_text
+from certdrill.decks.format.export_meta import MEMBER, ExportMeta, read_export_meta
 from certdrill.decks.format.loader import load_valid_deck
 from certdrill.decks.format.schema import DECK_ID
 from certdrill.decks.importers.anki import AnkiNote, read_anki_package
@@ -23,8 +26,8 @@ from certdrill.decks.importers.community import (
     common_root,
     slug,
 )
-from certdrill.decks.importers.package_zip import Limits
-from certdrill.decks.importers.tabular import read_table
+from certdrill.decks.importers.package_zip import Limits, open_package
+from certdrill.decks.importers.tabular import read_table, table_header
 from certdrill.errors import CertdrillError
 
 YAML_SUFFIXES = {".yaml", ".yml"}
@@ -50,6 +53,7 @@ class SourceDeck:
     refused: list[str] = field(default_factory=list)
     history: list[PastReview] = field(default_factory=list)
     media: int = 0
+    states: dict[str, CardState] = field(default_factory=dict)  # a certdrill export's schedule, by question id
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +106,40 @@ def _read_source(path: Path, options: ReadOptions, name: str | None) -> SourceDe
     origin = name or path.name
     if kind == "table":
         candidates = read_table(path, Budget(options.conversion, origin))
-        stem = Path(origin).stem or "deck"
-        return _assembled(candidates, options, origin, stem, None, kind)
+        # certdrill's own CSV export names its deck (id and title): importing it again updates that deck.
+        header = table_header(path)
+        own_id = header.get("certdrill deck", "")
+        if options.deck_id is None and DECK_ID.match(own_id):
+            options = dataclasses.replace(options, deck_id=own_id)
+        title = clean_text(header.get("deck", "")).strip() or Path(origin).stem or "deck"
+        return _assembled(candidates, options, origin, title, None, kind)
     with collector_paused():
         # The notes and candidates are freed (by reference counting) when _read_package
         # returns, before the collector is back: it then only looks at what is kept.
         return _read_package(path, options, origin)
 
 
+def _export_meta(path: Path, limits: Limits) -> ExportMeta | None:
+    """What certdrill wrote beside the collection when it exported this package (None: not its export)."""
+    with tempfile.TemporaryDirectory(prefix="certdrill-apkg-") as tmp, open_package(path, limits, Path(tmp)) as pkg:
+        if MEMBER not in pkg.names:
+            return None
+        return read_export_meta(pkg.read(MEMBER), path.name)
+
+
+def _as_exported(options: ReadOptions, meta: ExportMeta) -> ReadOptions:
+    """The deck id, title and domains the export carries, unless the learner chose others."""
+    rules = options.rules or {d.subdeck: DomainRule(d.id, d.name, d.weight) for d in meta.domains}
+    return dataclasses.replace(options, deck_id=options.deck_id or meta.deck_id, title=options.title or meta.title,
+                               rules=rules)
+
+
 def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
+    meta = _export_meta(path, options.limits)
+    # The question ids a certdrill export carries stand in for ids made from note guids.
+    own_ids = {question_id(guid, 0): qid for guid, qid in meta.questions.items()} if meta else {}
+    if meta is not None:
+        options = _as_exported(options, meta)
     candidates: list[Candidate] = []
     groups: dict[str, None] = {}
     guids: dict[int, str] = {}
@@ -122,7 +151,7 @@ def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
         size = note_size(note)
         for candidate in note_candidates(note):  # charged one by one: one note may make thousands
             budget.charge(size)
-            candidates.append(candidate)
+            candidates.append(candidate._replace(qid=own_ids[candidate.qid]) if candidate.qid in own_ids else candidate)
         groups[note.deck] = None
         if note.mod > edited:
             edited = note.mod
@@ -134,10 +163,13 @@ def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
     when = datetime.fromtimestamp(edited, UTC) if edited >= 0 else None
     source = _assembled(candidates, options, origin, root or Path(origin).stem, when, "anki")
     source.media = len(collection.media)
+    if meta is not None and options.with_history:
+        source.states = meta.cards
     if options.with_history:
         known = {q.id for q in source.deck.questions}
         for r in collection.reviews:
             qid = question_id(guids.get(r.note_id, ""), r.ord)
+            qid = own_ids.get(qid, qid)
             # ease 0 marks manual reschedules; types 4-5 are manual and bulk reschedules, not answers
             if qid in known and 1 <= r.ease <= 4 and r.kind <= 3:
                 at = datetime.fromtimestamp(r.at_ms / 1000, UTC)
@@ -152,7 +184,24 @@ def _assembled(candidates: list[Candidate], options: ReadOptions, origin: str, t
         candidates, deck_id=options.deck_id or slug(title), title=title, origin=origin,
         rules=options.rules, edited=edited,
     )
-    if not converted.deck.questions:
-        first = f"; first: {converted.refused[0]}" if converted.refused else ""
-        raise CertdrillError(f"{origin}: no question could be converted ({len(converted.refused)} refused{first})")
+    usable, refused = len(converted.deck.questions), len(converted.refused)
+    if not enough_questions(usable, refused):
+        first = f"; first refused: {converted.refused[0]}" if converted.refused else ""
+        what = "notes" if kind == "anki" else "rows"
+        raise CertdrillError(f"{origin}: not a deck: only {usable} of {usable + refused} {what} are questions{first}. "
+                             f"Expected {EXPECTED[kind]} (see docs/importing.md)")
     return SourceDeck(converted.deck, kind, converted.refused)
+
+
+EXPECTED = {
+    "table": "a CSV/TSV deck: a headed table (question, A…E or choices, answer, explanation, domain, tags) or "
+             "Anki's plain-text export (front, back, tags)",
+    "anki": "Anki notes of a Basic, Cloze or multiple-choice note type (Question, Option A…, Answer)",
+}
+
+
+def enough_questions(usable: int, refused: int) -> bool:
+    """A community source is a deck only if at least half of its items (rows, notes' cards) make
+    questions: a log or a text file that happens to hold commas is refused as a whole, not imported
+    as a few odd flashcards."""
+    return usable > 0 and usable >= refused

@@ -181,3 +181,16 @@ def _anki_text(rows: Iterable[tuple[int, list[str]]], header: dict[str, str], to
         yield Candidate(qid, origin, group, mc or flashcard(
             texts[0] if texts else "", texts[1] if len(texts) > 1 else "",
             list(zip(names[2:], texts[2:], strict=True)), tags))
+
+
+def table_header(path: Path) -> dict[str, str]:
+    """The Anki-style header lines (`#name:value`) at the top of a table file (read after `read_table`
+    has checked the file's size and encoding)."""
+    header: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        for line in f:
+            m = _HEADER_LINE.match(line.rstrip("\r\n"))
+            if m is None:
+                break
+            header[m.group(1).strip()] = m.group(2).strip()
+    return header

@@ -76,14 +76,16 @@ def exam_line(deck: DeckSummary, today: date) -> Text:
 class DashboardScreen(Screen[None]):
     """Plain `certdrill` opens here."""
 
+    # Short descriptions, so that every shown key fits an 80-column footer; the tooltip is the full
+    # name the help screen and the command palette use. `a` is left out of the footer for room.
     BINDINGS = [
-        Binding("r", "review", "Review", id="dashboard.review"),
-        Binding("a", "review_all", "Review all", id="dashboard.review_all"),
-        Binding("p", "practice", "Practice", id="dashboard.practice"),
-        Binding("e", "exam", "Mock exam", id="dashboard.exam"),
+        Binding("r", "review", "Review", tooltip="Review the deck the panel shows", id="dashboard.review"),
+        Binding("a", "review_all", "Review all", tooltip="Review all decks", show=False, id="dashboard.review_all"),
+        Binding("p", "practice", "Practice", tooltip="Practice a slice of the deck", id="dashboard.practice"),
+        Binding("e", "exam", "Exam", tooltip="Mock exam", id="dashboard.exam"),
         Binding("b", "browse", "Browse", id="dashboard.browse"),
         Binding("s", "stats", "Stats", id="dashboard.stats"),
-        Binding("i", "import", "Import", id="dashboard.import"),
+        Binding("i", "import", "Import", tooltip="Import a deck", id="dashboard.import"),
         Binding("comma", "settings", "Settings", id="dashboard.settings"),
     ]
 
@@ -113,7 +115,7 @@ class DashboardScreen(Screen[None]):
                 yield Sparkline([], id="trend")
                 yield Static("Reviews per day", classes="section")
                 yield Heatmap(id="heatmap")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still opens it; ? says so
 
     def on_resize(self, event: events.Resize) -> None:
         # Below 100 columns the deck list goes above the deck's panel, so neither is squeezed.
@@ -126,6 +128,7 @@ class DashboardScreen(Screen[None]):
         table.add_column("New", key="new")
         table.add_column("Today", key="today")
         table.add_column("Streak", key="streak")
+        table.border_title = "Decks"
         if self.desk is None:
             self.show_overview()
         else:
@@ -136,6 +139,7 @@ class DashboardScreen(Screen[None]):
         self.show_rows([(d.id, d.retired, d.due_now, d.new_available, d.reviews_today, d.streak) for d in self.overview])
         self.sub_title = f"{sum(d.due_now for d in self.overview)} due"
         self.query_one("#deck-title", Static).update(Text("Opening your collection…", style="dim"))
+        self.name_panel()
 
     def show_rows(self, rows: list[DeckRow]) -> None:
         """The deck list; left as it is when nothing changed (the overview already showed these counts)."""
@@ -226,9 +230,26 @@ class DashboardScreen(Screen[None]):
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.show_deck()
 
+    def name_panel(self) -> None:
+        """The panel's border names the deck it shows: the deck `r`, `p`, `e` and `b` act on, wherever the
+        focus is. Its foot says what the keys do there."""
+        panel = self.query_one("#deck-panel")
+        deck_id = self.selected_deck_id()
+        panel.border_title = deck_id or ""
+        if deck_id is None:
+            panel.border_subtitle = ""
+        elif panel.has_focus:
+            panel.border_subtitle = "↑↓ scroll · tab: decks · r reviews this deck"
+        else:
+            panel.border_subtitle = "r reviews this deck"
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.name_panel()
+
     def show_deck(self) -> None:
         if self.desk is None:
             return
+        self.name_panel()
         deck = self.selected_deck()
         if deck is None:
             self.query_one("#deck-title", Static).update(Text("No decks yet: press i to import one.", style="bold"))
@@ -254,54 +275,53 @@ class DashboardScreen(Screen[None]):
         assert self.desk is not None
         worker = get_current_worker()  # cancelled when the learner leaves the dashboard: stop working for it
         try:
-            has_exam = self.desk.has_exam(deck_id)
             progress = self.desk.domain_progress(deck_id)
             counts = self.desk.daily_counts(140, deck_id)
-            self.app.call_from_thread(self.show_details, deck_id, progress, counts, has_exam)
-            if has_exam and not worker.is_cancelled:
+            self.app.call_from_thread(self.show_details, deck_id, progress, counts)
+            if not worker.is_cancelled:
                 report = self.desk.readiness(deck_id)
                 self.app.call_from_thread(self.show_readiness, deck_id, report)
-                if report is not None and not worker.is_cancelled:  # the trend replays the history: it comes last
+                if not worker.is_cancelled:  # the trend replays the history: it comes last
                     trend = self.desk.readiness_trend(deck_id, stop=lambda: worker.is_cancelled)
                     if not worker.is_cancelled:
                         self.app.call_from_thread(self.show_trend, deck_id, [p.raw for p in trend])
         except CertdrillError as exc:  # the database is busy, damaged, gone: say so
             self.app.call_from_thread(self.notify, str(exc), severity="error")
 
-    def show_details(self, deck_id: str, progress: list[DomainProgress], counts: dict[str, int],
-                     has_exam: bool) -> None:
+    def show_details(self, deck_id: str, progress: list[DomainProgress], counts: dict[str, int]) -> None:
         if not self.is_attached or self.selected_deck_id() != deck_id or self.desk is None:
             return  # the app is quitting, or the learner has moved to another deck
         self.show_progress(progress)
         self.query_one("#heatmap", Heatmap).show(counts, today=self.desk.today())
-        if not has_exam:
-            for wid in ("#readiness-score", "#readiness-actions", "#trend-title", "#trend"):
-                self.query_one(wid).display = False
 
     def show_progress(self, progress: list[DomainProgress]) -> None:
-        """Until the readiness model answers: coverage and first-try accuracy, labelled as such."""
-        self.query_one("#readiness-title", Static).update(
-            Text("Per domain: first-try accuracy (coverage)", style="bold"))
+        """Until the readiness model answers: how much of each domain was seen, labelled as such
+        (a count of what was done, not readiness)."""
+        self.query_one("#readiness-title", Static).update(Text.assemble(
+            ("Per domain: questions seen so far", "bold"), ("\nnot readiness; the readiness model is working…", "dim")))
         self.query_one("#domain-bars", Bars).set_bars([
-            Bar(p.name, p.first_try_accuracy, note=f"{p.seen}/{p.questions} seen · weight {p.weight:g}%")
-            for p in progress
+            Bar(p.name, p.coverage, note=f"{p.seen}/{p.questions} seen", style="cyan") for p in progress
         ])
+        for wid in ("#readiness-score", "#readiness-actions", "#trend-title", "#trend"):
+            self.query_one(wid).display = False
 
-    def show_readiness(self, deck_id: str, report: Readiness | None) -> None:
-        if not self.is_attached or report is None or self.selected_deck_id() != deck_id:
+    def show_readiness(self, deck_id: str, report: Readiness) -> None:
+        """The readiness model's figures: the same report `certdrill readiness` prints."""
+        if not self.is_attached or self.selected_deck_id() != deck_id:
             return
-        when = f"on {report.exam_at:%d %b %Y}" if report.exam_at else "if the exam were today"
         from certdrill.core.readiness import MEANING, TOO_LITTLE
 
+        when = f"on {report.exam_at:%d %b %Y}" if report.exam_at and report.exam_at > report.now \
+            else "if the exam were today"
         self.query_one("#readiness-title", Static).update(
             Text.assemble((f"Readiness {when}", "bold"), (f"\n{MEANING} (│ marks)", "dim")))
         bars = []
         for d in report.domains:
             note = f"{d.low:.0%}–{d.high:.0%} · {d.seen}/{d.questions} seen · weight {d.weight:.0%}"
             if d.too_little_evidence:
-                note = f"too little evidence ({d.seen}/{d.questions} seen) · weight {d.weight:.0%}"
-            bars.append(Bar(d.name, None if d.too_little_evidence else d.estimate, d.low, d.high, note,
-                            style="green" if d.estimate >= 0.72 else "yellow" if d.estimate >= 0.55 else "red"))
+                note = f"too little evidence · {note}"
+            style = "green" if d.estimate >= 0.72 else "yellow" if d.estimate >= 0.55 else "red"
+            bars.append(Bar(d.name, None if d.too_little_evidence else d.estimate, d.low, d.high, note, style=style))
         self.query_one("#domain-bars", Bars).set_bars(bars)
         score = report.score
         text = Text()

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEY_NAMES = {"comma": ",", "slash": "/", "minus": "-", "exclamation_mark": "!", "question_mark": "?",
-             "escape": "esc", "space": "space", "enter": "enter"}
+from certdrill.tui.keys import action_name, key_label
 
 
-def key_label(keys: str) -> str:
-    return " / ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
-
-
-def key_table(title: str, bindings: list[BindingType]) -> Table:
+def key_table(app: App[Any], title: str, bindings: list[BindingType]) -> Table:
     table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 2))
     table.add_column(style="bold cyan", min_width=14)
     table.add_column()
     for b in bindings:
         if isinstance(b, Binding) and b.description:
-            table.add_row(key_label(b.key), b.description)
+            table.add_row(key_label(app, b), action_name(b))
     return table
 
 
@@ -39,6 +36,6 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help", classes="dialog"):
             yield Static(Text("certdrill keys", style="bold"))
             for title, bindings in self.sections:
-                yield Static(key_table(title, bindings))
+                yield Static(key_table(self.app, title, bindings))
             yield Static(Text("In review and exams: a, b, c… or 1, 2, 3… choose an answer. "
                               "ctrl+p opens the command palette with every action.", style="dim"))

@@ -1,4 +1,4 @@
-"""Choose what to practise: a domain, a task, a tag, flagged or most-missed questions."""
+"""Choose what to practise: a domain, a task, a tag, flagged or most-missed questions; keys shown below."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from certdrill.study.desk import StudyDesk
 from certdrill.study.practice import Slice
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.text import literal
+
+MAX_TAGS = 40
 
 
 @reports_user_errors
@@ -41,12 +43,20 @@ class PracticeSetupScreen(ModalScreen[Slice | None]):
         for domain in self.deck.domains:
             for task_id, task_name in self.desk.tasks(self.deck_id, domain.id):
                 add(f"Task {task_id}: {task_name}", Slice(self.deck_id, domain=domain.id, task=task_id))
-        for tag in self.desk.tags(self.deck_id)[:40]:
-            add(f"Tag: {tag}", Slice(self.deck_id, tag=tag))
+        tags = self.desk.tags(self.deck_id)
+        if tags:
+            shown = sorted(tags[:MAX_TAGS], key=lambda item: item[0].casefold())  # found by reading, A to Z
+            heading = "Tags, A to Z" if len(tags) <= MAX_TAGS else f"Tags: the {MAX_TAGS} most used of {len(tags)}, A to Z"
+            options.append(Option(Text(heading, style="bold"), disabled=True))
+            for tag, count in shown:
+                add(f"Tag: {tag} ({count})", Slice(self.deck_id, tag=tag))
         with Vertical(classes="dialog"):
             yield Static(literal(f"Practice · {self.deck.title}", "bold"))
             yield Static(Text("Practice records your answers but never changes when questions are due.",
                               style="dim"))
+            # Above the list, which may be cut at the foot of a small terminal.
+            yield Static(Text("↑↓ move · enter practise the highlighted slice · esc cancel", style="dim"),
+                         id="practice-keys")
             yield OptionList(*options, id="slices")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,4 +1,5 @@
-"""Settings: daily new questions, desired retention, theme, and an exam date per deck."""
+"""Settings: daily new questions, desired retention, the hour the study day starts, theme, and an exam
+date per deck; every field shows the value saved."""
 
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ class SettingsScreen(Screen[None]):
                 yield Label("Desired retention (0.70–0.99)")
                 yield Input(f"{s.desired_retention:g}", id="desired_retention", type="number")
             with Horizontal(classes="field"):
+                yield Label("Study day starts at (hour, 0–23)")
+                yield Input(str(s.rollover_hour), id="rollover_hour", type="integer")
+            with Horizontal(classes="field"):
                 yield Label("Theme")
                 themes = sorted(self.app.available_themes)
                 yield Select([(t, t) for t in themes], value=s.theme if s.theme in themes else Select.BLANK,
@@ -50,10 +54,12 @@ class SettingsScreen(Screen[None]):
             for deck in self.desk.decks():
                 if deck.exam is None or deck.exam.status == "retired":  # no date can be booked
                     continue
+                plan = self.desk.exam_plan(deck.id) if deck.exam_date else None
                 with Horizontal(classes="field"):
                     yield Label(literal(deck.title))
                     yield Input(deck.exam_date or "", placeholder="YYYY-MM-DD", id=f"exam-{deck.id}")
-                    yield Input("", placeholder="min/day", id=f"minutes-{deck.id}", type="integer", classes="minutes")
+                    yield Input(str(plan.minutes_per_day) if plan else "", placeholder="min/day", id=f"minutes-{deck.id}",
+                                type="integer", classes="minutes")
         yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -64,6 +70,8 @@ class SettingsScreen(Screen[None]):
                 self.desk.save_setting("new_per_day", int(value))
             elif field == "desired_retention":
                 self.desk.save_setting("desired_retention", float(value))
+            elif field == "rollover_hour":
+                self.desk.save_setting("rollover_hour", int(value))
             elif field.startswith(("exam-", "minutes-")):
                 deck_id = field.split("-", 1)[1]
                 when = self.query_one(f"#exam-{deck_id}", Input).value.strip()
