@@ -84,3 +84,21 @@ def test_cli_readiness_json_and_table(capsys: pytest.CaptureFixture[str]) -> Non
     assert "est = chance of getting a new exam question of the domain right on exam day; 80% sure it lies in the interval" in out
     assert main(["readiness", "no-such-deck"]) == 1
     assert main(["readiness", "aws-mls-c01", "--exam-date", "tomorrow"]) == 1
+
+
+def test_a_read_beside_returns_what_the_connection_reads_and_raises_its_errors_in_the_caller(
+        workspace: Workspace, clock: Clock) -> None:
+    import sqlite3
+
+    from certdrill.storage.database import read_beside
+
+    study_all(workspace, clock)
+    sql = "SELECT card_id, count(*) FROM review WHERE deck_id = :deck GROUP BY 1"
+    with workspace.reading() as con:
+        beside = read_beside(con, sql, {"deck": "sample"})
+        assert beside() == con.execute(sql, {"deck": "sample"}).fetchall() != []
+        broken = read_beside(con, "SELECT x FROM nowhere", {})
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            broken()
+    memory = sqlite3.connect(":memory:")  # no file to open a second connection to: read on this one
+    assert read_beside(memory, "SELECT :x", {"x": 1})() == [(1,)]

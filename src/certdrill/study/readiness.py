@@ -32,6 +32,7 @@ from certdrill.core.readiness_model import Tries
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
 from certdrill.storage import queries
+from certdrill.storage.database import read_beside
 from certdrill.storage.timefmt import from_db_time, to_db_time
 
 RECENT_DAYS = 30
@@ -64,37 +65,29 @@ def _deck(con: sqlite3.Connection, deck_id: str) -> tuple[Deck, str | None]:
 _CHOICES = "CAST(substr(q.answer_key, length(q.kind) + 2) AS INTEGER)"
 _PICK = "COALESCE(q.pick, length(q.answer_key) - length(replace(q.answer_key, ',', '')) + 1)"
 _GUESS = f"q.kind, {_CHOICES}, {_PICK}"
-_GUESS_COLUMNS = f"q.kind AS kind, {_CHOICES} AS choices, {_PICK} AS pick"
 
 # One pass over the deck's questions and cards (question rows are wide: read them once). Per card: its
-# elapsed-over-stability step on exam morning, whether it is due, and its first try: the first answer
-# outside mock exams, found by one index seek. Questions that were ever on a finished mock paper get no
-# first try here; they are few and judged in Python (a paper before the first study is their first try).
+# elapsed-over-stability step on exam morning (-1 for a new card), whether it is due, its first try (the
+# first answer outside mock exams, found by one index seek, asked once per card: the subquery is a
+# grouping column, never repeated in other expressions) and whether it was on a finished mock paper.
+# Those get no first try here; they are few and judged in Python (a paper before the first study is
+# their first try). `_tallies` turns the raw columns into the report's terms.
 _CARDS = f"""
-WITH cards AS (
-    SELECT q.domain_id AS domain, q.task_id AS task, {_GUESS_COLUMNS}, c.id AS id, c.state AS state,
-           c.stability AS stability, c.last_review AS last_review, c.suspended AS suspended, c.due AS due,
-           (SELECT r.id FROM review r WHERE r.card_id = c.id AND r.mode != 'exam' AND r.reviewed_at <= :now
-            ORDER BY r.reviewed_at, r.id LIMIT 1) AS first_id
-    FROM question q JOIN card c ON c.id = q.pk
-    WHERE q.deck_id = :deck AND NOT q.retired
-)
-SELECT domain, task, kind, choices, pick,
-       CASE WHEN state = 0 AND first_id IS NOT NULL THEN -3
-            WHEN state = 0 THEN -1
-            WHEN stability IS NULL OR last_review IS NULL THEN -3
-            WHEN last_review > :exam THEN -2
-            ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(last_review) AS INTEGER) * :steps / stability AS INTEGER))
-       END AS bucket,
-       state != 0 AND NOT suspended AND due <= :now AS is_due,
-       CASE WHEN first_id IS NULL OR id IN (
-                SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
-                WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now) THEN NULL
-            ELSE (SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.id = first_id)
-       END AS first_ok,
+SELECT q.domain_id, q.task_id, {_GUESS},
+       CASE WHEN c.state = 0 THEN -1
+            WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
+            WHEN c.last_review > :exam THEN -2
+            ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
+       END,
+       c.state != 0 AND NOT c.suspended AND c.due <= :now,
+       (SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.card_id = c.id AND r.mode != 'exam'
+        AND r.reviewed_at <= :now ORDER BY r.reviewed_at, r.id LIMIT 1),
+       c.id IN (SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
+                WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now),
        COUNT(*)
-FROM cards
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+FROM question q JOIN card c ON c.id = q.pk
+WHERE q.deck_id = :deck AND NOT q.retired
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 """
 
 # Recent reviews of studied questions, with the elapsed-over-stability step of the state before.
@@ -159,14 +152,14 @@ class _PaperCard:
 
 
 def _paper_cards(con: sqlite3.Connection, ids: set[int]) -> dict[int, _PaperCard]:
-    out = {}
-    for card_id in ids:
-        found = queries.load(con, card_id=card_id)
-        if found is not None:
-            q = found.question
-            out[card_id] = _PaperCard(q.domain, q.task, guess_for(q.kind, len(q.choices), q.pick or len(q.correct_indices) or 1),
-                                      found.state, None, False, [])
     marks = ", ".join("?" * len(ids))
+    out = {
+        card_id: _PaperCard(domain, task, _guess(kind, choices, pick), queries.card_state_from(state), None, False, [])
+        for card_id, domain, task, kind, choices, pick, *state in con.execute(
+            f"SELECT c.id, q.domain_id, q.task_id, {_GUESS}, {', '.join('c.' + c for c in queries.CARD_COLUMNS.split(', '))} "
+            f"FROM card c JOIN question q ON q.pk = c.id WHERE c.id IN ({marks})", tuple(ids),
+        )
+    }
     for card_id, at, correct, rating, mode, state_before in con.execute(
         f"SELECT card_id, reviewed_at, correct, rating, mode, state_before FROM review WHERE card_id IN ({marks}) "
         "AND mode != 'exam' ORDER BY reviewed_at, id", tuple(ids),
@@ -208,7 +201,11 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
     counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
     rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for domain, task, kind, choices, pick, bucket, is_due, first_ok, n in con.execute(_CARDS, params):
+    recent_rows = read_beside(con, _RECENT, params)  # on the other core while this one counts the cards
+    for domain, task, kind, choices, pick, bucket, is_due, first_try, on_paper, n in con.execute(_CARDS, params):
+        if bucket == -1 and first_try is not None:
+            bucket = -3  # a new card answered in practice only: no memory state
+        first_ok = None if on_paper else first_try
         questions[domain] += n
         g = _guess(kind, choices, pick)
         if g > 0:
@@ -270,7 +267,7 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
                 recent[domain][0] += 1
                 recent[domain][1] += correct
                 recent[domain][2] += predicted
-    for domain, kind, choices, pick, ok, bucket, n in con.execute(_RECENT, params):
+    for domain, kind, choices, pick, ok, bucket, n in recent_rows():
         g = _guess(kind, choices, pick)
         predicted = n * (g + (1 - g) * recall(bucket))
         recent[domain][0] += n
