@@ -41,16 +41,20 @@ def study(desk: StudyDesk, clock: Clock, rng: random.Random) -> None:
         clock.now = clock.now.replace(hour=8, minute=0) + timedelta(days=1)
 
 
-async def shoot(ws: Workspace, name: str, keys: list[str], *, answer_wrongly: bool = False) -> None:
+async def shoot(ws: Workspace, name: str, keys: list[str], *, answer_wrongly: bool = False,
+                pace: Clock | None = None) -> None:
     from certdrill.tui.screens.review import ReviewScreen
 
     app = make_app(ws, seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
+        rng = random.Random(11)
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
+            if pace is not None and key == "n":  # a mock exam takes time: about a minute a question
+                pace.now += timedelta(seconds=rng.randint(35, 110))
         screen = app.screen
         if answer_wrongly and isinstance(screen, ReviewScreen) and screen.session.card is not None:
             # A wrong pick shows the most: the learner's choice, the right one, every reason.
@@ -79,7 +83,7 @@ def main() -> None:
         asyncio.run(shoot(ws, "dashboard", down))
         asyncio.run(shoot(ws, "review", [*down, "r"], answer_wrongly=True))
         asyncio.run(shoot(ws, "exam-result", [*down, "e", "down", "enter",
-                                             *[k for _ in range(10) for k in ("b", "n")], "ctrl+s", "y"]))
+                                             *[k for _ in range(10) for k in ("b", "n")], "ctrl+s", "y"], pace=clock))
         ws.close()
 
 

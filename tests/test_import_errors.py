@@ -247,5 +247,5 @@ def test_a_note_type_without_fields_makes_refusals_not_a_crash(workspace: Worksp
         "UPDATE col SET models = json_set(models, '$.\"' || (SELECT mid FROM notes) || '\".flds', json('[]'));"
     )
     package = package_with_collection(tmp_path, emptied)
-    assert re.fullmatch(r"evil.apkg: no question could be converted \(1 refused; first: note \d+ \(anki-g\): "
-                        r"prompt is empty\)", refused(workspace, package))
+    assert re.fullmatch(r"evil.apkg: not a deck: only 0 of 1 notes are questions; first refused: note \d+ \(anki-g\): "
+                        r"prompt is empty\. Expected Anki notes .*\(see docs/importing.md\)", refused(workspace, package))

@@ -77,3 +77,18 @@ async def test_the_rating_buttons_keep_their_intervals_while_the_rating_changes(
             assert re.sub(r"\s+", " ", rating_line(app).split("\n")[0]) == shown
             due = card_row(ws, 1).due
             assert due is not None and round((due - clock.now) / timedelta(days=1)) == days.get(int(key), -1)
+
+
+async def test_a_notice_leaves_the_verdict_and_the_ratings_in_view(workspace: Workspace) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app(workspace, seed=1)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "b", "enter", "f")  # answered, then flagged: "Flagged." shows
+        await settle(pilot)
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query(Toast))
+        assert toasts, "no notice shown"
+        outcome = app.screen.query_one("#outcome").region
+        assert all(not toast.region.overlaps(outcome) for toast in toasts)

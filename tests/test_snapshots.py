@@ -37,6 +37,17 @@ async def steady(pilot: Any) -> None:
     await pilot.pause()
 
 
+def pressing(keys: list[str]) -> Callable[[Any], Any]:
+    """What to do before the picture: let the app settle, press the keys one by one, then hold it still."""
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await steady(pilot)
+    return run_before
+
+
 @pytest.fixture
 def app_with_history(workspace: Workspace, clock: Clock) -> Callable[[], Any]:
     return lambda: make_app(studied(workspace, clock), seed=7)
@@ -57,14 +68,39 @@ def app_with_history(workspace: Workspace, clock: Clock) -> Callable[[], Any]:
     ],
 )
 def test_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], Any], name: str, keys: list[str]) -> None:
-    async def run_before(pilot: Any) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        await steady(pilot)
+    run_before = pressing(keys)
 
     assert snap_compare(app_with_history(), terminal_size=SIZE, run_before=run_before)
+
+
+# The screens of the learner's day (issue #17), at the smallest size supported and a large one.
+DAY_SCREENS = [
+    ("review_question", ["r"]),
+    ("review_answered", ["r", "b", "enter"]),
+    ("history", ["r", "b", "enter", "l"]),
+    ("link", ["r", "b", "enter", "o"]),
+    ("summary", ["r", "b", "enter", "escape"]),
+    ("exam", ["e", "enter"]),
+    ("exam_incomplete_struck", ["e", "enter", "a", "x", "b"]),
+    ("exam_check", ["e", "enter", "a", "f", "ctrl+s"]),
+    ("exam_quit", ["e", "enter", "q"]),
+    ("exam_setup_paused", ["e", "enter", "a", "escape", "e"]),
+    ("exam_result", ["e", "enter", "a", "n", "ctrl+s", "y"]),
+    ("browser", ["b"]),
+]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize(("name", "keys"), DAY_SCREENS, ids=[name for name, _ in DAY_SCREENS])
+def test_day_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], Any], monkeypatch: pytest.MonkeyPatch,
+                                name: str, keys: list[str], size: tuple[int, int]) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 5000 10.0.0.1 22")  # `o` shows the link, opens nothing
+    for variable in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(variable, raising=False)
+
+    run_before = pressing(keys)
+
+    assert snap_compare(app_with_history(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -83,11 +119,6 @@ def test_screen_looks_right(snap_compare: Any, app_with_history: Callable[[], An
 )
 def test_a_learners_day_at_80x24_and_120x40(snap_compare: Any, app_with_history: Callable[[], Any], name: str,
                                             keys: list[str], size: tuple[int, int]) -> None:
-    async def run_before(pilot: Any) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        await steady(pilot)
+    run_before = pressing(keys)
 
     assert snap_compare(app_with_history(), terminal_size=size, run_before=run_before)

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from certdrill.core.scheduling import SchedulerSettings
     from certdrill.study import browse as browsing
     from certdrill.study import exam, practice
+    from certdrill.study.editing import EditOutcome, QuestionDraft
     from certdrill.study.exam_date import ExamPlan
+    from certdrill.study.history import CardHistory
     from certdrill.study.library import ImportReport
     from certdrill.study.progress import DomainProgress
     from certdrill.study.readiness import ReadinessPoint
@@ -223,6 +225,27 @@ class StudyDesk:
         with self._session() as s:
             review.reset_card(s, card_id=card_id)
 
+    def card_history(self, card_id: int) -> CardHistory:
+        """Every answer of the card, oldest first, with the interval each left it with."""
+        from certdrill.study.history import card_history
+
+        with self._session() as s:
+            return card_history(s, card_id=card_id)
+
+    def begin_edit(self, card_id: int) -> QuestionDraft:
+        """Write a question of the learner's own deck to a file for their editor (beside the database)."""
+        from certdrill.study.editing import begin_edit
+
+        with self._session() as s:
+            return begin_edit(s, card_id=card_id, workdir=self.ws.db_path.parent / "edits")
+
+    def finish_edit(self, draft: QuestionDraft) -> EditOutcome:
+        """Check the edited file and save it if nothing is wrong (the draft stays for another try)."""
+        from certdrill.study.editing import finish_edit
+
+        with self._session() as s:
+            return finish_edit(s, draft=draft)
+
     def practice_cards(self, slice: practice.Slice, seed: int) -> list[int]:
         from certdrill.study.practice import practice_cards
 
@@ -274,6 +297,13 @@ class StudyDesk:
 
         with self._session() as s:
             return exam_service.exam_attempts(s, deck_id=deck_id)
+
+    def mock_trend(self, deck_id: str) -> list[exam.TrendPoint]:
+        """The deck's latest submitted mock exams, oldest first."""
+        from certdrill.study import exam as exam_service
+
+        with self._session() as s:
+            return exam_service.mock_trend(s, deck_id=deck_id)
 
     # -- browsing and importing -------------------------------------------
     def browse(self, where: browsing.BrowseFilter) -> list[browsing.BrowseRow]:

@@ -6,9 +6,9 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlmodel import Session, col
 
 from certdrill.core import grading, sampling
@@ -32,6 +32,19 @@ DEFAULT_SIZE = 20
 DEFAULT_MINUTES_PER_QUESTION = 2.0
 
 
+ItemStatus = Literal["unanswered", "incomplete", "answered"]
+
+
+def item_status(question: Question, chosen: tuple[int, ...]) -> ItemStatus:
+    """A multiple-response question with other than the number of picks asked is incomplete: it
+    is graded wrong, as an unanswered one is."""
+    if not chosen:
+        return "unanswered"
+    if question.kind == "multiple" and len(chosen) != (question.pick or 0):
+        return "incomplete"
+    return "answered"
+
+
 @dataclass(frozen=True, slots=True)
 class PaperItem:
     position: int
@@ -39,6 +52,25 @@ class PaperItem:
     question: Question
     chosen: tuple[int, ...] = ()
     flagged: bool = False
+    seconds: float = 0.0  # time spent on it so far
+
+    @property
+    def status(self) -> ItemStatus:
+        return item_status(self.question, self.chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultItem:
+    """One question of a submitted paper, graded."""
+
+    item: PaperItem
+    correct: bool
+
+    @property
+    def verdict(self) -> str:
+        """right | wrong | unanswered | incomplete"""
+        status = self.item.status
+        return status if status != "answered" else ("right" if self.correct else "wrong")
 
 
 @dataclass
@@ -87,11 +119,23 @@ class ExamResult:
     conversion: str
     started_at: datetime
     finished_at: datetime | None
-    review: list[PaperItem] = field(default_factory=list)  # wrong, unanswered or flagged items
+    minutes: int = 0  # the time allowed
+    items: list[ResultItem] = field(default_factory=list)  # every question, in paper order
 
     @property
     def raw(self) -> float:
         return self.correct / self.total if self.total else 0.0
+
+    @property
+    def seconds_used(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return time_used(self.finished_at - self.started_at, timedelta(minutes=self.minutes))
+
+    @property
+    def to_review(self) -> list[ResultItem]:
+        """What most needs a second look: wrong, unanswered, incomplete or flagged."""
+        return [r for r in self.items if not r.correct or r.item.flagged]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +144,12 @@ class ExamResult:
             "passed": self.passed, "estimated": self.estimated,
             "domains": [{"id": d.id, "weight": d.weight, "correct": d.correct, "total": d.total} for d in self.domains],
         }
+
+
+def time_used(elapsed: timedelta, allowed: timedelta) -> float:
+    """Seconds a mock exam took: never more than it allowed (a submit in the grace period counts
+    as the whole time)."""
+    return max(0.0, min(elapsed, allowed).total_seconds())
 
 
 def exam_shape(info: ExamInfo | None, size: int | None, minutes: int | None) -> tuple[int, int]:
@@ -208,7 +258,8 @@ def load_paper(session: Session, *, attempt_id: int) -> ExamPaper:
         select(ExamAnswerRow, QuestionRow).join(QuestionRow, col(QuestionRow.pk) == col(ExamAnswerRow.card_id))
         .where(col(ExamAnswerRow.attempt_id) == attempt_id).order_by(col(ExamAnswerRow.position))
     ).all()
-    items = [PaperItem(a.position, a.card_id, question_from_row(q), tuple(a.chosen), a.flagged) for a, q in rows]
+    items = [PaperItem(a.position, a.card_id, question_from_row(q), tuple(a.chosen), a.flagged, a.duration_ms / 1000)
+             for a, q in rows]
     return ExamPaper(attempt_id, attempt.deck_id, deck.title if deck else attempt.deck_id, attempt.started_at,
                      attempt.minutes, items, attempt.finished_at is not None)
 
@@ -273,13 +324,12 @@ def _grade(session: Session, attempt: ExamAttemptRow) -> ExamResult:
     total_weight = sum(d.weight for d in domains) or 1.0
     right: Counter[str] = Counter()
     asked: Counter[str] = Counter()
-    review = []
+    items = []
     for item in paper.items:
         ok = bool(answers[item.position].correct)
         asked[item.question.domain] += 1
         right[item.question.domain] += ok
-        if not ok or item.flagged:
-            review.append(item)
+        items.append(ResultItem(item, ok))
     correct, total = sum(right.values()), len(paper.items)
     raw = correct / total if total else 0.0
     scale = score_scale(info.pass_mark if info else None)
@@ -290,7 +340,7 @@ def _grade(session: Session, attempt: ExamAttemptRow) -> ExamResult:
         domains=[DomainScore(d.id, d.name, 100 * d.weight / total_weight, right[d.id], asked[d.id]) for d in domains],
         score=score, score_unit=scale.unit if scale else None, pass_score=scale.pass_score if scale else None,
         passed=passed, estimated=bool(scale and scale.estimated), conversion=scale.describe() if scale else "",
-        started_at=attempt.started_at, finished_at=attempt.finished_at, review=review,
+        started_at=attempt.started_at, finished_at=attempt.finished_at, minutes=attempt.minutes, items=items,
     )
 
 
@@ -324,6 +374,35 @@ def exam_attempts(session: Session, *, deck_id: str | None = None) -> list[Attem
         AttemptSummary(a.id or 0, a.deck_id, a.started_at, a.size, a.minutes, a.finished_at is not None, a.score, a.passed)
         for a in session.exec(stmt).scalars()  # type: ignore[call-overload]
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """A submitted mock exam of a deck: when, and the share of its questions answered right."""
+
+    attempt_id: int
+    started_at: datetime
+    size: int
+    right: int
+    passed: bool | None
+
+    @property
+    def share(self) -> float:
+        return self.right / self.size if self.size else 0.0
+
+
+def mock_trend(session: Session, *, deck_id: str, limit: int = 12) -> list[TrendPoint]:
+    """The deck's latest submitted mock exams, oldest first, as shares right (comparable across
+    paper sizes and score scales)."""
+    right = func.sum(cast(col(ExamAnswerRow.correct), Integer))  # (a sum of booleans would read back as one)
+    rows = session.execute(
+        select(col(ExamAttemptRow.id), col(ExamAttemptRow.started_at), col(ExamAttemptRow.size), right,
+               col(ExamAttemptRow.passed))
+        .join(ExamAnswerRow, col(ExamAnswerRow.attempt_id) == col(ExamAttemptRow.id))
+        .where(col(ExamAttemptRow.deck_id) == deck_id, col(ExamAttemptRow.finished_at).is_not(None))
+        .group_by(col(ExamAttemptRow.id)).order_by(col(ExamAttemptRow.id).desc()).limit(limit)
+    ).all()
+    return [TrendPoint(a, started, size, int(n or 0), passed) for a, started, size, n, passed in reversed(rows)]
 
 
 def unfinished_attempt(session: Session, *, deck_id: str) -> int | None:

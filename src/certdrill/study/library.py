@@ -154,12 +154,9 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
             report.reset.append(q.id)
             reset.append((pk,))
     if changed:
-        con.executemany(f"UPDATE question SET {', '.join(c + '=?' for c in QUESTION_COLUMNS)} WHERE pk=?", changed)
+        con.executemany(_UPDATE_QUESTION, changed)
     if reset:
-        con.executemany(
-            "UPDATE card SET state=0, step=NULL, stability=NULL, difficulty=NULL, due=NULL, last_review=NULL "
-            "WHERE id=?", reset,
-        )
+        con.executemany(_RESET_CARD, reset)
     if fresh:
         # In interleaved order, without a pk: SQLite numbers the rows first_pk, first_pk + 1, ...
         # Rows are made a batch at a time: all of them at once would hold every question's text
@@ -184,6 +181,46 @@ def _apply(session: Session, deck: Deck, source: str, now: datetime, dry_run: bo
 
 _HASH, _KEY = (QUESTION_COLUMNS.index(c) for c in ("content_hash", "answer_key"))
 _BATCH = 2000  # question rows made and written at a time
+_UPDATE_QUESTION = f"UPDATE question SET {', '.join(c + '=?' for c in QUESTION_COLUMNS)} WHERE pk=?"
+# A changed answer key voids what the card's memory says: scheduling starts again (reviews stay).
+_RESET_CARD = ("UPDATE card SET state=0, step=NULL, stability=NULL, difficulty=NULL, due=NULL, last_review=NULL "
+               "WHERE id=?")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSaved:
+    """What saving one edited question did: `changed` anything, and `reset` its scheduling."""
+
+    changed: bool
+    reset: bool
+
+
+def save_question(session: Session, *, deck_id: str, question: Question) -> QuestionSaved:
+    """Store an edited question of a deck in one transaction, as a deck upgrade would: a wording
+    edit keeps the card's memory; a changed answer key resets its scheduling; its reviews stay."""
+    begin_write(session)
+    try:
+        con = lanes.raw(session)
+        found = con.execute("SELECT pk, content_hash, answer_key, position, retired FROM question "
+                            "WHERE deck_id = ? AND qid = ?", (deck_id, question.id)).fetchone()
+        if found is None:
+            raise CertdrillError(f"deck '{deck_id}' has no question '{question.id}'")
+        pk, content_hash, answer_key, position, retired = found
+        if retired:
+            raise CertdrillError(f"{question.id} is retired (kept for its history): it cannot be edited")
+        row = question_row(deck_id, question, position)
+        if content_hash == row[_HASH]:
+            session.rollback()
+            return QuestionSaved(changed=False, reset=False)
+        con.execute(_UPDATE_QUESTION, (*row, pk))
+        reset = answer_key != row[_KEY]
+        if reset:
+            con.execute(_RESET_CARD, (pk,))
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return QuestionSaved(changed=True, reset=reset)
 
 
 @dataclass

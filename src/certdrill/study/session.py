@@ -129,6 +129,15 @@ class ReviewSession:
         self.shown += 1
         self.shown_at = self.clock()
 
+    def reload_card(self) -> None:
+        """Read the card on show again (its question was edited): it is drawn afresh; an answer
+        already given stays as it was stored."""
+        if self.card is not None:
+            self.card = self.desk.card(self.card.card_id)
+            if self.phase == "asking":
+                self.selected, self.revealed = frozenset(), False
+            self.shown += 1
+
     @property
     def exhausted(self) -> bool:
         """Nothing left to show: the session ran out of questions."""

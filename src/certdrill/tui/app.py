@@ -186,7 +186,7 @@ class CertdrillApp(App[None]):
             if isinstance(choice, OpenAttempt):
                 paper = desk.exam_paper(choice.attempt_id)
                 if paper.finished:
-                    self.push_screen(ExamResultScreen(desk.exam_result(choice.attempt_id)))
+                    self.push_screen(ExamResultScreen(desk, desk.exam_result(choice.attempt_id)))
                     return
             else:
                 paper = desk.start_exam(message.deck_id, seed=self.rng.randrange(1 << 30), size=choice.size,
@@ -201,7 +201,7 @@ class CertdrillApp(App[None]):
         from certdrill.tui.screens.exam_result import ExamResultScreen
 
         if closed is not None and closed.submitted and self.desk is not None:
-            self.push_screen(ExamResultScreen(self.desk.exam_result(closed.attempt_id)))
+            self.push_screen(ExamResultScreen(self.desk, self.desk.exam_result(closed.attempt_id)))
 
     def on_open_browser(self, message: messages.OpenBrowser) -> None:
         from certdrill.tui.screens.browser import BrowserScreen

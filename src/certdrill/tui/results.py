@@ -34,6 +34,18 @@ class ExamClosed:
 
 
 @dataclass(frozen=True, slots=True)
+class SubmitExam:
+    """Submit the mock exam now."""
+
+
+@dataclass(frozen=True, slots=True)
+class GoToQuestion:
+    """Go back to this question of the mock exam (its index on the paper)."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
 class SessionEnded:
     """A review or practice session is over: its answers, and whether it ran out of questions
     (rather than the learner leaving)."""

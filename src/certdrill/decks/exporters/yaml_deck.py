@@ -93,6 +93,13 @@ def deck_yaml(deck: Deck) -> str:
     return text
 
 
+def question_file_yaml(questions: list[Question]) -> str:
+    """A question file of a folder deck (`questions/*.yaml`): a mapping with a `questions` list."""
+    text: str = yaml.dump({"questions": [_question(q) for q in questions]}, Dumper=_Dumper, sort_keys=False,
+                          allow_unicode=True, width=100)
+    return text
+
+
 def write_yaml(deck: Deck, path: Path) -> None:
     """Write atomically, so an interrupted export never leaves half a deck behind."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

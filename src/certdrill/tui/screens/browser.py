@@ -1,4 +1,5 @@
-"""The question browser: search and filter every question; suspend, flag or reset from here."""
+"""The question browser: search and filter every question; suspend, flag or reset from here (the
+screen of a `QuestionBrowser`, which keeps the highlight on its question)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Footer, Input, Select
 from certdrill.core.text import counted
 from certdrill.study.browse import BrowseFilter, BrowseRow
 from certdrill.study.desk import StudyDesk
+from certdrill.study.question_browser import QuestionBrowser
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.screens.confirm import ConfirmScreen
 from certdrill.tui.text import literal, references_markdown
@@ -23,11 +25,17 @@ STATES = ["new", "learning", "review", "relearning", "suspended", "flagged", "re
 
 @reports_user_errors
 class BrowserScreen(Screen[None]):
+    # Priority: in the search box, ctrl+u would otherwise clear the search (and ctrl+f, ctrl+r act on
+    # a question the learner is not looking at); there they move to the list first.
     BINDINGS = [
         Binding("slash", "search", "Search", id="browser.search"),
-        Binding("ctrl+u", "toggle_suspend", "Suspend/unsuspend", id="browser.suspend"),
-        Binding("ctrl+f", "toggle_flag", "Flag/unflag", id="browser.flag"),
-        Binding("ctrl+r", "reset", "Reset schedule", id="browser.reset"),
+        Binding("ctrl+u", "toggle_suspend", "Suspend", id="browser.suspend", priority=True),
+        Binding("ctrl+f", "toggle_flag", "Flag", id="browser.flag", priority=True),
+        Binding("ctrl+r", "reset", "Reset", id="browser.reset", priority=True),
+        Binding("l", "history", "History", id="browser.history"),
+        Binding("ctrl+e", "edit", "Edit", id="browser.edit"),
+        Binding("o", "open_reference", "Doc", id="browser.open"),
+        Binding("down", "to_results", "Results", show=False),
         Binding("escape", "back", "Back", id="browser.back"),
     ]
 
@@ -35,8 +43,15 @@ class BrowserScreen(Screen[None]):
         super().__init__()
         self.desk = desk
         self.decks = desk.decks()
-        self.where = BrowseFilter(deck_id=deck_id)
-        self.rows: list[BrowseRow] = []
+        self.browser = QuestionBrowser(desk, BrowseFilter(deck_id=deck_id))
+
+    @property
+    def where(self) -> BrowseFilter:
+        return self.browser.where
+
+    @property
+    def rows(self) -> list[BrowseRow]:
+        return self.browser.rows
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filters"):
@@ -55,7 +70,7 @@ class BrowserScreen(Screen[None]):
                 yield MarkdownView(id="detail-prompt", classes="flush")
                 yield ChoiceList(id="detail-choices")
                 yield MarkdownView(id="detail-explanation")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # 80 columns: keys first
 
     # Select parses a plain-string prompt as markup: deck names go in as Text.
     def domain_options(self) -> list[tuple[Text, str]]:
@@ -76,7 +91,11 @@ class BrowserScreen(Screen[None]):
         table.focus()
 
     def reload(self) -> None:
-        self.rows = self.desk.browse(self.where)
+        self.browser.reload()
+        self.draw()
+
+    def draw(self) -> None:
+        """The rows as the browser has them, the cursor on its highlighted question."""
         table = self.query_one("#questions", DataTable)
         table.clear()
         for row in self.rows:
@@ -85,37 +104,55 @@ class BrowserScreen(Screen[None]):
                           "⚑" if row.flagged else "", row.kind, literal(row.task or ""), str(row.lapses),
                           str(row.misses), literal(row.domain), key=str(row.card_id))
         self.sub_title = counted(len(self.rows), "question") + (" (first 2000)" if len(self.rows) >= 2000 else "")
+        if self.browser.index is not None:
+            table.move_cursor(row=self.browser.index, animate=False)
         self.show_detail()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.where = _replace(self.where, text=event.value)
-        self.reload()
+        self.browser.refine(text=event.value)
+        self.draw()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.action_to_results()
+
+    def action_to_results(self) -> None:
+        """Enter or down in the search box: on to the results."""
+        if self.focused is not None and self.focused.id == "search":
+            self.query_one("#questions", DataTable).focus()
+
+    def in_the_list(self, what: str) -> bool:
+        """Whether the list has the keys; if not, it gets them now, and the learner is told
+        which question the key would act on (nothing is done yet)."""
+        table = self.query_one("#questions", DataTable)
+        if self.focused is table:
+            return True
+        table.focus()
+        row = self.browser.current
+        if row is not None:
+            self.notify(f"In the list now: press it again to {what} {row.question_id}.")
+        return False
 
     def on_select_changed(self, event: Select.Changed) -> None:
         value = None if event.value is Select.BLANK else str(event.value)
         field = event.select.id or ""
         if field == "deck":
-            self.where = _replace(self.where, deck_id=value, domain=None, task=None)
+            self.browser.refine(deck_id=value, domain=None, task=None)
             self.query_one("#domain", Select).set_options(self.domain_options())
             self.query_one("#task", Select).set_options(self.task_options())
         elif field == "domain":
-            self.where = _replace(self.where, domain=value, task=None)
+            self.browser.refine(domain=value, task=None)
             self.query_one("#task", Select).set_options(self.task_options())
         elif field in ("task", "kind", "state"):
-            self.where = _replace(self.where, **{field: value})
-        self.reload()
+            self.browser.refine(**{field: value})
+        self.draw()
 
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.browser.highlight(int(event.row_key.value))
         self.show_detail()
 
-    def current(self) -> BrowseRow | None:
-        table = self.query_one("#questions", DataTable)
-        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
-
     def show_detail(self) -> None:
-        row = self.current()
+        row = self.browser.current
         prompt = self.query_one("#detail-prompt", MarkdownView)
         choices = self.query_one("#detail-choices", ChoiceList)
         explanation = self.query_one("#detail-explanation", MarkdownView)
@@ -133,34 +170,55 @@ class BrowserScreen(Screen[None]):
             choices.verdict(q, ())
         back = f"**Answer:** {q.answer}\n\n" if q.kind == "flashcard" else ""
         refs = references_markdown(q.references)
-        explanation.show(back + q.explanation + (f"\n\n{refs}" if refs else ""))
+        explanation.show(back + q.explanation + (f"\n\n**Read more** (o opens the first link)\n\n{refs}" if refs else ""))
+
+    def action_open_reference(self) -> None:
+        from certdrill.tui.screens.link import open_reference
+
+        row = self.browser.current
+        if row is not None:
+            references = self.desk.card(row.card_id).question.references
+            if references:
+                open_reference(self, references[0])
+            else:
+                self.notify(f"{row.question_id} has no doc link.")
+
+    def action_history(self) -> None:
+        from certdrill.tui.screens.history import HistoryScreen
+
+        row = self.browser.current
+        if row is not None:
+            self.app.push_screen(HistoryScreen(self.desk.card_history(row.card_id), self.desk.local))
+
+    def action_edit(self) -> None:
+        from certdrill.tui.editing import edit_question
+
+        row = self.browser.current
+        if row is not None:
+            edit_question(self.app, self.desk, row.card_id, lambda _outcome: self.reload())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
     def action_toggle_suspend(self) -> None:
-        row = self.current()
-        if row is not None:
-            self.desk.set_suspended(row.card_id, not row.suspended)
-            self.notify("Unsuspended." if row.suspended else "Suspended.")
-            self.reload()
+        if self.in_the_list("suspend or unsuspend") and (note := self.browser.toggle_suspend()):
+            self.notify(note)
+            self.draw()
 
     def action_toggle_flag(self) -> None:
-        row = self.current()
-        if row is not None:
-            self.desk.set_flagged(row.card_id, not row.flagged)
-            self.reload()
+        if self.in_the_list("flag or unflag") and (note := self.browser.toggle_flag()):
+            self.notify(note)
+            self.draw()
 
     def action_reset(self) -> None:
-        row = self.current()
-        if row is None:
+        row = self.browser.current
+        if not self.in_the_list("reset the schedule of") or row is None:
             return
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.desk.reset(row.card_id)
-                self.notify(f"{row.question_id} is new again; its past answers are kept.")
-                self.reload()
+                self.notify(self.browser.reset(row.card_id))
+                self.draw()
 
         self.app.push_screen(ConfirmScreen(f"Reset the schedule of {row.question_id}?", yes="Reset"), done)
 
@@ -169,9 +227,3 @@ class BrowserScreen(Screen[None]):
             self.query_one("#questions", DataTable).focus()
             return
         self.dismiss()
-
-
-def _replace(where: BrowseFilter, **changes: str | None) -> BrowseFilter:
-    from dataclasses import replace
-
-    return replace(where, **changes)  # type: ignore[arg-type]

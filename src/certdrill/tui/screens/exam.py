@@ -1,9 +1,7 @@
-"""A timed mock exam: countdown, flag for review, a navigator grid, no feedback until submit."""
+"""A timed mock exam: countdown, flags, struck-out options, a navigator grid, no feedback until
+submit: the screen of an `ExamSession`, which holds the rules."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from datetime import timedelta
 
 from rich.text import Text
 from textual import events
@@ -14,31 +12,48 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from certdrill.core.durations import format_duration
 from certdrill.core.text import terminal_safe
 from certdrill.study.desk import StudyDesk
 from certdrill.study.exam import ExamPaper, PaperItem
+from certdrill.study.exam_session import CLOCK_RUNS_ON, ExamSession, picks_note
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.layout import NARROW
-from certdrill.tui.results import ExamClosed
+from certdrill.tui.results import ExamClosed, GoToQuestion, SubmitExam
 from certdrill.tui.screens.confirm import ConfirmScreen
-from certdrill.tui.widgets.choices import ChoiceList
+from certdrill.tui.widgets.choices import ChoiceList, choice_keys
 from certdrill.tui.widgets.markdown_view import MarkdownView
+
+FLAG, INCOMPLETE = "⚑", "◐"
 
 
 def navigator_text(items: list[PaperItem], current: int, columns: int = 10) -> Text:
-    """Numbered cells: answered, flagged (⚑), the current one highlighted."""
+    """Numbered cells: answered, incomplete (◐), flagged (⚑), the current one highlighted."""
     text = Text()
     for i, item in enumerate(items):
         if i and i % columns == 0:
             text.append("\n")
-        label = f"{i + 1:>3}{'⚑' if item.flagged else ' '}"
-        style = "bold reverse" if i == current else ("green" if item.chosen else "dim")
-        if item.flagged and i != current:
+        status = item.status
+        mark = FLAG if item.flagged else INCOMPLETE if status == "incomplete" else " "
+        style = {"answered": "green", "incomplete": "yellow", "unanswered": "dim"}[status]
+        if item.flagged:
             style = "bold yellow"
-        text.append(label, style=style)
-    answered = sum(1 for it in items if it.chosen)
+        text.append(f"{i + 1:>3}{mark}", style="bold reverse" if i == current else style)
+    answered = sum(1 for it in items if it.status == "answered")
+    incomplete = sum(1 for it in items if it.status == "incomplete")
     flagged = sum(1 for it in items if it.flagged)
-    text.append(f"\n\n{answered}/{len(items)} answered · {flagged} flagged", style="dim")
+    text.append(f"\n\n{answered}/{len(items)} answered", style="dim")
+    if incomplete:
+        text.append(f"\n{incomplete} incomplete {INCOMPLETE}", style="yellow")
+    text.append(f"\n{flagged} flagged {FLAG}", style="dim")
+    return text
+
+
+def clock_text(seconds: int, title: str) -> Text:
+    """The countdown first: on a narrow terminal the end of this one line is cut off."""
+    text = Text(f" ⏱ {format_duration(seconds)} left ", style="bold white on red" if seconds < 300 else "bold reverse")
+    text.append(f"  Mock exam · {terminal_safe(title)}", style="bold")
+    text.append("   ctrl+s: check and submit", style="dim")
     return text
 
 
@@ -48,23 +63,25 @@ class ExamScreen(Screen[ExamClosed]):
 
     BINDINGS = [
         Binding("right,n", "move(1)", "Next", id="exam.next"),
-        Binding("left,p", "move(-1)", "Previous", id="exam.previous"),
+        Binding("left,p", "move(-1)", "Prev", id="exam.previous"),
         Binding("space", "space", "Toggle", show=False),
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("f", "flag", "Flag", id="exam.flag"),
-        Binding("g", "goto_flagged", "Next flagged", id="exam.goto_flagged"),
+        Binding("x", "strike", "Strike", id="exam.strike"),
+        Binding("g", "goto_flagged", "Next open", id="exam.goto_flagged"),
         Binding("ctrl+s", "submit", "Submit", id="exam.submit"),
         Binding("escape", "leave", "Pause", id="exam.leave"),
+        Binding("q", "quit_app", "Quit", id="exam.quit"),
     ]
 
     def __init__(self, desk: StudyDesk, paper: ExamPaper) -> None:
         super().__init__()
-        self.desk, self.paper = desk, paper
-        self.current = next((i for i, it in enumerate(paper.items) if not it.chosen), 0)
-        self.shown_at = self.desk.now().timestamp()
+        self.session = ExamSession(desk, paper)
+        self.paper = paper
         self.timer: Timer | None = None
         self.nav_columns = 10  # question numbers per navigator row; 5 on a narrow terminal
+        self.closing = False
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW
@@ -88,70 +105,70 @@ class ExamScreen(Screen[ExamClosed]):
             with Vertical(id="navigator-box"):
                 yield Static(Text("Questions", style="bold"))
                 yield Static(id="navigator")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # 80 columns: keys first
 
     def on_mount(self) -> None:
         self.show_item()
         self.tick()
         self.timer = self.set_interval(1, self.tick)
 
-    def remaining(self) -> timedelta:
-        return self.paper.ends_at - self.desk.now()
-
     def tick(self) -> None:
-        left = self.remaining()
-        seconds = max(0, int(left.total_seconds()))
-        h, rem = divmod(seconds, 3600)
-        m, s = divmod(rem, 60)
-        # The clock first: on a narrow terminal the end of this one line is cut off.
-        text = Text(f" ⏱ {h}:{m:02d}:{s:02d} left ", style="bold white on red" if seconds < 300 else "bold reverse")
-        text.append(f"  Mock exam · {terminal_safe(self.paper.title)}", style="bold")
-        text.append("   ctrl+s submits · unanswered questions count as wrong", style="dim")
-        self.query_one("#exam-clock", Static).update(text)
-        if seconds <= 0:
-            if self.timer is not None:
-                self.timer.stop()
+        seconds = self.session.seconds_left()
+        self.query_one("#exam-clock", Static).update(clock_text(seconds, self.paper.title))
+        if seconds <= 0 and not self.closing:
+            while self.app.screen is not self:  # a dialog over the exam (the check before submitting)
+                self.app.pop_screen()
             self.notify("Time is up: the exam was submitted.", severity="warning")
             self.finish()
 
-    def item(self) -> PaperItem:
-        return self.paper.items[self.current]
-
+    # -- drawing -------------------------------------------------------------------
     def show_item(self) -> None:
-        """Put the current question on show, its choices taking the keys."""
-        item = self.item()
+        """Put the question on show, its choices taking the keys."""
+        item = self.session.item
         self.query_one("#exam-prompt", MarkdownView).show(item.question.prompt)
         choices = self.query_one("#exam-choices", ChoiceList)
-        choices.ask(item.question, item.chosen)
+        choices.ask(item.question, item.chosen, self.session.struck_out())
         choices.focus(scroll_visible=False)
         self.draw_status()
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
 
-    def draw_status(self) -> None:
-        """The question's number and flag, and the navigator."""
-        item = self.item()
+    def draw_status(self, striking: bool = False) -> None:
+        """The question's number, what it asks and lacks, and the navigator."""
+        item = self.session.item
         q = item.question
-        meta = Text(f"Question {self.current + 1} of {len(self.paper.items)}", style="bold")
+        meta = Text(f"Question {self.session.current + 1} of {len(self.paper.items)}", style="bold")
         if item.flagged:
-            meta.append("  ⚑ flagged for review", style="yellow")
+            meta.append(f"  {FLAG} flagged for review", style="yellow")
         meta.append("\n" + ("Choose one." if q.kind == "single" else f"Choose {q.pick}."), style="italic")
+        if item.status == "incomplete":
+            meta.append(f"  {INCOMPLETE} {picks_note(item)}: incomplete, counts as wrong", style="bold yellow")
+        if striking:
+            meta.append(f"\nStrike out: {choice_keys(len(q.choices))} (x: under the cursor · esc: cancel)",
+                        style="bold")
+        else:
+            meta.append("\nx then a letter: strike an option out", style="dim")
         self.query_one("#exam-meta", Static).update(meta)
-        self.query_one("#navigator", Static).update(navigator_text(self.paper.items, self.current, self.nav_columns))
+        self.query_one("#navigator", Static).update(navigator_text(self.paper.items, self.session.current,
+                                                                   self.nav_columns))
 
-    def save(self, index: int, chosen: Iterable[int], flagged: bool) -> None:
-        """Every change is stored at once, so a crash or a closed terminal loses nothing."""
-        item = self.paper.items[index]
-        spent = int((self.desk.now().timestamp() - self.shown_at) * 1000)
-        self.shown_at = self.desk.now().timestamp()
-        self.desk.save_exam_answer(self.paper.attempt_id, item.position, sorted(chosen), flagged, spent)
-        self.paper.items[index] = PaperItem(item.position, item.card_id, item.question, tuple(sorted(chosen)), flagged)
+    def redraw_choices(self) -> None:
+        self.query_one("#exam-choices", ChoiceList).set_choices(self.session.item.chosen, self.session.struck_out())
         self.draw_status()
-        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
 
+    # -- keys ----------------------------------------------------------------------
     def on_choice_list_changed(self, event: ChoiceList.Changed) -> None:
         # The question the choices belong to (the learner may have moved on since the key).
-        index = next(i for i, it in enumerate(self.paper.items) if it.question is event.choice_list.question)
-        self.save(index, event.selected, self.paper.items[index].flagged)
+        index = self.session.index_of(event.choice_list.question)
+        self.session.select(event.selected, index)
+        if index == self.session.current:
+            self.redraw_choices()
+
+    def on_choice_list_strike_out(self, event: ChoiceList.StrikeOut) -> None:
+        if event.index is not None and self.session.index_of(event.choice_list.question) == self.session.current:
+            self.session.strike(event.index)
+            self.redraw_choices()
+        else:
+            self.draw_status()
 
     def action_space(self) -> None:
         self.query_one("#exam-choices", ChoiceList).toggle()  # the choices take this key themselves when focused
@@ -159,51 +176,68 @@ class ExamScreen(Screen[ExamClosed]):
     def action_cursor(self, step: int) -> None:
         self.query_one("#exam-choices", ChoiceList).move(step)
 
+    def action_strike(self) -> None:
+        choices = self.query_one("#exam-choices", ChoiceList)
+        choices.focus(scroll_visible=False)
+        choices.arm_strike()
+        self.draw_status(striking=True)
+
     def action_move(self, step: int) -> None:
-        self.current = (self.current + step) % len(self.paper.items)
-        self.shown_at = self.desk.now().timestamp()
+        self.go_to(self.session.current + step)
+
+    def go_to(self, index: int) -> None:
+        warning = self.session.go_to(index)
+        if warning:
+            self.notify(warning, severity="warning")
         self.show_item()
 
     def action_flag(self) -> None:
-        item = self.item()
-        self.save(self.current, item.chosen, not item.flagged)
+        self.session.flag()
+        self.draw_status()
 
     def action_goto_flagged(self) -> None:
-        n = len(self.paper.items)
-        for step in range(1, n + 1):
-            i = (self.current + step) % n
-            if self.paper.items[i].flagged or not self.paper.items[i].chosen:
-                self.current = i
-                self.show_item()
-                return
-        self.notify("Every question is answered and none is flagged.")
+        index = self.session.next_needing_attention()
+        if index is None:
+            self.notify("Every question is answered and none is flagged.")
+            return
+        self.go_to(index)
 
     def action_submit(self) -> None:
-        unanswered = sum(1 for it in self.paper.items if not it.chosen)
-        flagged = sum(1 for it in self.paper.items if it.flagged)
-        warning = ""
-        if unanswered:
-            warning += f"{unanswered} unanswered (they count as wrong). "
-        if flagged:
-            warning += f"{flagged} flagged. "
+        from certdrill.tui.screens.exam_check import ExamCheckScreen
 
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
+        def done(choice: SubmitExam | GoToQuestion | None) -> None:
+            if isinstance(choice, SubmitExam):
                 self.finish()
+            elif isinstance(choice, GoToQuestion):
+                self.go_to(choice.index)
 
-        self.app.push_screen(ConfirmScreen(f"Submit the exam? {warning}".strip(), yes="Submit"), done)
+        self.app.push_screen(ExamCheckScreen(self.session), done)
 
     def finish(self) -> None:
+        self.closing = True
         if self.timer is not None:
             self.timer.stop()
-        self.desk.submit_exam(self.paper.attempt_id)
+        self.session.submit()
         self.dismiss(ExamClosed(self.paper.attempt_id, submitted=True))
 
     def action_leave(self) -> None:
-        self.notify("Exam paused: the clock keeps running. Resume it from the mock-exam menu (e).")
+        self.notify(f"Exam paused. {CLOCK_RUNS_ON}")
+        self.pause()
+        self.dismiss(ExamClosed(self.paper.attempt_id, submitted=False))
+
+    def pause(self) -> None:
+        self.closing = True
         if self.timer is not None:
             self.timer.stop()
-        self.dismiss(ExamClosed(self.paper.attempt_id, submitted=False))
+        self.session.pause()
+
+    def action_quit_app(self) -> None:
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.pause()
+                self.app.exit()
+
+        self.app.push_screen(ConfirmScreen(f"Quit certdrill? {CLOCK_RUNS_ON}", yes="Quit"), done)
 
     def on_click(self, event: events.Click) -> None:  # the navigator grid is clickable too
         widget = event.widget
@@ -211,5 +245,4 @@ class ExamScreen(Screen[ExamClosed]):
             row, col = event.y, event.x // 4
             index = row * self.nav_columns + col
             if col < self.nav_columns and 0 <= index < len(self.paper.items):
-                self.current = index
-                self.show_item()
+                self.go_to(index)

@@ -1,6 +1,10 @@
-"""The result of a mock exam: score, per-domain score against weight, pass/fail, then every miss explained."""
+"""The result of a mock exam: score, per-domain score against weight, pass/fail, the trend of the
+deck's mock scores, then every question with its verdict, the time spent on it and its explanation."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
@@ -11,12 +15,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from certdrill.core.durations import format_duration
 from certdrill.core.text import terminal_safe
-from certdrill.study.exam import ExamResult, PaperItem
+from certdrill.study.desk import StudyDesk
+from certdrill.study.exam import ExamResult, ResultItem, TrendPoint
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.text import literal, references_markdown
 from certdrill.tui.widgets.choices import ChoiceList
 from certdrill.tui.widgets.markdown_view import MarkdownView
+
+VERDICTS = {"right": ("✔", "right", "green"), "wrong": ("✘", "wrong", "red"),
+            "unanswered": ("–", "unanswered", "red"), "incomplete": ("◐", "incomplete", "yellow")}
 
 
 def result_table(result: ExamResult) -> Table:
@@ -47,56 +56,126 @@ def headline(result: ExamResult) -> Text:
                     else "bold white on red")
     if result.estimated:
         text.append(f"\nEstimate: {result.conversion}.", style="dim italic")
-    if result.started_at and result.finished_at:
-        minutes = int((result.finished_at - result.started_at).total_seconds() // 60)
-        text.append(f"\nTime used: {minutes} min", style="dim")
+    used = result.seconds_used
+    if used is not None:
+        text.append(f"\nTime used: {format_duration(used)} of {format_duration(result.minutes * 60)}", style="dim")
     return text
+
+
+def trend_text(points: list[TrendPoint], attempt_id: int, local: Callable[[datetime], datetime]) -> Text:
+    """'Mock exams on this deck: 02 Nov 45% → 05 Nov 60% → 09 Nov 72% (this one) ▲ 12 points'."""
+    text = Text("Mock exams on this deck: ", style="bold")
+    if len(points) < 2:
+        text.append("this is the first; a trend shows from the second.", style="dim")
+        return text
+    shown = points[-6:]
+    for i, point in enumerate(shown):
+        if i:
+            text.append(" → ", style="dim")
+        text.append(f"{local(point.started_at):%d %b} ", style="dim")
+        style = "bold" if point.attempt_id == attempt_id else ""
+        text.append(f"{point.share:.0%}", style=style)
+        if point.attempt_id == attempt_id:
+            text.append(" (this one)", style="dim")
+    change = round(100 * (shown[-1].share - shown[-2].share))
+    if change:
+        text.append(f"  {'▲' if change > 0 else '▼'} {abs(change)} points", style="green" if change > 0 else "red")
+    return text
+
+
+def item_label(entry: ResultItem) -> Text:
+    """'  3. ✘ wrong       1 min 05 s ⚑ Which are …' (the list cuts it at its edge)."""
+    glyph, word, style = VERDICTS[entry.verdict]
+    item = entry.item
+    label = Text(f"{item.position + 1:>3}. ")
+    label.append(f"{glyph} {word:<10}", style=style)
+    label.append(f"{format_duration(item.seconds):>11} ", style="dim")  # up to "59 min 59 s"
+    label.append("⚑ " if item.flagged else "  ", style="bold yellow")
+    label.append(terminal_safe(" ".join(item.question.prompt.split())))
+    return label
 
 
 @reports_user_errors
 class ExamResultScreen(Screen[None]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Back", id="exam_result.back")]
+    BINDINGS = [
+        Binding("w", "toggle_filter", "Misses/all", id="exam_result.filter"),
+        Binding("o", "open_reference", "Doc", id="exam_result.open"),
+        Binding("escape,q", "dismiss", "Back", id="exam_result.back"),
+    ]
 
-    def __init__(self, result: ExamResult) -> None:
+    def __init__(self, desk: StudyDesk, result: ExamResult) -> None:
         super().__init__()
-        self.result = result
+        self.desk, self.result = desk, result
+        self.trend = desk.mock_trend(result.deck_id)
+        self.only_misses = False
+        self.entries: list[ResultItem] = list(result.items)
+        self.shown: ResultItem | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" Mock exam result ", style="bold reverse"), id="result-title", classes="bar")
         yield Static(headline(self.result), id="result-headline")
         yield Static(result_table(self.result), id="result-domains")
-        yield Static(Text(f"Review: {len(self.result.review)} wrong, unanswered or flagged "
-                          "(up/down to pick one)", style="bold"))
+        yield Static(trend_text(self.trend, self.result.attempt_id, self.desk.local), id="result-trend")
+        yield Static(id="result-review-title")
         with Horizontal(id="result-review"):
-            yield OptionList(*[self.option(i, item) for i, item in enumerate(self.result.review)], id="missed")
+            yield OptionList(id="missed")
             with VerticalScroll(id="missed-detail"):
+                yield Static(id="missed-meta", classes="meta")
                 yield MarkdownView(id="missed-prompt", classes="flush")
                 yield ChoiceList(id="missed-choices")
                 yield MarkdownView(id="missed-explanation")
-        yield Footer()
-
-    @staticmethod
-    def option(i: int, item: PaperItem) -> Option:
-        mark = "⚑ " if item.flagged else ""
-        status = "unanswered" if not item.chosen else "flagged" if item.question.correct_indices == item.chosen else "wrong"
-        # The whole prompt: the list cuts it with an ellipsis where its width ends (app.tcss).
-        label = Text(f"{item.position + 1:>3}. {mark}[{status}] ")
-        label.append(terminal_safe(" ".join(item.question.prompt.split())))
-        return Option(label, id=str(i))
+        yield Footer(compact=True, show_command_palette=False)  # 80 columns: keys first
 
     def on_mount(self) -> None:
-        if self.result.review:
+        self.fill()
+
+    def fill(self) -> None:
+        """The list: every question, or only those to look at again (wrong, unanswered, flagged)."""
+        result = self.result
+        self.entries = result.to_review if self.only_misses else list(result.items)
+        title = Text(f"Every question ({len(result.items)}) · w: only the {len(result.to_review)} wrong, "
+                     "unanswered or flagged", style="bold")
+        if self.only_misses:
+            title = Text(f"{len(self.entries)} wrong, unanswered or flagged (w shows all {len(result.items)})",
+                         style="bold")
+        self.query_one("#result-review-title", Static).update(title)
+        missed = self.query_one("#missed", OptionList)
+        missed.clear_options()
+        missed.add_options([Option(item_label(e), id=str(i)) for i, e in enumerate(self.entries)])
+        if self.entries:
+            missed.highlighted = 0
             self.show(0)
+        detail = self.query_one("#missed-detail", VerticalScroll)
+        detail.display = bool(self.entries)
+
+    def action_toggle_filter(self) -> None:
+        self.only_misses = not self.only_misses
+        self.fill()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id is not None:
             self.show(int(event.option.id))
 
+    def action_open_reference(self) -> None:
+        from certdrill.tui.screens.link import open_reference
+
+        if self.shown is not None and self.shown.item.question.references:
+            open_reference(self, self.shown.item.question.references[0])
+
     def show(self, index: int) -> None:
-        item = self.result.review[index]
+        entry = self.shown = self.entries[index]
+        item = entry.item
         q = item.question
+        glyph, word, style = VERDICTS[entry.verdict]
+        meta = Text(f"Question {item.position + 1} · ", style="bold")
+        meta.append(f"{glyph} {word}", style=style)
+        meta.append(f" · {format_duration(item.seconds)} on it")
+        if item.flagged:
+            meta.append(" · ⚑ flagged", style="yellow")
+        self.query_one("#missed-meta", Static).update(meta)
         self.query_one("#missed-prompt", MarkdownView).show(q.prompt)
         self.query_one("#missed-choices", ChoiceList).verdict(q, item.chosen)
         refs = references_markdown(q.references)
         self.query_one("#missed-explanation", MarkdownView).show(
-            q.explanation + ("\n\n**Read more**\n\n" + refs if refs else ""))
+            q.explanation + ("\n\n**Read more** (o opens the first link)\n\n" + refs if refs else ""))
+        self.query_one("#missed-detail", VerticalScroll).scroll_home(animate=False)

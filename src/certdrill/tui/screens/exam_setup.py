@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from certdrill.core.durations import format_duration, seconds_left
 from certdrill.core.exam_score import ScoreScale, score_scale
 from certdrill.core.text import counted
 from certdrill.study.desk import StudyDesk
@@ -38,8 +39,8 @@ def unseen_note(left: int) -> str:
 
 
 def time_left(left: timedelta) -> str:
-    minutes = max(0, int(left.total_seconds() // 60))
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    """A paused attempt's time left, as the exam's clock shows it: '1 h 40 min 59 s', '5 min'."""
+    return format_duration(seconds_left(left.total_seconds()))
 
 
 @reports_user_errors

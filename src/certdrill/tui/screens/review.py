@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from certdrill.core.durations import format_duration
 from certdrill.core.grading import RATING_NAMES
 from certdrill.core.scheduling import format_interval
 from certdrill.core.text import terminal_safe
@@ -24,7 +25,6 @@ from certdrill.tui.widgets.markdown_view import MarkdownView
 
 def progress_text(heading: str, progress: Progress) -> Text:
     """The header line: done, right, what is left, time."""
-    minutes, seconds = divmod(int(progress.seconds), 60)
     text = Text(f" {heading} ", style="bold reverse")
     text.append(f"  {progress.done} done")
     if progress.graded:
@@ -33,7 +33,7 @@ def progress_text(heading: str, progress: Progress) -> Text:
         text.append(f" · {progress.left} left · schedule untouched", style="dim")
     else:
         text.append(f" · {progress.due} due · {progress.new} new left")
-    text.append(f" · {minutes:02d}:{seconds:02d}", style="dim")
+    text.append(f" · {format_duration(progress.seconds)}", style="dim")
     return text
 
 
@@ -48,21 +48,25 @@ class ReviewScreen(Screen[SessionEnded]):
     """Review due cards of some decks, or practise a fixed list of cards without scheduling: the
     screen of a `ReviewSession`, which holds the rules."""
 
+    # Ratings 1-4 are named, with their intervals, on the rating bar, and space in the question's
+    # hint: the footer leaves them out, so the rest fits 80 columns.
     BINDINGS = [
-        Binding("enter", "submit", "Submit / next", id="review.submit"),
-        Binding("space", "space", "Toggle / reveal", id="review.toggle"),
+        Binding("enter", "submit", "Submit", id="review.submit"),
+        Binding("space", "space", "Toggle/reveal", id="review.toggle", show=False),  # the question's hint says it
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("1", "rate(1)", "Again", id="review.again"),
-        Binding("2", "rate(2)", "Hard", id="review.hard"),
-        Binding("3", "rate(3)", "Good", id="review.good"),
-        Binding("4", "rate(4)", "Easy", id="review.easy"),
+        Binding("1", "rate(1)", "Again", id="review.again", show=False),
+        Binding("2", "rate(2)", "Hard", id="review.hard", show=False),
+        Binding("3", "rate(3)", "Good", id="review.good", show=False),
+        Binding("4", "rate(4)", "Easy", id="review.easy", show=False),
         Binding("u", "undo", "Undo", id="review.undo"),
         Binding("f", "flag", "Flag", id="review.flag"),
         Binding("exclamation_mark", "suspend", "Suspend", id="review.suspend"),
         Binding("minus", "bury", "Bury", id="review.bury"),
         Binding("s", "skip", "Skip", id="review.skip"),
-        Binding("o", "open_reference", "Open doc", id="review.open"),
+        Binding("o", "open_reference", "Doc", id="review.open"),
+        Binding("l", "history", "History", id="review.history"),
+        Binding("ctrl+e", "edit", "Edit", id="review.edit"),
         Binding("escape", "leave", "End", id="review.leave"),
     ]
 
@@ -89,7 +93,7 @@ class ReviewScreen(Screen[SessionEnded]):
         with Vertical(id="outcome"):
             yield Static(id="verdict")
             yield Static(id="rating")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # 80 columns: keys first
 
     def on_mount(self) -> None:
         self.domain_names = self.desk.domain_names(self.deck_ids)
@@ -249,9 +253,27 @@ class ReviewScreen(Screen[SessionEnded]):
         self.show()
 
     def action_open_reference(self) -> None:
+        from certdrill.tui.screens.link import open_reference
+
         card = self.session.card
         if card is not None and card.question.references:
-            self.app.open_url(card.question.references[0])
+            open_reference(self, card.question.references[0])
+
+    def action_history(self) -> None:
+        from certdrill.tui.screens.history import HistoryScreen
+
+        if self.session.card is not None:
+            self.app.push_screen(HistoryScreen(self.desk.card_history(self.session.card.card_id), self.desk.local))
+
+    def action_edit(self) -> None:
+        from certdrill.tui.editing import edit_question
+
+        if self.session.card is not None:
+            edit_question(self.app, self.desk, self.session.card.card_id, lambda _outcome: self.edited())
+
+    def edited(self) -> None:
+        self.session.reload_card()
+        self.show()
 
     def action_leave(self) -> None:
         self.dismiss(SessionEnded(list(self.session.answers), exhausted=self.session.exhausted))

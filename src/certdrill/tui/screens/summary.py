@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,34 +10,35 @@ from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from certdrill.core.text import counted
 from certdrill.study.desk import StudyDesk
 from certdrill.study.session import Answered
+from certdrill.study.session_summary import SummaryRow, summarize
 from certdrill.tui.errors import reports_user_errors
 from certdrill.tui.text import literal
 
 
+def right_cell(row: SummaryRow) -> str:
+    """'3/4 75%', or a dash where every answer was a self-rated flashcard."""
+    return "—" if row.accuracy is None else f"{row.right}/{row.graded} {row.accuracy:.0%}"
+
+
 def summary_table(heading: str, answers: list[Answered], names: dict[str, str], due_tomorrow: int) -> Table:
-    """Answered and right per domain and in all, the time taken, and tomorrow's load."""
-    graded = [a for a in answers if a.correct is not None]
-    right = sum(1 for a in graded if a.correct)
-    seconds = sum(a.seconds for a in answers)
+    """Answered and right per domain and in all (the rows add up), the time taken, and tomorrow's load."""
+    summary = summarize(answers, names)
     table = Table(title=literal(f"{heading}: session summary"), show_header=True, expand=True, box=None)
     table.add_column("Domain")
     table.add_column("Answered", justify="right")
     table.add_column("Right", justify="right")
-    per: Counter[str] = Counter(a.domain for a in graded)
-    ok: Counter[str] = Counter(a.domain for a in graded if a.correct)
-    for domain, n in per.most_common():
-        table.add_row(literal(names.get(domain, domain)), str(n), f"{ok[domain] / n:.0%}")
-    accuracy = f"{right / len(graded):.0%}" if graded else "—"
+    for row in summary.rows:
+        table.add_row(literal(row.name), str(row.answered), right_cell(row))
     table.add_section()
-    table.add_row(Text("All", style="bold"), str(len(answers)), accuracy)
-    minutes, secs = divmod(int(seconds), 60)
-    table.caption = (
-        f"{len(answers)} answered in {minutes}m {secs:02d}s · "
-        f"{(seconds / len(answers)) if answers else 0:.0f}s each · "
-        f"due tomorrow: {due_tomorrow}"
-    )
+    table.add_row(Text("All", style="bold"), str(summary.total.answered), right_cell(summary.total))
+    caption = f"{summary.time_line()} · due tomorrow: {due_tomorrow}"
+    if summary.total.flashcards:
+        caption += (f"\nRight counts the answers with a verdict; {counted(summary.total.flashcards, 'flashcard')} "
+                    "you rated yourself.")
+    table.caption = caption
     return table
 
 

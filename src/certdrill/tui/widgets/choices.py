@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from certdrill.core.model import Question
-from certdrill.core.text import terminal_safe
+from certdrill.tui.text import inline_markdown
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -42,7 +42,10 @@ class ChoiceList(Static, can_focus=True):
 
     While asking, it takes the choice keys itself (a-j or 1-9 choose; up/down or k/j move the
     cursor; space toggles the choice under it) and posts `Changed` with every new selection.
-    After `verdict` it shows whether each choice is right and leaves every key to the screen.
+    After `arm_strike` the next choice key (or x or space: the one under the cursor) asks for
+    that choice to be struck out instead, with `StrikeOut`; esc cancels. Struck-out choices are
+    drawn crossed out (`set_choices`). After `verdict` it shows whether each choice is right and
+    leaves every key to the screen.
     """
 
     DEFAULT_CSS = """
@@ -61,17 +64,42 @@ class ChoiceList(Static, can_focus=True):
         def control(self) -> ChoiceList:
             return self.choice_list
 
+    class StrikeOut(Message):
+        """The learner chose a choice to strike out (or back in); None: striking was cancelled."""
+
+        def __init__(self, choice_list: ChoiceList, index: int | None) -> None:
+            super().__init__()
+            self.choice_list = choice_list
+            self.index = index
+
+        @property
+        def control(self) -> ChoiceList:
+            return self.choice_list
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.question: Question | None = None
         self.selected: frozenset[int] = frozenset()
+        self.struck: frozenset[int] = frozenset()
         self.cursor = 0
         self.revealed = False
+        self.striking = False
 
-    def ask(self, question: Question, selected: Iterable[int] = ()) -> None:
-        """Show a question's choices, the cursor on the first, `selected` picked."""
+    def ask(self, question: Question, selected: Iterable[int] = (), struck: Iterable[int] = ()) -> None:
+        """Show a question's choices, the cursor on the first, `selected` picked, `struck` crossed out."""
         self.question, self.selected, self.cursor, self.revealed = question, frozenset(selected), 0, False
+        self.struck, self.striking = frozenset(struck), False
         self._draw()
+
+    def set_choices(self, selected: Iterable[int], struck: Iterable[int]) -> None:
+        """Redraw with these picks and strike-outs (the screen's session decided them)."""
+        self.selected, self.struck = frozenset(selected), frozenset(struck)
+        self._draw()
+
+    def arm_strike(self) -> None:
+        """The next choice key strikes that choice out (or back in) instead of picking it."""
+        if self.asking:
+            self.striking = True
 
     def verdict(self, question: Question, chosen: Iterable[int]) -> None:
         """Mark each choice right or wrong, and which the learner chose; keys go to the screen."""
@@ -108,6 +136,17 @@ class ChoiceList(Static, can_focus=True):
         if not self.asking or self.question is None:
             return
         index = choice_key(event.key)
+        if self.striking:
+            self.striking = False
+            if event.key in ("x", "space"):
+                index = self.cursor
+            chosen = index is not None and index < len(self.question.choices)
+            self.post_message(self.StrikeOut(self, index if chosen else None))
+            if not chosen and event.key != "escape":
+                return  # not a choice: the key does what it always does
+            event.stop()
+            event.prevent_default()
+            return
         if index is not None and index < len(self.question.choices):
             self.pick(index)
         elif event.key in ("up", "k"):
@@ -135,7 +174,11 @@ class ChoiceList(Static, can_focus=True):
             if not self.revealed:
                 pointer = "›" if self.cursor == i else " "
                 style = "bold reverse" if self.cursor == i else ("bold" if chosen else "")
-                grid.add_row(Text(f"{pointer} {mark} {LETTERS[i]}", style=style), Text(terminal_safe(choice.text), style=style))
+                body = inline_markdown(choice.text, style)
+                if i in self.struck:
+                    body.stylize("strike dim")
+                    mark = " ✗ "
+                grid.add_row(Text(f"{pointer} {mark} {LETTERS[i]}", style=style), body)
                 continue
             if choice.correct:
                 verdict, style = "✔ correct", "bold green"
@@ -143,10 +186,11 @@ class ChoiceList(Static, can_focus=True):
                 verdict, style = "✘ your pick", "bold red"
             else:
                 verdict, style = "incorrect", "dim"
-            body = Text(terminal_safe(choice.text), style="bold" if choice.correct or chosen else "")
+            body = inline_markdown(choice.text, "bold" if choice.correct or chosen else "")
             body.append(f"\n{verdict}", style=style)
             if choice.why:
-                body.append(f" — {terminal_safe(choice.why)}", style="italic" if choice.correct or chosen else "dim italic")
+                body.append(" — ", style=style)
+                body.append_text(inline_markdown(choice.why, "italic" if choice.correct or chosen else "dim italic"))
             grid.add_row(Text(f"{mark} {LETTERS[i]}", style=style), body)
             if i < len(question.choices) - 1:
                 grid.add_row("", "")
