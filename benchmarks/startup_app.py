@@ -29,7 +29,9 @@ def report(name: str) -> None:
 
 
 def leave(app: Any) -> None:
-    print(f"peak_rss_mib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
+    from peak_rss import peak_rss_mib  # beside this file (run as a script, from the wheel's venv)
+
+    print(f"peak_rss_mib {peak_rss_mib():.1f}", flush=True)
     app.exit()
 
 
