@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import genanki
@@ -45,6 +46,20 @@ print(len(report.added), round(peak_rss_mib() * 1024))
 """
 
 
+def word_salad(rng: random.Random) -> Callable[[int], str]:
+    """A maker of text of a given size from 5,000 made-up words (seeded: the same text every run)."""
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
+
+    def text(size: int) -> str:
+        out, length = [], 0
+        while length < size:
+            word = rng.choice(words)
+            out.append(word)
+            length += len(word) + 1
+        return " ".join(out)[:size]
+    return text
+
+
 def build_worst_package(path: Path, notes: int) -> Path:
     """`notes` ten-option notes of varied words, their text just under the text cap altogether."""
     seed = path.with_name("seed.apkg")
@@ -58,18 +73,9 @@ def build_worst_package(path: Path, notes: int) -> Path:
     mid, did = con.execute("SELECT n.mid, c.did FROM notes n JOIN cards c ON c.nid = n.id").fetchone()
     con.execute("DELETE FROM notes")
     con.execute("DELETE FROM cards")
-    rng = random.Random(7)
-    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
+    text = word_salad(random.Random(7))
     names = sum(len(f["name"]) for f in WIDE_MCQ.fields)  # counted with each note (note_size)
     per_note = int(ConversionLimits().text * 0.98) // notes - names  # characters of text in each question
-
-    def text(size: int) -> str:
-        out, length = [], 0
-        while length < size:
-            word = rng.choice(words)
-            out.append(word)
-            length += len(word) + 1
-        return " ".join(out)[:size]
 
     part = per_note // 13  # question 2 parts, ten options, explanation 1
     for i in range(notes):
@@ -91,17 +97,8 @@ def build_worst_package(path: Path, notes: int) -> Path:
 
 def build_worst_table(path: Path, rows: int) -> Path:
     """The same questions as a headed CSV table: ten options, text just under the cap altogether."""
-    rng = random.Random(7)
-    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
+    text = word_salad(random.Random(7))
     part = int(ConversionLimits().text * 0.98) // rows // 13
-
-    def text(size: int) -> str:
-        out, length = [], 0
-        while length < size:
-            word = rng.choice(words)
-            out.append(word)
-            length += len(word) + 1
-        return " ".join(out)[:size]
 
     with path.open("w", encoding="utf-8") as f:
         f.write(",".join(["question", *OPTIONS, "answer", "explanation"]) + "\n")

@@ -41,6 +41,17 @@ def review_ids(ws: Workspace) -> list[int]:
         return list(s.execute(select(col(ReviewRow.id)).order_by(col(ReviewRow.id))).scalars())
 
 
+def in_review(ws: Workspace, card_id: int, clock: Clock) -> None:
+    """Put a card in review with a month's stability, due now (long enough for the fuzz to show)."""
+    with ws.session() as s:
+        row = s.get(CardRow, card_id)
+        assert row is not None
+        row.state, row.step, row.stability, row.difficulty = REVIEW, None, 30.0, 5.0
+        row.last_review, row.due = clock.now - timedelta(days=30), clock.now
+        s.add(row)
+        s.commit()
+
+
 def test_a_right_answer_is_stored_shown_and_enter_moves_on(workspace: Workspace) -> None:
     session = started(workspace)
     assert on_show(session) == "s-1" and session.phase == "asking"
@@ -169,13 +180,7 @@ def test_the_intervals_shown_are_the_ones_stored_whatever_the_rating(
     a new set on every key, and the interval stored was none of them."""
     random.seed(7)
     ws = make_workspace(fuzz=True)
-    with ws.session() as s:  # a card in review with a month's stability, due now
-        row = s.get(CardRow, 1)
-        assert row is not None
-        row.state, row.step, row.stability, row.difficulty = REVIEW, None, 30.0, 5.0
-        row.last_review, row.due = clock.now - timedelta(days=30), clock.now
-        s.add(row)
-        s.commit()
+    in_review(ws, 1, clock)
     session = started(ws)
     session.select({1})
     session.submit()
@@ -191,13 +196,7 @@ def test_the_intervals_shown_are_the_ones_stored_whatever_the_rating(
 def test_a_flashcard_stores_the_interval_its_button_showed(make_workspace: Callable[..., Workspace], clock: Clock) -> None:
     random.seed(3)
     ws = make_workspace(fuzz=True)
-    with ws.session() as s:
-        row = s.get(CardRow, 3)
-        assert row is not None
-        row.state, row.step, row.stability, row.difficulty = REVIEW, None, 30.0, 5.0
-        row.last_review, row.due = clock.now - timedelta(days=30), clock.now
-        s.add(row)
-        s.commit()
+    in_review(ws, 3, clock)
     session = started(ws)
     assert on_show(session) == "s-3"
     session.reveal()

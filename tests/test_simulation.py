@@ -1,4 +1,4 @@
-"""The readiness study's pipeline in a reduced form: every scenario runs, and every figure is computed.
+"""The readiness and exam-date studies' pipelines in a reduced form: every scenario runs, every figure is computed.
 
 It checks the machinery (shapes, baselines, metrics), not the targets: those need hundreds of learners
 and are a benchmark (`python -m benchmarks.simulation`, figures in docs/readiness.md)."""
@@ -13,10 +13,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks package lives beside src/
 
-from benchmarks.simulation.__main__ import main, run_scenario
+from benchmarks.simulation import pairs
+from benchmarks.simulation.__main__ import main, run_pairs, run_scenario
+from benchmarks.simulation.forgetting import InterferingMemory, PowerLawMemory
 from benchmarks.simulation.metrics import table
 from benchmarks.simulation.runner import BASELINES, ESTIMATORS, run_learner
 from benchmarks.simulation.scenarios import SCENARIOS
+from benchmarks.simulation.session import fsrs_policy
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -46,3 +49,46 @@ def test_the_command_prints_one_scenario_as_json(capsys: pytest.CaptureFixture[s
     data = json.loads(capsys.readouterr().out)
     assert data["seed"] == 3 and [s["scenario"] for s in data["scenarios"]] == ["crams"]
     assert set(data["scenarios"][0]["rmse"]) == {*ESTIMATORS, "oracle"}
+
+
+@pytest.mark.parametrize("name", pairs.NAMES)
+def test_exam_date_mode_is_compared_with_plain_fsrs_in_every_scenario(name: str) -> None:
+    figures = run_pairs(name, count=2, seed=5)
+    assert figures.pairs == 2 and 0 <= figures.raised + figures.lowered <= 1
+    assert all(0 < k < 1 for k in figures.knowledge) and all(0 <= b <= 1 for b in figures.below)
+    assert all(m > 0 for m in figures.minutes) and all(s > 0 for s in figures.studied)
+    assert set(figures.targets()) == {"raises >= 70%", "mean not lower", "below 0.8 not higher"}
+    assert -1 <= figures.below_difference[0] <= 1 and figures.below_difference[1] >= 0
+    assert f"| {name} | 2 |" in pairs.table([figures])
+
+
+def test_the_two_arms_of_a_pair_are_the_same_learner() -> None:
+    """Under the same policy both draws of a learner study and end alike, so a difference is the policy's."""
+    one = pairs.Pair(3, *(pairs.item_response_arm("skips-days", 3, fsrs_policy) for _ in range(2)))
+    assert one.fsrs == one.exam
+    assert pairs.summarise("skips-days", [one]).raised == 0
+
+
+def test_the_command_prints_the_exam_date_comparison(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--exam-date", "--scenario", "fsrs-shaped", "--learners", "2", "--seed", "3", "--json",
+                 "--workers", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pairs"] == 2 and [s["scenario"] for s in data["scenarios"]] == ["fsrs-shaped"]
+    assert set(data["scenarios"][0]["knowledge"]) == {"fsrs", "exam_date"}
+
+
+def test_a_power_law_memory_keeps_90_percent_at_its_stability_and_forgets_by_its_own_decay() -> None:
+    steep, flat = PowerLawMemory(5.0, decay=1.5, growth=4, lapse=0.3), PowerLawMemory(5.0, decay=0.3, growth=4, lapse=0.3)
+    for m in (steep, flat):
+        m.study(0.0, True)
+        assert m.recall(5.0) == pytest.approx(0.9)
+    assert steep.recall(2.0) > flat.recall(2.0) and steep.recall(60.0) < flat.recall(60.0)
+
+
+def test_studying_a_question_of_the_same_task_costs_its_siblings_recall() -> None:
+    task: list[float] = []
+    one, other = (InterferingMemory(5.0, 5.0, 0.3, interference=0.1, siblings=task) for _ in range(2))
+    one.study(0.0, True)
+    alone = one.recall(1.0)
+    other.study(0.5, True)
+    assert one.recall(1.0) == pytest.approx(alone * 0.9) and one.recall(0.4) > alone

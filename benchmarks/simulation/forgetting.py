@@ -1,7 +1,9 @@
-"""Forgetting models unlike FSRS that decide what a simulated learner remembers: exponential and ACT-R."""
+"""Forgetting models unlike FSRS that decide what a simulated learner remembers: exponential, ACT-R, a power law
+with its own decay, and exponential memories that interfere with their siblings (questions of the same task)."""
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 from dataclasses import dataclass, field
@@ -47,6 +49,56 @@ class ExponentialMemory:
 
 
 @dataclass
+class PowerLawMemory:
+    """R(t) = (1 + elapsed / (k * S)) ** -decay, with k chosen so that R(S) = 0.9 (S is the interval to 90%
+    recall, as FSRS's stability, but the curve's shape is the learner's own decay, 0.3-1.5, where FSRS
+    fixes it). S starts at `s0`, grows on a recall by 1.2 + growth * (1 - R) and a lapse cuts it to `lapse` * S."""
+
+    s0: float
+    decay: float
+    growth: float
+    lapse: float
+    stability: float = 0.0
+    last: float | None = None
+
+    def recall(self, t: float) -> float:
+        if self.last is None:
+            return 0.0
+        k = 1.0 / (0.9 ** (-1.0 / self.decay) - 1.0)
+        return (1.0 + max(0.0, t - self.last) / (k * self.stability)) ** -self.decay
+
+    def study(self, t: float, recalled: bool) -> None:
+        if self.last is None:
+            self.stability = self.s0
+        else:
+            r = self.recall(t)
+            self.stability = (self.stability * (1.2 + self.growth * (1.0 - r)) if recalled
+                              else max(self.s0 / 2, self.stability * self.lapse))
+        self.last = t
+
+
+@dataclass
+class InterferingMemory(ExponentialMemory):
+    """Exponential memory that similar material interferes with: each study of another question of the same
+    task since this one's last study multiplies its recall by (1 - interference). `siblings` holds the study
+    times of the whole task (shared by its questions, in time order)."""
+
+    interference: float = 0.0
+    siblings: list[float] = field(default_factory=list)
+
+    def recall(self, t: float) -> float:
+        own = super().recall(t)
+        if self.last is None:
+            return own
+        others = bisect.bisect_right(self.siblings, t) - bisect.bisect_right(self.siblings, self.last)
+        return own * (1.0 - self.interference) ** others
+
+    def study(self, t: float, recalled: bool) -> None:
+        super().study(t, recalled)
+        self.siblings.append(t)
+
+
+@dataclass
 class ActRMemory:
     """ACT-R declarative memory with the spacing effect (Pavlik & Anderson 2005): activation
     m(t) = ln(sum_j (t - t_j)^-d_j), each trace's decay d_j = c * exp(m(t_j)) + a (massed study decays
@@ -88,13 +140,27 @@ class ForgettingFamily:
         if self.name == "act-r":
             return {"a": rng.uniform(0.15, 0.3), "c": rng.uniform(0.15, 0.3), "tau": rng.gauss(-0.45, 0.25),
                     "s": rng.uniform(0.25, 0.45)}
+        if self.name == "power-law":
+            return {"s0": math.exp(rng.gauss(math.log(3.0), 0.5)), "decay": rng.uniform(0.3, 1.5),
+                    "growth": rng.uniform(3.0, 8.0), "lapse": rng.uniform(0.2, 0.5)}
+        if self.name == "interference":
+            return {"s0": math.exp(rng.gauss(math.log(6.0), 0.5)), "growth": rng.uniform(4.0, 10.0),
+                    "lapse": rng.uniform(0.2, 0.5), "interference": rng.uniform(0.01, 0.04)}
         raise ValueError(f"unknown forgetting family {self.name}")
 
-    def memory(self, params: dict[str, float]) -> Memory:
+    def memory(self, params: dict[str, float], siblings: list[float]) -> Memory:
+        """A question's memory; `siblings` is shared by the questions of its task (only interference uses it)."""
         if self.name == "exponential":
             return ExponentialMemory(params["s0"], params["growth"], params["lapse"])
+        if self.name == "power-law":
+            return PowerLawMemory(params["s0"], params["decay"], params["growth"], params["lapse"])
+        if self.name == "interference":
+            return InterferingMemory(params["s0"], params["growth"], params["lapse"],
+                                     interference=params["interference"], siblings=siblings)
         return ActRMemory(params["a"], params["c"], params["tau"], params["s"])
 
 
 EXPONENTIAL = ForgettingFamily("exponential")
 ACT_R = ForgettingFamily("act-r")
+POWER_LAW = ForgettingFamily("power-law")
+INTERFERENCE = ForgettingFamily("interference")

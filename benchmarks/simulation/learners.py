@@ -107,6 +107,7 @@ class Learner:
     items: list[QuestionTruth]
     exam: ExamWorld
     by_domain: dict[str, list[int]] = field(default_factory=dict)
+    draws: list[random.Random] | None = None  # one stream per question, when paired (see own_draws)
 
     @classmethod
     def create(cls, rng: random.Random, deck: Deck, family: LearnerFamily, exam: ExamWorld) -> Learner:
@@ -114,7 +115,9 @@ class Learner:
         level = rng.gauss(family.mean_ability, family.learner_sd)
         ability = {d.id: level + rng.gauss(0, family.domain_sd) for d in deck.domains}
         params = family.forgetting.learner(rng)
-        items = [QuestionTruth(q, q.domain, guess_rate(q), rng.gauss(0, 1), family.forgetting.memory(params))
+        tasks: dict[tuple[str, str], list[float]] = {}  # study times per task, for memories that interfere
+        items = [QuestionTruth(q, q.domain, guess_rate(q), rng.gauss(0, 1),
+                               family.forgetting.memory(params, tasks.setdefault((q.domain, q.task or ""), [])))
                  for q in deck.questions]
         by_domain: dict[str, list[int]] = {}
         for i, it in enumerate(items):
@@ -133,9 +136,15 @@ class Learner:
             return sigmoid(self.logit(i, t) + self.overconfidence)
         return it.guess + (1 - it.guess) * sigmoid(self.logit(i, t))
 
+    def own_draws(self, seed: int) -> None:
+        """Draw each question's answers from a stream of its own, so that two runs of this learner under
+        different schedules answer alike whenever their memories are alike (common random numbers). The
+        readiness study keeps the single stream its figures were published with."""
+        self.draws = [random.Random(seed * 1_000 + i) for i in range(len(self.items))]
+
     def answer(self, i: int, t: float) -> bool:
         """Answer deck question i at time t; seeing the answer afterwards is a study event for its memory."""
-        right = self.rng.random() < self.p_right(i, t)
+        right = (self.draws[i] if self.draws else self.rng).random() < self.p_right(i, t)
         self.items[i].memory.study(t, right)
         return right
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from benchmarks.simulation.forgetting import ACT_R, EXPONENTIAL, ForgettingFamily
+from benchmarks.simulation.forgetting import ACT_R, EXPONENTIAL, INTERFERENCE, POWER_LAW, ForgettingFamily
 from benchmarks.simulation.learners import ExamWorld, Learner, LearnerFamily, make_deck
 from benchmarks.simulation.session import START, Behaviour
 from certdrill.core import planner
@@ -88,3 +88,11 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("mixed", "any of the habits, either memory, 30% flashcards", anything, (EXPONENTIAL, ACT_R),
              flashcards=0.3),
 )}
+
+MEMORY: dict[str, Scenario] = {s.name: s for s in (
+    Scenario("power-law", "studies every day; power-law forgetting with the learner's own decay (0.3-1.5)",
+             regular, (POWER_LAW,)),
+    Scenario("interference", "studies every day; exponential forgetting, and each study of a question of the "
+             "same task costs 1-4% of recall", regular, (INTERFERENCE,)),
+)}
+"""Memories further from FSRS, for the exam-date comparison only (the readiness matrix keeps its published set)."""

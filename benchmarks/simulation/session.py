@@ -19,13 +19,15 @@ from datetime import UTC, datetime, timedelta
 import fsrs
 
 from benchmarks.simulation.learners import Learner
-from certdrill.core import planner, sampling, scheduling
+from certdrill.core import planner, retention, sampling, scheduling
+from certdrill.core.retention import Curve, Retention, ReviewOutcome
 from certdrill.core.scheduling import CardState
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 DAY = timedelta(days=1)
 NEW_SECONDS, RIGHT_SECONDS, WRONG_SECONDS, MOCK_SECONDS = 60, 20, 35, 90
 LEARN_AHEAD = timedelta(minutes=20)
+REVIEW_SECONDS = 25  # what the app would measure as the median time of an answer
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class PlanContext:
     exam_at: datetime
     scheduler: fsrs.Scheduler
     load: Callable[[datetime], float]  # share of the day's review capacity already planned
+    retention: Retention = field(default_factory=Retention)  # the learner's recent reviews against FSRS
+    attendance: planner.Attendance = field(default_factory=planner.Attendance)
 
 
 Policy = Callable[[CardState, datetime, PlanContext], datetime | None]
@@ -92,7 +96,28 @@ def fsrs_policy(card: CardState, now: datetime, ctx: PlanContext) -> datetime | 
 
 def exam_date_policy(card: CardState, now: datetime, ctx: PlanContext) -> datetime | None:
     """certdrill's exam-date mode (core/planner.py)."""
-    return planner.exam_due(card, now=now, exam_at=ctx.exam_at, scheduler=ctx.scheduler, load=ctx.load)
+    return planner.exam_due(card, now=now, exam_at=ctx.exam_at, scheduler=ctx.scheduler, load=ctx.load,
+                            retention=ctx.retention, attendance=ctx.attendance)
+
+
+def attendance(studied: dict[int, int], today: int) -> planner.Attendance:
+    """Days with answers among the last 30 (today, when answering, counts as one), as the app counts them."""
+    days = {d for d in studied if today - 30 < d < today} | {today}
+    return planner.Attendance(len(days), today - min(days) + 1)
+
+
+RECENT = timedelta(days=30)
+
+
+def observed_retention(outcomes: list[tuple[datetime, ReviewOutcome]], at: datetime, curve: Curve) -> Retention:
+    """The learner's review-mode answers of the last 30 days to cards in review, as the app counts them."""
+    since = at - RECENT
+    return retention.observe((o for when, o in outcomes if since <= when <= at), curve)
+
+
+def elapsed_days(card: CardState, at: datetime) -> int:
+    """Whole days since the card's last review, as FSRS counts them."""
+    return max(0, (at - card.last_review).days) if card.last_review is not None else 0
 
 
 def days_at(at: datetime, start: datetime = START) -> float:
@@ -100,16 +125,29 @@ def days_at(at: datetime, start: datetime = START) -> float:
 
 
 def _pick(cards: list[CardState], now: datetime, new_left: int, day_end: datetime, order: list[int]) -> int | None:
-    learning = [i for i, c in enumerate(cards) if c.state in (1, 3) and c.due is not None and c.due <= now]
-    if learning:
-        return min(learning, key=lambda i: cards[i].due)  # type: ignore[arg-type, return-value]
-    due = [i for i, c in enumerate(cards) if c.state == 2 and c.due is not None and c.due <= day_end]
-    if due:
-        return min(due, key=lambda i: cards[i].due)  # type: ignore[arg-type, return-value]
+    """certdrill's queue order: learning steps due, reviews due today, new questions, learning steps due soon
+    (one pass over the cards; the earliest due first, the first card on ties)."""
+    learning = review = ahead = None
+    learn_by = now + LEARN_AHEAD
+    for i, c in enumerate(cards):
+        due = c.due
+        if due is None or c.state == 0:
+            continue
+        if c.state == 2:
+            if due <= day_end and (review is None or due < cards[review].due):  # type: ignore[operator]
+                review = i
+        elif due <= learn_by:
+            if due <= now and (learning is None or due < cards[learning].due):  # type: ignore[operator]
+                learning = i
+            if ahead is None or due < cards[ahead].due:  # type: ignore[operator]
+                ahead = i
+    if learning is not None:
+        return learning
+    if review is not None:
+        return review
     if new_left > 0:
         return next((i for i in order if cards[i].state == 0), None)
-    ahead = [i for i, c in enumerate(cards) if c.state in (1, 3) and c.due is not None and c.due <= now + LEARN_AHEAD]
-    return min(ahead, key=lambda i: cards[i].due) if ahead else None  # type: ignore[arg-type, return-value]
+    return ahead
 
 
 def _next_learning(cards: list[CardState], until: datetime) -> datetime | None:
@@ -148,8 +186,13 @@ def sit_mock(learner: Learner, history: History, at: datetime, size: int, rng: r
 
 def simulate(learner: Learner, behaviour: Behaviour, policy: Policy = fsrs_policy, *,
              scheduler: fsrs.Scheduler | None = None, start: datetime = START,
-             on_day_end: Callable[[int, datetime, History], None] | None = None) -> History:
-    """Run the study days under `policy`; each day works through certdrill's queue until the minutes are spent."""
+             on_day_end: Callable[[int, datetime, History], None] | None = None,
+             habits: random.Random | None = None) -> History:
+    """Run the study days under `policy`; each day works through certdrill's queue until the minutes are spent.
+
+    `habits` draws which days are skipped; by default the learner's own stream does (as in the published
+    readiness study), so the skipped days depend on the answers before them. Paired comparisons pass a
+    stream of their own, so that both arms skip the same days."""
     scheduler = scheduler or scheduling.make_scheduler(scheduling.SchedulerSettings(fuzz=False))
     rng = learner.rng
     n = len(learner.items)
@@ -157,18 +200,28 @@ def simulate(learner: Learner, behaviour: Behaviour, policy: Policy = fsrs_polic
     history = History(start, start + behaviour.days * DAY, cards, [[] for _ in range(n)])
     order = list(range(n))
     rng.shuffle(order)  # the order new questions are met in
-    capacity = planner.CAPACITY_SHARE * behaviour.minutes * 60 / RIGHT_SECONDS
     load: Counter[int] = Counter()
-    ctx = PlanContext(history.exam_at, scheduler, lambda m: load[(m - start).days] / capacity)
+    curve = planner.recall_curve(scheduler)
+    outcomes: list[tuple[datetime, ReviewOutcome]] = []  # reviews of cards in review, for observed retention
+    studied: dict[int, int] = {}  # seconds spent on each day with answers
+    new_met: dict[int, int] = {}  # new questions met on each of those days
+    ctx = PlanContext(history.exam_at, scheduler, lambda m: 0.0)
     cram_from = behaviour.days - behaviour.cram_days
     for day in range(behaviour.days):
         begin = start + day * DAY
         if day in behaviour.mock_days:
             sit_mock(learner, history, begin, behaviour.mock_size, rng)
             begin += timedelta(seconds=MOCK_SECONDS * behaviour.mock_size)
+        if policy is not fsrs_policy:
+            recent = [v / 60 for d, v in studied.items() if day - 14 <= d < day]
+            met = [v for d, v in new_met.items() if day - 14 <= d < day]
+            work = planner.Workload(planner.daily_minutes(behaviour.minutes, recent), REVIEW_SECONDS, behaviour.new_per_day,
+                                    sum(c.state == scheduling.NEW for c in cards), sum(met) / len(met) if met else None)
+            ctx = replace(ctx, retention=observed_retention(outcomes, begin, curve), attendance=attendance(studied, day),
+                          load=lambda m, work=work, day=day: work.share(load[(m - start).days], (m - start).days - day))
         stopped = behaviour.stop_after is not None and day >= behaviour.stop_after
         cramming = behaviour.cram_days > 0 and day >= cram_from
-        if stopped or (not cramming and rng.random() < behaviour.skip_prob):
+        if stopped or (not cramming and (habits or rng).random() < behaviour.skip_prob):
             if on_day_end:
                 on_day_end(day, begin + timedelta(hours=12), history)
             continue
@@ -191,6 +244,8 @@ def simulate(learner: Learner, behaviour: Behaviour, policy: Policy = fsrs_polic
             right = learner.answer(i, days_at(now, start))
             rating = _rating(learner, i, right)
             history.answers[i].append(Answer(now, "review", right, rating, card))
+            if card.state == scheduling.REVIEW and policy is not fsrs_policy:
+                outcomes.append((now, planner.outcome(elapsed_days(card, now), card.stability or 0.0, rating > 1, curve)))
             after = scheduling.review(card, rating, now, scheduler)
             due = policy(after, now, ctx)
             if due is not None and due != after.due:
@@ -216,6 +271,9 @@ def simulate(learner: Learner, behaviour: Behaviour, policy: Policy = fsrs_polic
                 spent += seconds
                 now += timedelta(seconds=seconds)
         history.seconds += spent
+        if spent:
+            studied[day] = spent
+            new_met[day] = new_today
         if on_day_end:
             on_day_end(day, now, history)
     return history

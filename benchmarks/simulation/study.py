@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 import fsrs
 
 from benchmarks.simulation.learner import Card, Learner
-from certdrill.core import planner, scheduling
+from benchmarks.simulation.session import elapsed_days
+from certdrill.core import planner, retention, scheduling
+from certdrill.core.retention import ReviewOutcome
 
 NEW_SECONDS, RIGHT_SECONDS, WRONG_SECONDS = 60, 20, 35
 LEARN_AHEAD = timedelta(minutes=20)
@@ -61,9 +63,20 @@ def study(learner: Learner, plan: StudyPlan, scheduler: fsrs.Scheduler,
           on_day_end: Callable[[int, datetime], None] | None = None) -> StudyLog:
     """Run the study days; each day works through the queue until the minutes are spent."""
     log = StudyLog()
-    capacity = planner.CAPACITY_SHARE * plan.minutes * 60 / RIGHT_SECONDS
+    curve = planner.recall_curve(scheduler)
+    outcomes: list[tuple[datetime, ReviewOutcome]] = []  # reviews of cards in review, for observed retention
+    studied: dict[int, int] = {}  # seconds spent on each day with answers
+    new_met: dict[int, int] = {}  # new questions met on each of those days
     for day in range(plan.days):
         start = plan.start + day * DAY
+        observed = retention.observe((o for at, o in outcomes if (start - at).days < 30), curve) if plan.exam_mode else None
+        present = {d for d in studied if day - 30 < d < day} | {day}
+        attendance = planner.Attendance(len(present), day - min(present) + 1)
+        recent = [v / 60 for d, v in studied.items() if day - 14 <= d < day]
+        met = [v for d, v in new_met.items() if day - 14 <= d < day]
+        work = planner.Workload(planner.daily_minutes(plan.minutes, recent), 25, plan.new_per_day,
+                                sum(c.model.state == scheduling.NEW for c in learner.cards),
+                                sum(met) / len(met) if met else None)
         if plan.stop_after is not None and day >= plan.stop_after:
             if on_day_end:
                 on_day_end(day, start + timedelta(hours=12))
@@ -84,13 +97,17 @@ def study(learner: Learner, plan: StudyPlan, scheduler: fsrs.Scheduler,
             was_new = card.model.state == 0
             if spent + (NEW_SECONDS if was_new else WRONG_SECONDS) > plan.minutes * 60:
                 break
-            old_due, old_state = card.model.due, card.model.state
+            old_due, old_state, before = card.model.due, card.model.state, card.model
             correct = learner.answer(card, now, scheduler)
+            if old_state == scheduling.REVIEW:
+                outcomes.append((now, planner.outcome(elapsed_days(before, now), before.stability or 0.0, correct, curve)))
             seconds = NEW_SECONDS if was_new else (RIGHT_SECONDS if correct else WRONG_SECONDS)
             spent += seconds
             if plan.exam_mode:
                 due = planner.exam_due(card.model, now=now, exam_at=plan.exam_at, scheduler=scheduler,
-                                       load=lambda m, load=load: load[(m - plan.start).days] / capacity)
+                                       load=lambda m, load=load, day=day, work=work: work.share(load[(m - plan.start).days],
+                                                                                 (m - plan.start).days - day),
+                                       retention=observed, attendance=attendance)
                 if due is not None and due != card.model.due:
                     card.model = _with_due(card.model, due)
             if old_due is not None and old_state == 2:
@@ -102,6 +119,9 @@ def study(learner: Learner, plan: StudyPlan, scheduler: fsrs.Scheduler,
             log.answers += 1
             now += timedelta(seconds=seconds)
         log.seconds += spent
+        if spent:
+            studied[day] = spent
+            new_met[day] = new_today
         if on_day_end:
             on_day_end(day, now)
     return log

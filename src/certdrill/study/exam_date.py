@@ -19,6 +19,7 @@ from certdrill.storage import lanes, queue
 from certdrill.storage.convert import exam_from_json
 from certdrill.storage.engine import begin_write
 from certdrill.storage.tables import CardRow, DeckRow, ReviewRow, SettingRow
+from certdrill.study.exam_record import ExamRecord, exam_record
 from certdrill.study.readiness import exam_moment
 
 DEFAULT_MINUTES = 30
@@ -123,10 +124,10 @@ def exam_plan(session: Session, *, deck_id: str, now: datetime, tz: tzinfo) -> E
     )
 
 
-def _load(session: Session, deck_id: str, plan: ExamPlan, now: datetime, tz: tzinfo,
+def _load(session: Session, deck_id: str, plan: ExamPlan, record: ExamRecord, now: datetime, tz: tzinfo,
           card_id: int | None = None) -> planner.Load:
-    """Each day's planned reviews as a share of the daily cap; the card being placed (`card_id`)
-    does not count: its stored due is the one being replaced."""
+    """Each day's planned reviews as a share of what fits in it (planner.Workload); the card being placed
+    (`card_id`) does not count: its stored due is the one being replaced."""
     start = day_start(now, tz)
     end = exam_moment(plan.exam_date, tz)
     counts: dict[int, int] = {}
@@ -138,8 +139,9 @@ def _load(session: Session, deck_id: str, plan: ExamPlan, now: datetime, tz: tzi
     for (due,) in session.execute(planned):
         index = (due - start).days
         counts[index] = counts.get(index, 0) + 1
-    capacity = max(1.0, planner.CAPACITY_SHARE * plan.minutes_per_day * 60 / plan.seconds_per_review)
-    return lambda moment: counts.get((moment - start).days, 0) / capacity
+    work = planner.Workload(planner.daily_minutes(plan.minutes_per_day, record.minutes), plan.seconds_per_review,
+                            plan.new_per_day, plan.unseen, record.met_per_day)
+    return lambda moment: work.share(counts.get((moment - start).days, 0), (moment - start).days)
 
 
 Placer = Callable[[CardState], CardState]
@@ -150,19 +152,22 @@ def review_placer(session: Session, *, deck_id: str, now: datetime, scheduler: f
                   tz: tzinfo = UTC, card_id: int | None = None) -> Placer | None:
     """The planner for reviews made at `now`, when the deck's exam date is in the future; else None.
 
-    The plan and the day loads are read once, so that placing all four ratings of one answer (for
-    the rating buttons) costs four planner runs, not four times the queries.
+    The plan, the day loads and the learner's recent record (study/exam_record.py) are read once, so that
+    placing all four ratings of one answer (for the rating buttons) costs four planner runs, not four
+    times the queries.
     """
     plan = exam_plan(session, deck_id=deck_id, now=now, tz=tz)
     if plan is None:
         return None
     exam_at = exam_moment(plan.exam_date, tz)
-    load = _load(session, deck_id, plan, now, tz, card_id)
+    record = exam_record(lanes.raw(session), deck_id=deck_id, now=now, tz=tz, scheduler=scheduler)
+    load = _load(session, deck_id, plan, record, now, tz, card_id)
 
     def place(after: CardState) -> CardState:
         if after.due is None:
             return after
-        due = planner.exam_due(after, now=now, exam_at=exam_at, scheduler=scheduler, load=load)
+        due = planner.exam_due(after, now=now, exam_at=exam_at, scheduler=scheduler, load=load,
+                               retention=record.retention, attendance=record.attendance)
         return after if due is None or due == after.due else replace(after, due=due)
 
     return place
