@@ -10,8 +10,8 @@ import sys
 from benchmarks.report import Figure, render
 
 # Each module has `run(quick: bool = False) -> list[Figure]` (quick: small sizes, a smoke check).
-BENCHMARKS = ["bench_core", "bench_tui", "bench_apkg_import", "bench_import_memory", "bench_reliability", "bench_readiness",
-              "bench_sync"]
+BENCHMARKS = ["bench_core", "bench_tui", "bench_cli", "bench_apkg_import", "bench_import_memory", "bench_reliability",
+              "bench_readiness", "bench_sync"]
 
 
 def run_one(name: str, *, quick: bool) -> list[Figure]:
@@ -31,7 +31,9 @@ def main(argv: list[str]) -> int:
     figures: list[Figure] = []
     for name in args.names or BENCHMARKS:
         print(f"running {name}{' (quick)' if args.quick else ''} ...", flush=True)
-        figures += run_one(name, quick=args.quick)
+        found = run_one(name, quick=args.quick)
+        print(render(found), flush=True)  # as each module ends: a long run keeps what it has measured
+        figures += found
     print()
     print(render(figures))
     if args.quick:

@@ -59,6 +59,10 @@ def time_certdrill(package: Path, folder: Path) -> float:
 
 def anki_importer() -> Callable[[Path, Path], float] | None:
     """A timer for the official Anki engine, or None where it is not installed."""
+    from benchmarks import anki_engine
+
+    if not anki_engine.available():  # also looks in $ANKI_SITE_PACKAGES
+        return None
     try:
         from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
     except ImportError:

@@ -34,14 +34,15 @@ WIDE_MCQ = genanki.Model(
 )
 # Imported in a child process, so its peak is the import's alone (plus Python and the libraries).
 CHILD = """
-import resource, sys
+import sys
 from datetime import UTC, datetime
 from certdrill.study.importing import ImportOptions, import_source
 from certdrill.study.workspace import Workspace
 ws = Workspace.open(sys.argv[2], clock=lambda: datetime(2026, 11, 2, tzinfo=UTC), tz=UTC, sync_bundled=False)
 with ws.session() as s:
     report = import_source(s, source=sys.argv[1], options=ImportOptions(), now=ws.now())
-print(len(report.added), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+from benchmarks.peak_rss import peak_rss_mib
+print(len(report.added), round(peak_rss_mib() * 1024))
 """
 
 
@@ -109,7 +110,7 @@ def build_worst_table(path: Path, rows: int) -> Path:
 
 def peak_rss_mib(package: Path, folder: Path) -> tuple[int, float]:
     out = subprocess.run([sys.executable, "-c", CHILD, str(package), str(folder)], capture_output=True, text=True,
-                         check=True, timeout=1200).stdout.split()
+                         check=True, timeout=1200, cwd=Path(__file__).resolve().parent.parent).stdout.split()
     return int(out[0]), int(out[1]) / 1024
 
 

@@ -11,36 +11,35 @@ from datetime import UTC
 from pathlib import Path
 
 from benchmarks.report import Figure
-from benchmarks.synthetic import NOW, shared_collection
+from benchmarks.synthetic import DECK, NOW, shared_collection
 
 TARGET_SECONDS = 1.0
 TARGET_MIB = 200.0
 
 
 def child(data_dir: str, runs: int, trend: bool) -> None:
-    """In a fresh process: time `runs` reports (and one trend), then print the peak RSS (ru_maxrss)."""
-    import resource
-
+    """In a fresh process: time `runs` reports (and one trend), then print its own peak RSS."""
+    from benchmarks.peak_rss import peak_rss_mib
     from certdrill.study.readiness import readiness_history, readiness_report
     from certdrill.study.workspace import Workspace
 
     ws = Workspace.open(Path(data_dir), clock=lambda: NOW, tz=UTC, bundled_root=Path(data_dir) / "none")
     times = []
     for _ in range(runs):
-        with ws.session() as s:
+        with ws.reading() as con:
             t0 = time.perf_counter()
-            readiness_report(s, deck_id="big", now=NOW, tz=UTC)
+            readiness_report(con, deck_id=DECK, now=NOW, tz=UTC)
             times.append(time.perf_counter() - t0)
-    peak_report = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_report = peak_rss_mib()
     trend_seconds = None
     if trend:
-        with ws.session() as s:
+        with ws.reading() as con:
             t0 = time.perf_counter()
-            readiness_history(s, deck_id="big", now=NOW, tz=UTC, days=60)
+            readiness_history(con, deck_id=DECK, now=NOW, tz=UTC, days=60)
             trend_seconds = time.perf_counter() - t0
     ws.close()
     print(json.dumps({"times": times, "peak_mib": peak_report, "trend_seconds": trend_seconds,
-                      "trend_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "trend_peak_mib": peak_rss_mib()}))
 
 
 def measure(data_dir: Path, runs: int, trend: bool) -> dict[str, object]:

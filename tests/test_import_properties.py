@@ -78,7 +78,7 @@ CELLS = st.one_of(st.sampled_from(["q", "a", "A", "B", "{{c1::x}}", "{{c2::y}} z
 ROWS = st.lists(st.lists(CELLS, min_size=1, max_size=9), max_size=8)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # no timing: a loaded machine took 341 ms once
 @given(HEADER_LINES, ROWS, st.sampled_from(["\t", ",", ";"]))
 def test_every_row_of_a_generated_table_is_a_question_or_a_named_refusal(
     headers: list[str], rows: list[list[str]], sep: str,

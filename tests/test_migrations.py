@@ -10,7 +10,7 @@ import pytest
 
 from certdrill.cli import main
 from certdrill.errors import CertdrillError
-from certdrill.storage import engine
+from certdrill.storage import engine, version
 from certdrill.study.maintenance import examine
 from certdrill.study.workspace import Workspace
 from helpers import SAMPLE_DECKS
@@ -87,6 +87,8 @@ def test_upgrade_backs_up_first_then_runs_each_step_in_order(tmp_path: Path, mon
         con.execute("CREATE INDEX ix_review_note ON review (note)")
 
     monkeypatch.setattr(engine, "SCHEMA_VERSION", 3)
+
+    monkeypatch.setattr(version, "SCHEMA_VERSION", 3)  # what opening a workspace checks first
     monkeypatch.setattr(engine, "MIGRATIONS", {1: add_note, 2: index_note})
     reviews = rows(data / "certdrill.db", "SELECT * FROM review ORDER BY id")
     open_ws(data).close()
@@ -113,6 +115,8 @@ def test_failed_upgrade_step_leaves_the_old_version_and_every_review(tmp_path: P
         raise RuntimeError("power cut, in effect")
 
     monkeypatch.setattr(engine, "SCHEMA_VERSION", 2)
+
+    monkeypatch.setattr(version, "SCHEMA_VERSION", 2)  # what opening a workspace checks first
     monkeypatch.setattr(engine, "MIGRATIONS", {1: half_done})
     with pytest.raises(RuntimeError):
         open_ws(data)
@@ -125,6 +129,7 @@ def test_missing_upgrade_step_is_a_clear_error(tmp_path: Path, monkeypatch: pyte
     data.mkdir()
     BUILDERS[1](data / "certdrill.db")
     monkeypatch.setattr(engine, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(version, "SCHEMA_VERSION", 2)  # what opening a workspace checks first
     monkeypatch.setattr(engine, "MIGRATIONS", {})
     with pytest.raises(CertdrillError, match="no upgrade known from schema 1"):
         open_ws(data)

@@ -33,8 +33,8 @@ def study_all(ws: Workspace, clock: Clock) -> None:
 
 def test_report_has_the_documented_json_shape(workspace: Workspace, clock: Clock) -> None:
     study_all(workspace, clock)
-    with workspace.session() as s:
-        data = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC, exam_date=date(2026, 11, 20)).to_json()
+    with workspace.reading() as con:
+        data = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC, exam_date=date(2026, 11, 20)).to_json()
     assert set(data) == {"deck", "title", "exam", "as_of", "exam_at", "domains", "score", "actions"}
     assert [d["id"] for d in data["domains"]] == ["alpha", "beta"]
     for d in data["domains"]:
@@ -46,15 +46,15 @@ def test_report_has_the_documented_json_shape(workspace: Workspace, clock: Clock
 
 
 def test_studying_raises_readiness_and_fills_the_history(workspace: Workspace, clock: Clock) -> None:
-    with workspace.session() as s:
-        before = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
+    with workspace.reading() as con:
+        before = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC)
     assert all(d.too_little_evidence and d.seen == 0 for d in before.domains)
     assert before.actions and before.actions[0].text.startswith("start the")
     study_all(workspace, clock)
     clock.advance(days=1)
-    with workspace.session() as s:
-        after = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
-        history = readiness_history(s, deck_id="sample", now=clock.now, tz=UTC)
+    with workspace.reading() as con:
+        after = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC)
+        history = readiness_history(con, deck_id="sample", now=clock.now, tz=UTC)
     assert after.score.raw > before.score.raw
     assert [p.day for p in history] == [(clock.now - timedelta(days=1)).date().isoformat(), clock.now.date().isoformat()]
     assert history[0].raw > before.score.raw
@@ -63,9 +63,9 @@ def test_studying_raises_readiness_and_fills_the_history(workspace: Workspace, c
 def test_the_report_counted_in_sql_agrees_with_the_replayed_history(workspace: Workspace, clock: Clock) -> None:
     study_all(workspace, clock)
     clock.advance(days=3)
-    with workspace.session() as s:
-        report = readiness_report(s, deck_id="sample", now=clock.now, tz=UTC)
-        history = readiness_history(s, deck_id="sample", now=clock.now, tz=UTC)
+    with workspace.reading() as con:
+        report = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC)
+        history = readiness_history(con, deck_id="sample", now=clock.now, tz=UTC)
     today = history[-1]
     for d in report.domains:
         assert d.seen > 0 and d.first_tries > 0
@@ -84,3 +84,21 @@ def test_cli_readiness_json_and_table(capsys: pytest.CaptureFixture[str]) -> Non
     assert "est = chance of getting a new exam question of the domain right on exam day; 80% sure it lies in the interval" in out
     assert main(["readiness", "no-such-deck"]) == 1
     assert main(["readiness", "aws-mls-c01", "--exam-date", "tomorrow"]) == 1
+
+
+def test_a_read_beside_returns_what_the_connection_reads_and_raises_its_errors_in_the_caller(
+        workspace: Workspace, clock: Clock) -> None:
+    import sqlite3
+
+    from certdrill.storage.database import read_beside
+
+    study_all(workspace, clock)
+    sql = "SELECT card_id, count(*) FROM review WHERE deck_id = :deck GROUP BY 1"
+    with workspace.reading() as con:
+        beside = read_beside(con, sql, {"deck": "sample"})
+        assert beside() == con.execute(sql, {"deck": "sample"}).fetchall() != []
+        broken = read_beside(con, "SELECT x FROM nowhere", {})
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            broken()
+    memory = sqlite3.connect(":memory:")  # no file to open a second connection to: read on this one
+    assert read_beside(memory, "SELECT :x", {"x": 1})() == [(1,)]

@@ -234,6 +234,35 @@ async def test_start_up_shows_the_overview_then_opens_the_collection(workspace: 
         assert isinstance(app.screen, ReviewScreen)
 
 
+async def test_review_starts_while_the_deck_list_is_still_being_read(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a big collection the deck list takes a while to count: `r` must not wait for it."""
+    import threading
+    from datetime import UTC
+
+    from certdrill.storage.overview import read_overview
+    from certdrill.tui.app import make_opening_app
+
+    overview = read_overview(workspace.db_path, now=workspace.now(), tz=UTC)
+    assert overview is not None
+    counted = threading.Event()
+    read_decks = DashboardScreen.read_decks
+    monkeypatch.setattr(DashboardScreen, "read_decks", staticmethod(lambda desk: (counted.wait(10), read_decks(desk))[1]))
+    app = make_opening_app(lambda: workspace, overview)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            if app.desk is not None:
+                break
+            await pilot.pause(0.02)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.summaries == []  # the list is still being read
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.deck_ids == ["sample"]
+        counted.set()
+        await settle(pilot)
+
+
 async def test_certdrill_review_opens_straight_into_the_review(workspace: Workspace) -> None:
     from certdrill.study.desk import StudyDesk
     from certdrill.tui.app import CertdrillApp

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sqlite3
 import sys
 import traceback
 from collections.abc import Sequence
@@ -16,9 +15,18 @@ from certdrill.cli.terminal import safe_output, say_error
 from certdrill.errors import CertdrillError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.app import App
 
     from certdrill.study.workspace import Workspace
+
+
+def path_arg(text: str) -> Path:
+    """An argument that names a file or folder (argparse `type=`; pathlib loads only when used)."""
+    from pathlib import Path
+
+    return Path(text)
 
 
 # Each module adds its subcommands with `register(subparsers)` and sets `func` on them. They keep
@@ -64,6 +72,8 @@ def _main(argv: Sequence[str] | None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # what a shell reports for SIGPIPE
     except Exception as exc:  # sqlite3 errors, raw or wrapped by SQLAlchemy: one line, no traceback
+        import sqlite3
+
         if isinstance(exc, sqlite3.Error) or isinstance(getattr(exc, "orig", None), sqlite3.Error):
             return _database_error(exc)
         return _bug(exc)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from certdrill.cli import open_workspace
-from certdrill.core.model import Deck
+from certdrill.cli import open_workspace, path_arg
 from certdrill.core.text import counted
 from certdrill.errors import CertdrillError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from certdrill.core.model import Deck
 
 
 def register(sub: Any) -> None:
@@ -19,7 +21,7 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_decks)
 
     p = sub.add_parser("check", help="validate deck files and report every problem as file:line")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a deck file or folder, or a folder of decks")
+    p.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="a deck file or folder, or a folder of decks")
     p.add_argument("--stats", action="store_true", help="also print the quality figures of each deck")
     p.set_defaults(func=cmd_check)
 
@@ -29,12 +31,14 @@ def register(sub: Any) -> None:
 
 
 def cmd_decks(args: argparse.Namespace) -> int:
+    import json
+
     from certdrill.study.reports import deck_summaries
 
     ws = open_workspace(args)
     settings = ws.settings()
-    with ws.session() as session:
-        decks = deck_summaries(session, now=ws.now(), tz=ws.tz, new_per_day=settings.new_per_day)
+    with ws.reading() as con:
+        decks = deck_summaries(con, now=ws.now(), tz=ws.tz, new_per_day=settings.new_per_day)
     if args.json:
         print(json.dumps({"decks": [d.to_json() for d in decks]}, indent=2))
         return 0
@@ -114,11 +118,13 @@ def _deck_targets(path: Path) -> list[Path]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
     from certdrill.study.reports import stats
 
     ws = open_workspace(args)
-    with ws.session() as session:
-        s = stats(session, now=ws.now(), tz=ws.tz)
+    with ws.reading() as con:
+        s = stats(con, now=ws.now(), tz=ws.tz)
     if args.json:
         print(json.dumps(s.to_json(), indent=2))
         return 0

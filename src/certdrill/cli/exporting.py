@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from certdrill.cli import open_workspace
+from certdrill.cli import open_workspace, path_arg
 from certdrill.core.text import counted
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("export", help="write a deck to YAML, an Anki package (.apkg) or CSV")
     p.add_argument("deck", metavar="DECK", help="the deck id (see: certdrill decks)")
-    p.add_argument("--to", type=Path, required=True, metavar="PATH", help="the file to write")
+    p.add_argument("--to", type=path_arg, required=True, metavar="PATH", help="the file to write")
     p.add_argument("--format", choices=["yaml", "apkg", "csv"],
                    help="the file format (default: from the file name's suffix)")
     p.add_argument("--with-history", action="store_true",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from certdrill.cli import open_workspace
+from certdrill.cli import open_workspace, path_arg
 
 SHOWN_REFUSALS = 20
 
@@ -20,7 +19,7 @@ def register(sub: Any) -> None:
     p.add_argument("source", metavar="SOURCE", help="a YAML deck, .apkg/.colpkg, .csv/.tsv/.txt, or an http(s) URL")
     p.add_argument("--deck-id", metavar="ID", help="store the deck under this id (a-z, 0-9, '-')")
     p.add_argument("--title", metavar="T", help="the deck's title (default: the Anki deck or file name)")
-    p.add_argument("--domain-map", type=Path, metavar="FILE",
+    p.add_argument("--domain-map", type=path_arg, metavar="FILE",
                    help="YAML mapping of Anki subdecks (or CSV domains) to domains: 'Deck::Sub': domain-name")
     p.add_argument("--with-history", action="store_true",
                    help="also bring in the review history (and, from a certdrill export, the schedule)")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+from certdrill.cli import path_arg
 from certdrill.core.text import counted
 
 
@@ -18,16 +17,18 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("backup", help="copy the database consistently (safe while certdrill runs)")
-    p.add_argument("path", nargs="?", type=Path, metavar="PATH",
+    p.add_argument("path", nargs="?", type=path_arg, metavar="PATH",
                    help="a new file or a folder (default: backups/ next to the database)")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="replace the database with a backup (the current one is backed up first)")
-    p.add_argument("path", type=Path, metavar="PATH", help="a certdrill database file, e.g. from `certdrill backup`")
+    p.add_argument("path", type=path_arg, metavar="PATH", help="a certdrill database file, e.g. from `certdrill backup`")
     p.set_defaults(func=cmd_restore)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    import json
+
     from certdrill import paths
     from certdrill.study.maintenance import DoctorReport, backups, doctor, file_problems
     from certdrill.study.workspace import Workspace

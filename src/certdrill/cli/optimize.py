@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from certdrill.cli import open_workspace
@@ -17,6 +16,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
+    import json
+
     from certdrill.study.optimize import fit_parameters
 
     ws = open_workspace(args)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -43,14 +42,17 @@ def _parse_date(text: str, what: str) -> date:
 
 
 def cmd_readiness(args: argparse.Namespace) -> int:
+    import json
+
     from certdrill.study.readiness import readiness_report, studied_deck_ids
 
     exam_date = _parse_date(args.exam_date, "--exam-date") if args.exam_date else None
     ws = open_workspace(args)
-    with ws.session() as session:
-        deck_ids = [args.deck] if args.deck else studied_deck_ids(session)
-        reports = [readiness_report(session, deck_id=d, now=ws.now(), tz=ws.tz, exam_date=exam_date,
-                                    scheduler_settings=ws.scheduler_settings()) for d in deck_ids]
+    scheduler_settings = ws.scheduler_settings()
+    with ws.reading() as con:
+        deck_ids = [args.deck] if args.deck else studied_deck_ids(con)
+        reports = [readiness_report(con, deck_id=d, now=ws.now(), tz=ws.tz, exam_date=exam_date,
+                                    scheduler_settings=scheduler_settings) for d in deck_ids]
     if args.json:
         print(json.dumps({"decks": [r.to_json() for r in reports]}, indent=2, ensure_ascii=False))
         return 0
@@ -119,6 +121,8 @@ def render(r: Readiness) -> list[str]:
 
 
 def cmd_exam_date(args: argparse.Namespace) -> int:
+    import json
+
     from certdrill.core.clock import study_date
     from certdrill.study.exam_date import exam_plan, retired_exam_note, set_exam_date, stored_exam_date
 

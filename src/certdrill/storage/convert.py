@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from certdrill.core.jsontext import json_text
+from certdrill.core.memory import CardState
 from certdrill.core.model import Choice, Deck, Domain, ExamInfo, PassMark, Question, Task
-from certdrill.core.scheduling import CardState
-from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow
+
+if TYPE_CHECKING:  # only annotations: the converters of plain-sqlite3 values must not load SQLAlchemy
+    from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow
 
 QUESTION_COLUMNS = (
     "deck_id", "qid", "domain_id", "task_id", "kind", "prompt", "choices", "pick", "answer", "explanation",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,15 @@ from certdrill.storage import (
     migrations,
     tables,  # noqa: F401  (registers the tables on SQLModel.metadata)
 )
+from certdrill.storage.database import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from certdrill.storage.database import DatabaseUnavailable as DatabaseUnavailable
+from certdrill.storage.database import configure
+from certdrill.storage.database import database_errors as database_errors
+from certdrill.storage.database import explain_database_error as explain_database_error
 from certdrill.storage.version import FIRST_SCHEMA_VERSION as FIRST_SCHEMA_VERSION
 from certdrill.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
 WRITE_OPTION = "certdrill_write"
-BUSY_TIMEOUT_MS = 5000
 
 # from-version -> step that upgrades the database to from-version + 1. Each step runs inside
 # its own BEGIN IMMEDIATE transaction with foreign keys off (SQLite's table-rebuild recipe), and
@@ -31,68 +34,10 @@ BUSY_TIMEOUT_MS = 5000
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = dict(migrations.STEPS)
 
 
-class DatabaseUnavailable(CertdrillError):
-    """The database cannot be read or written right now (busy, read-only, full, damaged).
-
-    Raised by `database_errors()`; the TUI and the CLI show `str(error)` as one line.
-    """
-
-
-def explain_database_error(exc: BaseException) -> str | None:
-    """One line for the learner about an sqlite3 error (raw, or wrapped by SQLAlchemy); None if not one."""
-    orig = getattr(exc, "orig", None)
-    if isinstance(orig, sqlite3.Error):
-        exc = orig
-    if not isinstance(exc, sqlite3.Error):
-        return None
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return ("the database is busy: another certdrill is writing to it; nothing was saved by this "
-                "command, try again")
-    if "readonly" in text or "read-only" in text:
-        return "the database is read-only; nothing could be saved (check the permissions of the data folder)"
-    if "full" in text:
-        return "the disk is full; nothing was saved by this command (earlier answers are safe)"
-    if "disk I/O" in text:
-        # What SQLite reports when a full disk fails a write to the WAL or its index (tests/test_disk.py).
-        return ("the disk could not be written (disk I/O error: is it full?); nothing was saved by this "
-                "command (earlier answers are safe)")
-    if "unable to open" in text:
-        return "cannot open the database file: its folder is missing, read-only or not ours to write"
-    if "not a database" in text or "malformed" in text:
-        return ("the database file is damaged or not a certdrill database; run `certdrill doctor`, "
-                "or `certdrill restore` one of its backups")
-    return f"database error: {text}"
-
-
-@contextmanager
-def database_errors() -> Iterator[None]:
-    """Turn SQLite failures (busy, read-only, disk full, damaged) into `DatabaseUnavailable`.
-
-    For callers that show errors to the learner: `with database_errors(): review.answer(...)`.
-    """
-    try:
-        yield
-    except CertdrillError:
-        raise
-    except Exception as exc:
-        message = explain_database_error(exc)
-        if message is None:
-            raise
-        raise DatabaseUnavailable(message) from exc
-
-
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Let SQLAlchemy's BEGIN drive transactions, not the sqlite3 module's implicit ones.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # NORMAL in WAL mode: a commit survives a crash or kill of certdrill (tests/test_crash_safety.py);
-    # only a power loss may roll back the last few commits, never corrupt. See docs/storage.md.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+    # The same settings as every plain sqlite3 connection; SQLAlchemy's BEGIN then drives
+    # transactions, not the sqlite3 module's implicit ones.
+    configure(dbapi_connection)
 
 
 def _on_begin(conn: Any) -> None:

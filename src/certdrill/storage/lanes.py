@@ -1,21 +1,29 @@
 """Connections for the review hot path (the statements themselves are in storage.queries).
 
 Hand-written on purpose: through the ORM a next-card + answer cost ~5 ms, and even raw SQL inside
-an ORM session transaction ~0.4 ms, nearly all of it session bookkeeping; on a pooled connection
-in a transaction of its own it is ~0.1 ms (see benchmarks/bench_core.py).
+an ORM session transaction ~0.4 ms, nearly all of it session bookkeeping; on a connection of its
+own in a transaction of its own it is ~0.1 ms (see benchmarks/bench_core.py).
+
+A lane comes from a `Database` (no SQLAlchemy: start-up and the read-only commands use these) or
+from an ORM session's engine (a connection of the engine's pool, kept by the thread).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, event
-from sqlmodel import Session
+from certdrill.storage.database import Database, Lane, Lanes, transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+Source: TypeAlias = "Session | Database"
+"""Where a lane comes from: an ORM session, or the database itself (no ORM)."""
 
 
 def raw(session: Session) -> sqlite3.Connection:
@@ -32,76 +40,44 @@ def raw(session: Session) -> sqlite3.Connection:
     return found
 
 
-class _Lane:
-    """One thread's connection, and the lock it holds while a transaction runs on it."""
-
-    __slots__ = ("busy", "con", "pooled")
-
-    def __init__(self, pooled: Any, con: sqlite3.Connection) -> None:
-        # Re-entrant: a nested lane fails on its BEGIN, as before, instead of waiting forever.
-        self.pooled, self.con, self.busy = pooled, con, threading.RLock()
+_ENGINE_LANES: weakref.WeakKeyDictionary[Engine, Lanes] = weakref.WeakKeyDictionary()
 
 
-class _Lanes:
-    """Each thread's lane connection for one engine; all closed when the engine is disposed."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.local = threading.local()
-        self.opened: list[_Lane] = []
-        self.lock = threading.Lock()
-        event.listen(engine, "engine_disposed", self.close_all)
-
-    def close_all(self, _engine: Engine) -> None:
-        with self.lock:
-            opened, self.opened = self.opened, []
-            self.local = threading.local()
-        for lane in opened:
-            # Never under a running statement: closing a connection that another thread is
-            # stepping crashes the process (a worker counting cards while the app quits did).
-            with lane.busy:
-                lane.pooled.invalidate()  # closes the DBAPI connection, from any thread
-
-
-_LANES: weakref.WeakKeyDictionary[Engine, _Lanes] = weakref.WeakKeyDictionary()
-
-
-def _lane(session: Session) -> _Lane:
-    """This thread's own connection for lanes, checked out of the engine's pool once and kept."""
-    bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
-    lanes = _LANES.get(engine)
-    if lanes is None:
-        lanes = _LANES[engine] = _Lanes(engine)
-    found: _Lane | None = getattr(lanes.local, "lane", None)
+def _engine_lanes(engine: Engine) -> Lanes:
+    """Lanes of connections checked out of the engine's pool (PRAGMAs from its connect hook),
+    closed when the engine is disposed."""
+    found = _ENGINE_LANES.get(engine)
     if found is None:
-        pooled = engine.raw_connection()  # PRAGMAs come from the engine's connect hook
-        con = pooled.driver_connection
-        assert isinstance(con, sqlite3.Connection)
-        found = _Lane(pooled, con)
-        with lanes.lock:
-            lanes.opened.append(found)
-            lanes.local.lane = found
+        from sqlalchemy import event
+
+        def open_lane() -> Lane:
+            pooled = engine.raw_connection()
+            con = pooled.driver_connection
+            assert isinstance(con, sqlite3.Connection)
+            return Lane(con, pooled.invalidate)  # invalidate: closes the DBAPI connection, from any thread
+
+        found = _ENGINE_LANES[engine] = Lanes(open_lane)
+        event.listen(engine, "engine_disposed", found.close_all)
     return found
 
 
+def _lane(source: Source) -> Lane:
+    """This thread's own lane for the source's database, opened once and kept."""
+    if isinstance(source, Database):
+        return source.lanes.get()
+    from sqlalchemy import Connection
+
+    bind: Any = source.get_bind()
+    return _engine_lanes(bind.engine if isinstance(bind, Connection) else bind).get()
+
+
 @contextmanager
-def lane(session: Session, *, write: bool) -> Iterator[sqlite3.Connection]:
-    """A connection of the session's engine, in one transaction of its own.
+def lane(source: Source, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """A connection to the source's database, in one transaction of its own.
 
-    Writers begin IMMEDIATE (they wait for the lock up front, see storage.engine). The
-    transaction commits when the block ends and rolls back if it raises. It is separate from the
-    session's own transaction: call it with no uncommitted writes pending in the session.
+    Writers begin IMMEDIATE (they wait for the lock up front, see storage.database). The
+    transaction commits when the block ends and rolls back if it raises. It is separate from an
+    ORM session's own transaction: call it with no uncommitted writes pending in the session.
     """
-    found = _lane(session)
-    con = found.con
-    with found.busy:  # the engine's disposal waits for this transaction to end
-        con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            yield con
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
-
-
+    with transaction(_lane(source), write=write) as con:
+        yield con

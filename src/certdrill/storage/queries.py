@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -15,7 +16,8 @@ from typing import Any
 
 from certdrill.core.clock import day_start, next_day_start
 from certdrill.core.memory import CardState
-from certdrill.core.model import Choice, Question
+from certdrill.core.model import Choice, Deck, Domain, Question, Task
+from certdrill.storage.convert import exam_from_json
 from certdrill.storage.timefmt import from_db_time, to_db_time
 
 CARD_COLUMNS = "state, step, stability, difficulty, due, last_review, reps, lapses"
@@ -74,24 +76,46 @@ class LoadedCard:
     answer_key: str = ""  # what decides right and wrong (an answer counts only under its key)
 
 
+_QUESTIONS: dict[tuple[str, str], Question] = {}
+"""Questions built from their rows, by (content hash, question id): the hash covers every other
+field a question is built from, so an entry is never stale, in any database. Next card and answer
+load the same card; parsing its JSON columns again was a tenth of the answer path."""
+QUESTION_CACHE_SIZE = 4096
+_QUESTIONS_LOCK = threading.Lock()
+
+
 def load(con: sqlite3.Connection, *, card_id: int) -> LoadedCard | None:
-    """One card with its question, memory state, flags and its deck's exam date: one query."""
+    """One card with its question, memory state, flags and its deck's exam date: one narrow query,
+    and a second for the question's own columns only when it is not in the cache."""
     row = con.execute(
         f"SELECT card.deck_id, {', '.join('card.' + c for c in CARD_COLUMNS.split(', '))}, card.flagged, "
-        "card.suspended, q.qid, q.domain_id, q.task_id, q.kind, q.prompt, q.choices, q.pick, q.answer, "
-        'q.explanation, q."references", q.tags, deck.exam_date, q.answer_key FROM card JOIN question AS q ON q.pk = card.id '
+        "card.suspended, q.qid, q.content_hash, deck.exam_date, q.answer_key FROM card JOIN question AS q ON q.pk = card.id "
         "JOIN deck ON deck.id = card.deck_id WHERE card.id = ?",
         (card_id,),
     ).fetchone()
     if row is None:
         return None
-    qid, domain, task, kind, prompt, choices, pick, answer, explanation, references, tags, exam_date, key = row[11:]
-    question = Question(
+    qid, content_hash, exam_date, key = row[11:]
+    question = _QUESTIONS.get((content_hash, qid))
+    if question is None:
+        question = _question(con, card_id=card_id)
+        with _QUESTIONS_LOCK:
+            if len(_QUESTIONS) >= QUESTION_CACHE_SIZE:
+                del _QUESTIONS[next(iter(_QUESTIONS))]  # the oldest entry
+            _QUESTIONS[(content_hash, qid)] = question
+    return LoadedCard(row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10]), exam_date, key)
+
+
+def _question(con: sqlite3.Connection, *, card_id: int) -> Question:
+    qid, domain, task, kind, prompt, choices, pick, answer, explanation, references, tags = con.execute(
+        'SELECT qid, domain_id, task_id, kind, prompt, choices, pick, answer, explanation, "references", tags '
+        "FROM question WHERE pk = ?", (card_id,),
+    ).fetchone()
+    return Question(
         id=qid, domain=domain, kind=kind, prompt=prompt, task=task,
         choices=tuple(Choice(t, bool(c), w) for t, c, w in json.loads(choices)), pick=pick, answer=answer,
         explanation=explanation, references=tuple(json.loads(references)), tags=tuple(json.loads(tags)),
     )
-    return LoadedCard(row[0], question, card_state_from(row[1:9]), bool(row[9]), bool(row[10]), exam_date, key)
 
 
 def has_reviews_between(con: sqlite3.Connection, *, deck_id: str | None, start: datetime, end: datetime) -> bool:
@@ -130,3 +154,26 @@ def count_reviews_since(con: sqlite3.Connection, *, deck_id: str, since: datetim
         (deck_id, to_db_time(since)),
     ).fetchone()
     return int(row[0])
+
+
+def bundled_versions(con: sqlite3.Connection) -> dict[str, str]:
+    """Deck id -> version of the bundled decks in the database."""
+    return dict(con.execute("SELECT id, version FROM deck WHERE source = 'bundled'").fetchall())
+
+
+
+def deck_outline(con: sqlite3.Connection, *, deck_id: str) -> tuple[Deck, str | None] | None:
+    """The deck's facts and domains (no questions) and the learner's exam date; None if no such deck."""
+    row = con.execute("SELECT title, version, license, description, exam, exam_date FROM deck WHERE id = ?",
+                      (deck_id,)).fetchone()
+    if row is None:
+        return None
+    title, version, license, description, exam, exam_date = row
+    domains = tuple(
+        Domain(d, name, weight, tuple(Task(t, n) for t, n in json.loads(tasks)))
+        for d, name, weight, tasks in con.execute(
+            "SELECT id, name, weight, tasks FROM domain WHERE deck_id = ? ORDER BY position", (deck_id,))
+    )
+    deck = Deck(id=deck_id, title=title, version=version, license=license, description=description,
+                exam=exam_from_json(json.loads(exam) if exam else None), domains=domains)
+    return deck, exam_date

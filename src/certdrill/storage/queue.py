@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from certdrill.core import daily_new
@@ -32,8 +33,14 @@ DUE = "card.state IN (1, 2, 3) AND card.due <= :learn_by AND (card.state != 2 OR
 NEW = "card.state = 0"
 
 
+@lru_cache(maxsize=16)
+def _db_time(moment: datetime) -> str:
+    # Next card asks for the same few moments (now, now + LEARN_AHEAD) in each of its queries.
+    return to_db_time(moment)
+
+
 def _params(now: datetime, **values: Any) -> dict[str, Any]:
-    return {"now": to_db_time(now), "learn_by": to_db_time(now + LEARN_AHEAD), **values}
+    return {"now": _db_time(now), "learn_by": _db_time(now + LEARN_AHEAD), **values}
 
 
 def first_due(
@@ -51,10 +58,11 @@ def first_due(
     # One query per deck and state walks the (deck_id, state, due) index in order and stops at
     # the first row; a single IN (...) query would sort every due card instead (a temp B-tree).
     best: tuple[Any, int] | None = None
-    params = _params(now, due_by=to_db_time(due_by) if due_by is not None else None, **skip)
+    params = _params(now, due_by=_db_time(due_by) if due_by is not None else None, **skip)
     for deck_id in deck_ids:
         for state in states:
-            row = con.execute(sql, {**params, "deck": deck_id, "state": state}).fetchone()
+            params["deck"], params["state"] = deck_id, state
+            row = con.execute(sql, params).fetchone()
             if row is not None and (best is None or (row[0] or "", row[1]) < (best[0] or "", best[1])):
                 best = (row[0], int(row[1]))
     return None if best is None else best[1]

@@ -1,35 +1,39 @@
 """The learner's desk: every use case the TUI needs, each in its own short transaction.
 
-Screens talk to this object only; they never open a database session themselves.
+Screens talk to this object only; they never open a database session themselves. What start-up
+and review need (the counts, the deck panel, next card, answer) reads and writes with plain
+sqlite3; the rest opens ORM sessions, so SQLAlchemy is imported only when one of those is used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
 from certdrill.core.clock import study_date
-from certdrill.core.exam_readiness import Readiness
-from certdrill.core.scheduling import SchedulerSettings
-from certdrill.storage.engine import database_errors
-from certdrill.study import browse as browsing
-from certdrill.study import exam, outline, practice, progress, reports, review
-from certdrill.study import readiness as readiness_service
-from certdrill.study.exam_date import ExamPlan
-from certdrill.study.library import ImportReport
-from certdrill.study.progress import DomainProgress
+from certdrill.storage.database import database_errors
+from certdrill.study import outline, progress, reports, review
 from certdrill.study.reports import DeckSummary, Stats, daily_counts, deck_summaries, stats, study_streak
 from certdrill.study.settings import Settings, save_setting, set_deck_new_limit
 from certdrill.study.workspace import Workspace
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from certdrill.core.exam_readiness import Readiness
+    from certdrill.core.scheduling import SchedulerSettings
+    from certdrill.study import browse as browsing
+    from certdrill.study import exam, practice
     from certdrill.study.editing import EditOutcome, QuestionDraft
+    from certdrill.study.exam_date import ExamPlan
     from certdrill.study.history import CardHistory
+    from certdrill.study.library import ImportReport
+    from certdrill.study.progress import DomainProgress
+    from certdrill.study.readiness import ReadinessPoint
     from certdrill.study.sync import SyncReport
 
 
@@ -45,6 +49,12 @@ class StudyDesk:
         """A session whose SQLite failures (busy, read-only, disk full) become one clear CertdrillError."""
         with database_errors(), self.ws.session() as session:
             yield session
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """This thread's plain sqlite3 connection in a read transaction, failures made clear as above."""
+        with database_errors(), self.ws.reading() as con:
+            yield con
 
     # -- time and settings -------------------------------------------------
     def now(self) -> datetime:
@@ -97,76 +107,84 @@ class StudyDesk:
     # -- overview ----------------------------------------------------------
     def decks(self) -> list[DeckSummary]:
         settings = self.settings()
-        with self._session() as s:
-            return deck_summaries(s, now=self.now(), tz=self.ws.tz, new_per_day=settings.new_per_day)
+        with self._reading() as con:
+            return deck_summaries(con, now=self.now(), tz=self.ws.tz, new_per_day=settings.new_per_day)
 
     def stats(self) -> Stats:
-        with self._session() as s:
-            return stats(s, now=self.now(), tz=self.ws.tz)
+        with self._reading() as con:
+            return stats(con, now=self.now(), tz=self.ws.tz)
 
     def daily_counts(self, days: int, deck_id: str | None = None) -> dict[str, int]:
-        with self._session() as s:
-            return daily_counts(s, now=self.now(), tz=self.ws.tz, days=days, deck_id=deck_id)
+        with self._reading() as con:
+            return daily_counts(con, now=self.now(), tz=self.ws.tz, days=days, deck_id=deck_id)
 
     def streak(self, deck_id: str | None = None) -> int:
-        with self._session() as s:
-            return study_streak(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
+        with self._reading() as con:
+            return study_streak(con, deck_id=deck_id, now=self.now(), tz=self.ws.tz)
 
     def queue_counts(self, deck_ids: Sequence[str]) -> tuple[int, int]:
         """Due now and new questions left today over these decks: cheap enough for every question."""
-        with self._session() as s:
-            return reports.queue_counts(s, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz,
+        with self._reading() as con:
+            return reports.queue_counts(con, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz,
                                         new_per_day=self.settings().new_per_day)
 
     def domain_progress(self, deck_id: str) -> list[DomainProgress]:
         """Coverage and first-try accuracy per domain (review and practice answers)."""
-        with self._session() as s:
-            return progress.domain_progress(s, deck_id=deck_id)
+        with self._reading() as con:
+            return progress.domain_progress(con, deck_id=deck_id)
 
     def readiness(self, deck_id: str) -> Readiness:
         """The readiness model's view of the deck: the report `certdrill readiness` prints (a topic deck
         has no pass mark, so no score or P(pass))."""
-        with self._session() as s:
-            return readiness_service.readiness_report(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
-                                              scheduler_settings=self.scheduler_settings())
+        from certdrill.study.readiness import readiness_report
 
-    def readiness_trend(self, deck_id: str, days: int = 60) -> list[readiness_service.ReadinessPoint]:
-        with self._session() as s:
-            return readiness_service.readiness_history(s, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
-                                               scheduler_settings=self.scheduler_settings())
+        scheduler_settings = self.scheduler_settings()
+        with self._reading() as con:
+            return readiness_report(con, deck_id=deck_id, now=self.now(), tz=self.ws.tz,
+                                    scheduler_settings=scheduler_settings)
+
+    def readiness_trend(self, deck_id: str, days: int = 60,
+                        stop: Callable[[], bool] | None = None) -> list[ReadinessPoint]:
+        """The readiness of each past study day; `stop` ends the replay early (the days so far)."""
+        from certdrill.study.readiness import readiness_history
+
+        scheduler_settings = self.scheduler_settings()
+        with self._reading() as con:
+            return readiness_history(con, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
+                                     scheduler_settings=scheduler_settings, stop=stop)
 
     def domain_names(self, deck_ids: Sequence[str]) -> dict[str, str]:
         """Domain id -> name over these decks (cheap, unlike the full deck summaries)."""
-        with self._session() as s:
-            return outline.domain_names(s, deck_ids=deck_ids)
+        with self._reading() as con:
+            return outline.domain_names(con, deck_ids=deck_ids)
 
     def due_tomorrow(self, deck_ids: Sequence[str]) -> int:
-        with self._session() as s:
-            return reports.due_tomorrow(s, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz)
+        with self._reading() as con:
+            return reports.due_tomorrow(con, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz)
 
     # -- reviewing ---------------------------------------------------------
     def next_card(self, deck_ids: Sequence[str], exclude: Sequence[int] = ()) -> review.StudyCard | None:
         settings = self.settings()
-        with self._session() as s:
-            return review.next_card(s, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz,
+        with database_errors():
+            return review.next_card(self.ws.db, deck_ids=deck_ids, now=self.now(), tz=self.ws.tz,
                                     new_per_day=settings.new_per_day, exclude=exclude)
 
     def card(self, card_id: int) -> review.StudyCard:
-        with self._session() as s:
-            return review.load_card(s, card_id=card_id)
+        with database_errors():
+            return review.load_card(self.ws.db, card_id=card_id)
 
     def answer(self, card_id: int, chosen: Sequence[int] = (), *, rating: int | None = None,
                duration_ms: int = 0, mode: review.Mode = "review",
                options: review.RatingOptions | None = None) -> review.AnswerResult:
-        with self._session() as s:
-            return review.answer(s, card_id=card_id, chosen=chosen, rating=rating, now=self.now(),
+        with database_errors():
+            return review.answer(self.ws.db, card_id=card_id, chosen=chosen, rating=rating, now=self.now(),
                                  duration_ms=duration_ms, mode=mode, scheduler_settings=self.scheduler_settings(),
                                  tz=self.ws.tz, options=options)
 
     def rating_options(self, card: review.StudyCard) -> review.RatingOptions:
         """What each rating would store if the card were answered now (pass them to `answer`)."""
-        with self._session() as s:
-            return review.rating_options(s, card=card, now=self.now(), scheduler_settings=self.scheduler_settings(),
+        with database_errors():
+            return review.rating_options(self.ws.db, card=card, now=self.now(), scheduler_settings=self.scheduler_settings(),
                                          tz=self.ws.tz)
 
     def intervals(self, card: review.StudyCard) -> dict[int, timedelta]:
@@ -232,50 +250,70 @@ class StudyDesk:
             return finish_edit(s, draft=draft, now=self.now())
 
     def practice_cards(self, slice: practice.Slice, seed: int) -> list[int]:
+        from certdrill.study.practice import practice_cards
+
         with self._session() as s:
-            return practice.practice_cards(s, slice=slice, seed=seed)
+            return practice_cards(s, slice=slice, seed=seed)
 
     # -- mock exams --------------------------------------------------------
     def start_exam(self, deck_id: str, *, seed: int, size: int | None = None, minutes: int | None = None) -> exam.ExamPaper:
+        from certdrill.study import exam as exam_service
+
         with self._session() as s:
-            return exam.start_exam(s, deck_id=deck_id, now=self.now(), seed=seed, size=size, minutes=minutes)
+            return exam_service.start_exam(s, deck_id=deck_id, now=self.now(), seed=seed, size=size, minutes=minutes)
 
     def unseen_mocks_left(self, deck_id: str, size: int | None = None) -> int:
         """Full mock papers that can still be drawn from unseen questions only."""
+        from certdrill.study import exam as exam_service
+
         with self._session() as s:
-            return exam.unseen_mocks_left(s, deck_id=deck_id, size=size)
+            return exam_service.unseen_mocks_left(s, deck_id=deck_id, size=size)
 
     def exam_paper(self, attempt_id: int) -> exam.ExamPaper:
+        from certdrill.study import exam as exam_service
+
         with self._session() as s:
-            return exam.load_paper(s, attempt_id=attempt_id)
+            return exam_service.load_paper(s, attempt_id=attempt_id)
 
     def save_exam_answer(self, attempt_id: int, position: int, chosen: Sequence[int], flagged: bool,
                          duration_ms: int = 0) -> None:
+        from certdrill.study import exam as exam_service
+
         with self._session() as s:
-            exam.save_exam_answer(s, attempt_id=attempt_id, position=position, chosen=list(chosen), flagged=flagged,
-                                  duration_ms=duration_ms, now=self.now())
+            exam_service.save_exam_answer(s, attempt_id=attempt_id, position=position, chosen=list(chosen),
+                                          flagged=flagged, duration_ms=duration_ms, now=self.now())
 
     def submit_exam(self, attempt_id: int) -> exam.ExamResult:
+        from certdrill.study import exam as exam_service
+
         with self._session() as s:
-            return exam.submit_exam(s, attempt_id=attempt_id, now=self.now())
+            return exam_service.submit_exam(s, attempt_id=attempt_id, now=self.now())
 
     def exam_result(self, attempt_id: int) -> exam.ExamResult:
+        from certdrill.study import exam as exam_service
+
         with self._session() as s:
-            return exam.exam_result(s, attempt_id=attempt_id)
+            return exam_service.exam_result(s, attempt_id=attempt_id)
 
     def exam_attempts(self, deck_id: str | None = None) -> list[exam.AttemptSummary]:
+        from certdrill.study import exam as exam_service
+
         with self._session() as s:
-            return exam.exam_attempts(s, deck_id=deck_id)
+            return exam_service.exam_attempts(s, deck_id=deck_id)
 
     def mock_trend(self, deck_id: str) -> list[exam.TrendPoint]:
         """The deck's latest submitted mock exams, oldest first."""
+        from certdrill.study import exam as exam_service
+
         with self._session() as s:
-            return exam.mock_trend(s, deck_id=deck_id)
+            return exam_service.mock_trend(s, deck_id=deck_id)
 
     # -- browsing and importing -------------------------------------------
     def browse(self, where: browsing.BrowseFilter) -> list[browsing.BrowseRow]:
+        from certdrill.study.browse import browse
+
         with self._session() as s:
-            return browsing.browse(s, where=where)
+            return browse(s, where=where)
 
     def import_source(self, source: str, *, dry_run: bool) -> ImportReport:
         from certdrill.study.importing import ImportOptions, import_source
@@ -326,19 +364,19 @@ class StudyDesk:
     # -- trends for the stats screen -----------------------------------------
     def weekly_retention(self, weeks: int) -> list[progress.WeekRetention]:
         """Per week (oldest first): review answers and right answers."""
-        with self._session() as s:
-            return progress.weekly_retention(s, now=self.now(), tz=self.ws.tz, weeks=weeks)
+        with self._reading() as con:
+            return progress.weekly_retention(con, now=self.now(), tz=self.ws.tz, weeks=weeks)
 
     def domain_accuracy_trend(self) -> list[progress.DomainTrend]:
         """(deck, domain id, domain name, accuracy last 28 days, accuracy the 28 days before)."""
-        with self._session() as s:
-            return progress.domain_accuracy_trend(s, now=self.now())
+        with self._reading() as con:
+            return progress.domain_accuracy_trend(con, now=self.now())
 
     def tasks(self, deck_id: str, domain_id: str) -> list[tuple[str, str]]:
-        with self._session() as s:
-            return outline.tasks(s, deck_id=deck_id, domain_id=domain_id)
+        with self._reading() as con:
+            return outline.tasks(con, deck_id=deck_id, domain_id=domain_id)
 
     def tags(self, deck_id: str) -> list[tuple[str, int]]:
         """The deck's tags with their number of questions, most used first."""
-        with self._session() as s:
-            return outline.tags(s, deck_id=deck_id)
+        with self._reading() as con:
+            return outline.tags(con, deck_id=deck_id)

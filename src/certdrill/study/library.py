@@ -15,8 +15,8 @@ from sqlmodel import Session, col
 
 from certdrill.core.gcpause import collector_paused
 from certdrill.core.model import Deck, Question
-from certdrill.decks.bundled import bundled_deck_paths
-from certdrill.decks.format.loader import load_valid_deck, read_header
+from certdrill.decks.bundled import outdated_decks
+from certdrill.decks.format.loader import load_valid_deck
 from certdrill.errors import CertdrillError
 from certdrill.storage import lanes
 from certdrill.storage.convert import QUESTION_COLUMNS, exam_to_json, question_row
@@ -300,11 +300,8 @@ def sync_bundled_decks(session: Session, *, now: datetime, root: Path | None = N
     }
     session.rollback()
     result = SyncResult()
-    for path in bundled_deck_paths(root):
+    for path in outdated_decks(known, root):
         try:
-            header = read_header(path)
-            if known.get(header.id) == header.version:
-                continue
             deck = load_valid_deck(path)
         except CertdrillError as exc:
             result.refused.append(f"bundled deck {path.name} not loaded: {exc}")

@@ -1,17 +1,15 @@
 """What the learner has done, before any readiness model: per-domain coverage and first-try accuracy,
-and the stats screen's trends (weekly retention, domain accuracy now against before)."""
+and the stats screen's trends (weekly retention, domain accuracy now against before); plain sqlite3."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-from sqlalchemy import func, select, text
-from sqlmodel import Session, col
-
 from certdrill.core.clock import day_start, study_date
-from certdrill.storage.tables import DomainRow, QuestionRow, ReviewRow
+from certdrill.storage.timefmt import to_db_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,29 +32,19 @@ class DomainProgress:
         return self.first_try_right / self.seen if self.seen else None
 
 
-def domain_progress(session: Session, *, deck_id: str) -> list[DomainProgress]:
+def domain_progress(con: sqlite3.Connection, *, deck_id: str) -> list[DomainProgress]:
     """Coverage and first-try accuracy per domain (review and practice answers)."""
     # SQLite takes the bare column `correct` from the row with min(id): each card's first try.
-    sql = text(
+    seen = {d: (n, right) for d, n, right in con.execute(
         "SELECT q.domain_id, count(*), sum(first.correct) FROM ("
         "SELECT card_id, correct, min(id) FROM review WHERE deck_id = :deck AND correct IS NOT NULL "
-        "GROUP BY card_id) AS first JOIN question q ON q.pk = first.card_id GROUP BY q.domain_id"
-    )
-    seen = {d: (n, right) for d, n, right in session.execute(sql, {"deck": deck_id})}
-    totals: dict[str, int] = {
-        d: n for d, n in session.execute(
-            select(col(QuestionRow.domain_id), func.count()).where(
-                col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False)
-            ).group_by(col(QuestionRow.domain_id))
-        )
-    }
-    domains = session.execute(
-        select(DomainRow).where(col(DomainRow.deck_id) == deck_id).order_by(col(DomainRow.position))
-    ).scalars()
+        "GROUP BY card_id) AS first JOIN question q ON q.pk = first.card_id GROUP BY q.domain_id", {"deck": deck_id})}
+    totals: dict[str, int] = dict(con.execute(
+        "SELECT domain_id, count(*) FROM question WHERE deck_id = ? AND retired = 0 GROUP BY domain_id", (deck_id,)))
+    domains = con.execute("SELECT id, name, weight FROM domain WHERE deck_id = ? ORDER BY position", (deck_id,))
     return [
-        DomainProgress(d.id, d.name, d.weight, totals.get(d.id, 0), seen.get(d.id, (0, 0))[0],
-                       int(seen.get(d.id, (0, 0))[1] or 0))
-        for d in domains
+        DomainProgress(d, name, weight, totals.get(d, 0), seen.get(d, (0, 0))[0], int(seen.get(d, (0, 0))[1] or 0))
+        for d, name, weight in domains.fetchall()
     ]
 
 
@@ -68,19 +56,18 @@ class WeekRetention(NamedTuple):
     right: int
 
 
-def weekly_retention(session: Session, *, now: datetime, tz: tzinfo, weeks: int) -> list[WeekRetention]:
+def weekly_retention(con: sqlite3.Connection, *, now: datetime, tz: tzinfo, weeks: int) -> list[WeekRetention]:
     """Per study week (oldest first, Mondays): review answers and right answers."""
     today = date.fromisoformat(study_date(now, tz))
     monday = today - timedelta(days=today.weekday())
     start = monday - timedelta(weeks=weeks - 1)
     rows: dict[date, list[int]] = {start + timedelta(weeks=i): [0, 0] for i in range(weeks)}
     since = day_start(now, tz) - timedelta(days=(today - start).days)
-    for at, correct in session.execute(
-        select(col(ReviewRow.reviewed_at), col(ReviewRow.correct)).where(
-            col(ReviewRow.reviewed_at) >= since, col(ReviewRow.mode) == "review", col(ReviewRow.correct).is_not(None),
-        )
+    for at, correct in con.execute(
+        "SELECT reviewed_at, correct FROM review WHERE reviewed_at >= ? AND mode = 'review' AND correct IS NOT NULL",
+        (to_db_time(since),),
     ):
-        day = date.fromisoformat(study_date(at, tz))
+        day = date.fromisoformat(study_date(datetime.fromisoformat(at), tz))
         week = day - timedelta(days=day.weekday())
         if week in rows:
             rows[week][0] += 1
@@ -98,16 +85,16 @@ class DomainTrend(NamedTuple):
     before: float | None
 
 
-def domain_accuracy_trend(session: Session, *, now: datetime) -> list[DomainTrend]:
+def domain_accuracy_trend(con: sqlite3.Connection, *, now: datetime) -> list[DomainTrend]:
     """Every domain answered in the last 56 days (any mode), by deck and domain id."""
-    names = {(d.deck_id, d.id): d.name for d in session.execute(select(DomainRow)).scalars()}
+    names = {(deck_id, d): name for deck_id, d, name in con.execute("SELECT deck_id, id, name FROM domain")}
     counts: dict[tuple[str, str], list[int]] = {}
-    for deck_id, domain, at, correct in session.execute(
-        select(col(ReviewRow.deck_id), col(QuestionRow.domain_id), col(ReviewRow.reviewed_at), col(ReviewRow.correct))
-        .join(QuestionRow, col(QuestionRow.pk) == col(ReviewRow.card_id))
-        .where(col(ReviewRow.reviewed_at) >= now - timedelta(days=56), col(ReviewRow.correct).is_not(None))
+    recent = to_db_time(now - timedelta(days=28))
+    for deck_id, domain, at, correct in con.execute(
+        "SELECT r.deck_id, q.domain_id, r.reviewed_at, r.correct FROM review r JOIN question q ON q.pk = r.card_id "
+        "WHERE r.reviewed_at >= ? AND r.correct IS NOT NULL", (to_db_time(now - timedelta(days=56)),),
     ):
-        slot = 0 if at >= now - timedelta(days=28) else 2
+        slot = 0 if at >= recent else 2  # the stored text sorts as time does
         c = counts.setdefault((deck_id, domain), [0, 0, 0, 0])
         c[slot] += 1
         c[slot + 1] += bool(correct)

@@ -1,16 +1,17 @@
-"""Readiness of a deck for its exam, now (counted in SQL) and at the end of each past study day."""
+"""Readiness of a deck for its exam, now (counted in SQL) and at the end of each past study day (plain sqlite3)."""
 
 from __future__ import annotations
 
 import bisect
+import json
+import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import fsrs
-from sqlalchemy import select, text
-from sqlmodel import Session, col
 
 from certdrill.core import scheduling
 from certdrill.core.clock import day_start, next_day_start, study_date
@@ -24,23 +25,14 @@ from certdrill.core.readiness import (
     ReviewAnswer,
     TaskTally,
     guess_for,
-    guess_rate,
     memory_fit_counts,
     recall_bin,
 )
 from certdrill.core.readiness_model import Tries
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
-from certdrill.storage.convert import card_state, deck_from_rows, question_from_row
-from certdrill.storage.tables import (
-    CardRow,
-    DeckRow,
-    DomainRow,
-    ExamAnswerRow,
-    ExamAttemptRow,
-    QuestionRow,
-    ReviewRow,
-)
+from certdrill.storage import queries
+from certdrill.storage.database import read_beside
 from certdrill.storage.timefmt import from_db_time, to_db_time
 
 RECENT_DAYS = 30
@@ -59,12 +51,11 @@ def exam_moment(exam_date: date, tz: tzinfo) -> datetime:
     return datetime.combine(exam_date, time(EXAM_HOUR), tzinfo=tz)
 
 
-def _deck(session: Session, deck_id: str) -> tuple[Deck, DeckRow]:
-    deck_row = session.get(DeckRow, deck_id)
-    if deck_row is None:
+def _deck(con: sqlite3.Connection, deck_id: str) -> tuple[Deck, str | None]:
+    found = queries.deck_outline(con, deck_id=deck_id)
+    if found is None:
         raise CertdrillError(f"no deck '{deck_id}' (see `certdrill decks`)")
-    domains = list(session.execute(select(DomainRow).where(col(DomainRow.deck_id) == deck_id)).scalars())
-    return deck_from_rows(deck_row, domains), deck_row
+    return found
 
 
 # -- the report: counted in SQL -------------------------------------------------------------------------
@@ -74,41 +65,33 @@ def _deck(session: Session, deck_id: str) -> tuple[Deck, DeckRow]:
 _CHOICES = "CAST(substr(q.answer_key, length(q.kind) + 2) AS INTEGER)"
 _PICK = "COALESCE(q.pick, length(q.answer_key) - length(replace(q.answer_key, ',', '')) + 1)"
 _GUESS = f"q.kind, {_CHOICES}, {_PICK}"
-_GUESS_COLUMNS = f"q.kind AS kind, {_CHOICES} AS choices, {_PICK} AS pick"
 
 # One pass over the deck's questions and cards (question rows are wide: read them once). Per card: its
-# elapsed-over-stability step on exam morning, whether it is due, and its first try: the first answer
-# outside mock exams, found by one index seek. Questions that were ever on a finished mock paper get no
-# first try here; they are few and judged in Python (a paper before the first study is their first try).
-_CARDS = text(f"""
-WITH cards AS (
-    SELECT q.domain_id AS domain, q.task_id AS task, {_GUESS_COLUMNS}, c.id AS id, c.state AS state,
-           c.stability AS stability, c.last_review AS last_review, c.suspended AS suspended, c.due AS due,
-           (SELECT r.id FROM review r WHERE r.card_id = c.id AND r.mode != 'exam' AND r.reviewed_at <= :now
-            ORDER BY r.reviewed_at, r.id LIMIT 1) AS first_id
-    FROM question q JOIN card c ON c.id = q.pk
-    WHERE q.deck_id = :deck AND NOT q.retired
-)
-SELECT domain, task, kind, choices, pick,
-       CASE WHEN state = 0 AND first_id IS NOT NULL THEN -3
-            WHEN state = 0 THEN -1
-            WHEN stability IS NULL OR last_review IS NULL THEN -3
-            WHEN last_review > :exam THEN -2
-            ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(last_review) AS INTEGER) * :steps / stability AS INTEGER))
-       END AS bucket,
-       state != 0 AND NOT suspended AND due <= :now AS is_due,
-       CASE WHEN first_id IS NULL OR id IN (
-                SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
-                WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now) THEN NULL
-            ELSE (SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.id = first_id)
-       END AS first_ok,
+# elapsed-over-stability step on exam morning (-1 for a new card), whether it is due, its first try (the
+# first answer outside mock exams, found by one index seek, asked once per card: the subquery is a
+# grouping column, never repeated in other expressions) and whether it was on a finished mock paper.
+# Those get no first try here; they are few and judged in Python (a paper before the first study is
+# their first try). `_tallies` turns the raw columns into the report's terms.
+_CARDS = f"""
+SELECT q.domain_id, q.task_id, {_GUESS},
+       CASE WHEN c.state = 0 THEN -1
+            WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
+            WHEN c.last_review > :exam THEN -2
+            ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
+       END,
+       c.state != 0 AND NOT c.suspended AND c.due <= :now,
+       (SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.card_id = c.id AND r.mode != 'exam'
+        AND r.reviewed_at <= :now ORDER BY r.reviewed_at, r.id LIMIT 1),
+       c.id IN (SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
+                WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now),
        COUNT(*)
-FROM cards
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-""")
+FROM question q JOIN card c ON c.id = q.pk
+WHERE q.deck_id = :deck AND NOT q.retired
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+"""
 
 # Recent reviews of studied questions, with the elapsed-over-stability step of the state before.
-_RECENT = text(f"""
+_RECENT = f"""
 SELECT q.domain_id, {_GUESS}, COALESCE(r.correct, r.rating > 1) AS ok,
        MIN(:cap, CAST(CAST(julianday(r.reviewed_at) - julianday(json_extract(r.state_before, '$.last_review')) AS INTEGER)
            * :steps / json_extract(r.state_before, '$.stability') AS INTEGER)) AS bucket,
@@ -117,14 +100,14 @@ FROM review r JOIN question q ON q.pk = r.card_id
 WHERE r.deck_id = :deck AND r.mode = 'review' AND r.reviewed_at >= :since AND r.reviewed_at <= :now
   AND json_extract(r.state_before, '$.state') = 2 AND json_extract(r.state_before, '$.stability') > 0
 GROUP BY 1, 2, 3, 4, 5, 6
-""")
+"""
 
-_MOCK = text("""
+_MOCK = """
 SELECT ea.card_id, q.domain_id, ea.correct, x.id, x.started_at, x.finished_at
 FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id JOIN question q ON q.pk = ea.card_id
 WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now AND NOT q.retired
 ORDER BY x.started_at, x.id
-""")
+"""
 
 
 
@@ -168,20 +151,26 @@ class _PaperCard:
         return self.current
 
 
-def _paper_cards(session: Session, ids: set[int]) -> dict[int, _PaperCard]:
-    out = {}
-    for q, card in session.execute(select(QuestionRow, CardRow).join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
-                                   .where(col(QuestionRow.pk).in_(ids))).all():
-        out[card.id] = _PaperCard(q.domain_id, q.task_id, guess_rate(question_from_row(q)), card_state(card), None,
-                                  False, [])
-    for r in session.execute(select(ReviewRow).where(col(ReviewRow.card_id).in_(ids), col(ReviewRow.mode) != "exam")
-                             .order_by(col(ReviewRow.reviewed_at), col(ReviewRow.id))).scalars():
-        info = out[r.card_id]
+def _paper_cards(con: sqlite3.Connection, ids: set[int]) -> dict[int, _PaperCard]:
+    marks = ", ".join("?" * len(ids))
+    out = {
+        card_id: _PaperCard(domain, task, _guess(kind, choices, pick), queries.card_state_from(state), None, False, [])
+        for card_id, domain, task, kind, choices, pick, *state in con.execute(
+            f"SELECT c.id, q.domain_id, q.task_id, {_GUESS}, {', '.join('c.' + c for c in queries.CARD_COLUMNS.split(', '))} "
+            f"FROM card c JOIN question q ON q.pk = c.id WHERE c.id IN ({marks})", tuple(ids),
+        )
+    }
+    for card_id, at, correct, rating, mode, state_before in con.execute(
+        f"SELECT card_id, reviewed_at, correct, rating, mode, state_before FROM review WHERE card_id IN ({marks}) "
+        "AND mode != 'exam' ORDER BY reviewed_at, id", tuple(ids),
+    ):
+        info = out[card_id]
+        when = _time(at)
         if info.first_study is None:
-            info.first_study = r.reviewed_at
-            info.first_ok = bool(r.correct if r.correct is not None else r.rating > 1)
-        if r.mode == "review" and r.state_before:
-            info.reviews.append((r.reviewed_at, CardState.from_json(r.state_before)))
+            info.first_study = when
+            info.first_ok = bool(correct if correct is not None else rating > 1)
+        if mode == "review" and state_before:
+            info.reviews.append((when, CardState.from_json(json.loads(state_before))))
     return out
 
 
@@ -195,7 +184,7 @@ def _guess(kind: str, choices: int | None, pick: int | None) -> float:
     return guess_for(kind, choices or 0, pick or 1)
 
 
-def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
+def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: datetime,
              scheduler: fsrs.Scheduler) -> tuple[dict[str, DomainTally], tuple[int, float, float]]:
     recall = _Recall(scheduler)
     # The exam moment as a Julian day number, computed once rather than parsed again for every card.
@@ -212,7 +201,11 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
     counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
     rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for domain, task, kind, choices, pick, bucket, is_due, first_ok, n in session.execute(_CARDS, params):
+    recent_rows = read_beside(con, _RECENT, params)  # on the other core while this one counts the cards
+    for domain, task, kind, choices, pick, bucket, is_due, first_try, on_paper, n in con.execute(_CARDS, params):
+        if bucket == -1 and first_try is not None:
+            bucket = -3  # a new card answered in practice only: no memory state
+        first_ok = None if on_paper else first_try
         questions[domain] += n
         g = _guess(kind, choices, pick)
         if g > 0:
@@ -242,10 +235,10 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
     mock: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     recent: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
     papers = [(card, domain, bool(correct), _time(started))
-              for card, domain, correct, _, started, _ in session.execute(_MOCK, params)]
+              for card, domain, correct, _, started, _ in con.execute(_MOCK, params)]
     fit_n, fit_predicted, fit_observed = 0, 0.0, 0.0
     if papers:
-        cards = _paper_cards(session, {card for card, *_ in papers})
+        cards = _paper_cards(con, {card for card, *_ in papers})
         since = now - timedelta(days=RECENT_DAYS)
         first_paper: dict[int, datetime] = {}
         for card, _, _, started in papers:
@@ -274,7 +267,7 @@ def _tallies(session: Session, deck: Deck, *, now: datetime, exam_at: datetime,
                 recent[domain][0] += 1
                 recent[domain][1] += correct
                 recent[domain][2] += predicted
-    for domain, kind, choices, pick, ok, bucket, n in session.execute(_RECENT, params):
+    for domain, kind, choices, pick, ok, bucket, n in recent_rows():
         g = _guess(kind, choices, pick)
         predicted = n * (g + (1 - g) * recall(bucket))
         recent[domain][0] += n
@@ -306,17 +299,17 @@ def _grouped(counts: dict[tuple[float, bool], int]) -> list[tuple[float, int, in
 
 
 def readiness_report(
-    session: Session, *, deck_id: str, now: datetime, tz: tzinfo, exam_date: date | None = None,
+    con: sqlite3.Connection, *, deck_id: str, now: datetime, tz: tzinfo, exam_date: date | None = None,
     scheduler_settings: SchedulerSettings | None = None,
 ) -> Readiness:
     """Readiness for the deck's exam on `exam_date` (default: the date set for the deck, else today),
     counted in SQL: the cost grows with the number of distinct states, not with cards and reviews."""
-    deck, row = _deck(session, deck_id)
-    exam_date = exam_date or (date.fromisoformat(row.exam_date) if row.exam_date else None)
+    deck, set_date = _deck(con, deck_id)
+    exam_date = exam_date or (date.fromisoformat(set_date) if set_date else None)
     exam_at = exam_moment(exam_date, tz) if exam_date else None
     at = exam_at if exam_at is not None and exam_at > now else now
     scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
-    tallies, (n, predicted, observed) = _tallies(session, deck, now=now, exam_at=at, scheduler=scheduler)
+    tallies, (n, predicted, observed) = _tallies(con, deck, now=now, exam_at=at, scheduler=scheduler)
     return assess_tallies(deck, tallies, fit=memory_fit_counts(n, predicted, observed), now=now, exam_at=exam_at)
 
 
@@ -353,37 +346,35 @@ class _History:
     mock: list[tuple[int, str, bool, datetime, datetime]]  # card, domain, right, paper start, paper end
 
 
-def _load(session: Session, deck_id: str) -> _History:
-    deck, deck_row = _deck(session, deck_id)
-    rows = session.execute(
-        select(QuestionRow, CardRow).join(CardRow, col(CardRow.id) == col(QuestionRow.pk))
-        .where(col(QuestionRow.deck_id) == deck_id, col(QuestionRow.retired).is_(False))
-        .order_by(col(QuestionRow.position))
-    ).all()
-    questions = [_Question(card.id, q.domain_id, q.task_id, guess_rate(question_from_row(q)), q.kind == "flashcard")
-                 for q, card in rows]
+def _load(con: sqlite3.Connection, deck_id: str) -> _History:
+    deck, exam_date = _deck(con, deck_id)
+    rows = con.execute(
+        f"SELECT c.id, q.domain_id, q.task_id, {_GUESS}, c.suspended, {', '.join('c.' + c for c in queries.CARD_COLUMNS.split(', '))} "
+        "FROM question q JOIN card c ON c.id = q.pk WHERE q.deck_id = ? AND NOT q.retired ORDER BY q.position", (deck_id,),
+    ).fetchall()
+    questions = [_Question(card_id, domain, task, _guess(kind, choices, pick), kind == "flashcard")
+                 for card_id, domain, task, kind, choices, pick, *_ in rows]
     domain_of = {q.card_id: q.domain for q in questions}
     answers: dict[int, list[_Answer]] = {}
-    for r in session.execute(
-        select(ReviewRow).where(col(ReviewRow.deck_id) == deck_id, col(ReviewRow.mode) != "exam")
-        .order_by(col(ReviewRow.reviewed_at), col(ReviewRow.id))
-    ).scalars():
-        correct = r.correct if r.correct is not None else r.rating > 1
-        before = CardState.from_json(r.state_before) if r.state_before else None
-        answers.setdefault(r.card_id, []).append(_Answer(r.card_id, r.reviewed_at, r.mode, bool(correct), before))
+    for card_id, at, mode, correct, rating, state_before in con.execute(
+        "SELECT card_id, reviewed_at, mode, correct, rating, state_before FROM review WHERE deck_id = ? "
+        "AND mode != 'exam' ORDER BY reviewed_at, id", (deck_id,),
+    ):
+        right = correct if correct is not None else rating > 1
+        before = CardState.from_json(json.loads(state_before)) if state_before else None
+        answers.setdefault(card_id, []).append(_Answer(card_id, _time(at), mode, bool(right), before))
     mock = [
-        (a.card_id, domain_of[a.card_id], bool(a.correct), started, finished)
-        for a, started, finished in session.execute(
-            select(ExamAnswerRow, col(ExamAttemptRow.started_at), col(ExamAttemptRow.finished_at))
-            .join(ExamAttemptRow, col(ExamAttemptRow.id) == col(ExamAnswerRow.attempt_id))
-            .where(col(ExamAttemptRow.deck_id) == deck_id, col(ExamAttemptRow.finished_at).is_not(None))
-            .order_by(col(ExamAttemptRow.started_at))
-        ).all()
-        if a.card_id in domain_of and finished is not None
+        (card_id, domain_of[card_id], bool(correct), _time(started), _time(finished))
+        for card_id, correct, started, finished in con.execute(
+            "SELECT ea.card_id, ea.correct, x.started_at, x.finished_at FROM exam_answer ea "
+            "JOIN exam_attempt x ON x.id = ea.attempt_id WHERE x.deck_id = ? AND x.finished_at IS NOT NULL "
+            "ORDER BY x.started_at", (deck_id,),
+        ).fetchall()
+        if card_id in domain_of
     ]
     return _History(
-        deck, date.fromisoformat(deck_row.exam_date) if deck_row.exam_date else None, questions,
-        {card.id: card_state(card) for _, card in rows}, {card.id for _, card in rows if card.suspended},
+        deck, date.fromisoformat(exam_date) if exam_date else None, questions,
+        {row[0]: queries.card_state_from(row[7:]) for row in rows}, {row[0] for row in rows if row[6]},
         answers, mock,
     )
 
@@ -449,12 +440,13 @@ class ReadinessPoint:
 
 
 def readiness_history(
-    session: Session, *, deck_id: str, now: datetime, tz: tzinfo, days: int = 90, exam_date: date | None = None,
-    scheduler_settings: SchedulerSettings | None = None,
+    con: sqlite3.Connection, *, deck_id: str, now: datetime, tz: tzinfo, days: int = 90, exam_date: date | None = None,
+    scheduler_settings: SchedulerSettings | None = None, stop: Callable[[], bool] | None = None,
 ) -> list[ReadinessPoint]:
     """Readiness at the end of each study day from the first answer (at most `days` back) to today,
-    computed only from the answers up to that day; each day is judged for the exam date if one is set."""
-    history = _load(session, deck_id)
+    computed only from the answers up to that day; each day is judged for the exam date if one is set.
+    `stop` is asked before each day: when it says so, the days so far are returned (nobody waits)."""
+    history = _load(con, deck_id)
     times = sorted(a.at for answers in history.answers.values() for a in answers)
     if not times:
         return []
@@ -464,7 +456,7 @@ def readiness_history(
     first = max(day_start(times[0], tz), day_start(now, tz) - timedelta(days=days - 1))
     points = []
     start = first
-    while start <= now:
+    while start <= now and not (stop is not None and stop()):
         end = min(next_day_start(start, tz) - timedelta(microseconds=1), now)
         if bisect.bisect_right(times, end) > 0:
             questions, reviews, mock = _evidence(history, at=end, scheduler=scheduler)
@@ -476,8 +468,7 @@ def readiness_history(
     return points
 
 
-def studied_deck_ids(session: Session) -> list[str]:
+def studied_deck_ids(con: sqlite3.Connection) -> list[str]:
     """Decks with at least one answer, or every deck when nothing has been studied yet."""
-    studied = [d for (d,) in session.execute(select(col(ReviewRow.deck_id)).distinct().order_by(col(ReviewRow.deck_id)))]
-    return studied or [d for (d,) in session.execute(select(col(DeckRow.id)).order_by(col(DeckRow.id)))]
-
+    studied = [d for (d,) in con.execute("SELECT DISTINCT deck_id FROM review ORDER BY deck_id")]
+    return studied or [d for (d,) in con.execute("SELECT id FROM deck ORDER BY id")]

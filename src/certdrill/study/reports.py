@@ -1,23 +1,21 @@
-"""Read-only summaries for the dashboard and the CLI: decks, due counts, daily stats."""
+"""Read-only summaries for the dashboard and the CLI (plain sqlite3, no ORM): decks, due counts, daily stats."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select, text
-from sqlmodel import Session, col
-
 from certdrill.core.clock import day_start, next_day_start, rollover_hour, study_date
+from certdrill.core.memory import STATE_NAMES
 from certdrill.core.model import ExamInfo
-from certdrill.core.scheduling import STATE_NAMES
-from certdrill.storage import lanes, queries, queue
+from certdrill.storage import queries, queue
 from certdrill.storage.convert import exam_from_json
-from certdrill.storage.tables import CardRow, DeckRow, DomainRow, QuestionRow, ReviewRow
-from certdrill.storage.types import to_db_time
+from certdrill.storage.timefmt import to_db_time
 
 
 @dataclass
@@ -67,78 +65,60 @@ class DeckSummary:
         }
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
-
-
-def deck_summaries(session: Session, *, now: datetime, tz: tzinfo, new_per_day: int) -> list[DeckSummary]:
+def deck_summaries(con: sqlite3.Connection, *, now: datetime, tz: tzinfo, new_per_day: int) -> list[DeckSummary]:
     """One summary per deck: questions per domain, due now, new available, today's work."""
-    start = day_start(now, tz)
-    card_counts = {
-        row.deck_id: row
-        for row in session.execute(
-            select(
-                col(CardRow.deck_id),
-                _count_if(col(CardRow.suspended).is_(True)).label("suspended"),
-                _count_if(col(CardRow.flagged).is_(True)).label("flagged"),
-            ).group_by(col(CardRow.deck_id))
-        )
+    start = to_db_time(day_start(now, tz))
+    card_counts: dict[str, tuple[int, int]] = {
+        deck_id: (int(suspended or 0), int(flagged or 0))
+        for deck_id, suspended, flagged in con.execute(
+            "SELECT deck_id, sum(suspended), sum(flagged) FROM card GROUP BY deck_id")
     }
     per_domain: dict[str, Counter[str]] = {}
     retired: Counter[str] = Counter()
-    for deck_id, domain_id, is_retired, n in session.execute(
-        select(col(QuestionRow.deck_id), col(QuestionRow.domain_id), col(QuestionRow.retired), func.count())
-        .group_by(col(QuestionRow.deck_id), col(QuestionRow.domain_id), col(QuestionRow.retired))
+    for deck_id, domain_id, is_retired, n in con.execute(
+        "SELECT deck_id, domain_id, retired, count(*) FROM question GROUP BY deck_id, domain_id, retired"
     ):
         if is_retired:
             retired[deck_id] += n
         else:
             per_domain.setdefault(deck_id, Counter())[domain_id] += n
-    reviews_today: dict[str, int] = {
-        deck_id: n
-        for deck_id, n in session.execute(
-            select(col(ReviewRow.deck_id), func.count())
-            .where(col(ReviewRow.reviewed_at) >= start, col(ReviewRow.mode) == "review")
-            .group_by(col(ReviewRow.deck_id))
-        )
-    }
-    domains: dict[str, list[DomainRow]] = {}
-    for d in session.execute(select(DomainRow).order_by(col(DomainRow.position))).scalars():
-        domains.setdefault(d.deck_id, []).append(d)
+    reviews_today: dict[str, int] = dict(con.execute(
+        "SELECT deck_id, count(*) FROM review WHERE reviewed_at >= ? AND mode = 'review' GROUP BY deck_id", (start,)))
+    domains: dict[str, list[tuple[str, str, float]]] = {}
+    for deck_id, domain_id, name, weight in con.execute(
+            "SELECT deck_id, id, name, weight FROM domain ORDER BY position"):
+        domains.setdefault(deck_id, []).append((domain_id, name, weight))
     out = []
-    for deck in session.execute(select(DeckRow).order_by(DeckRow.id)).scalars():
-        counts = card_counts.get(deck.id)
-        due_now, new_left = queue_counts(session, deck_ids=[deck.id], now=now, tz=tz, new_per_day=new_per_day)
-        in_domains = per_domain.get(deck.id, Counter())
+    for deck_id, title, version, source, exam, exam_date in con.execute(
+            "SELECT id, title, version, source, exam, exam_date FROM deck ORDER BY id").fetchall():
+        due_now, new_left = queue_counts(con, deck_ids=[deck_id], now=now, tz=tz, new_per_day=new_per_day)
+        in_domains = per_domain.get(deck_id, Counter())
+        suspended, flagged = card_counts.get(deck_id, (0, 0))
         out.append(DeckSummary(
-            id=deck.id, title=deck.title, version=deck.version, source=deck.source,
-            exam=exam_from_json(deck.exam), exam_date=deck.exam_date,
-            questions=sum(in_domains.values()), retired=retired[deck.id],
-            domains=[DomainCount(d.id, d.name, d.weight, in_domains[d.id]) for d in domains.get(deck.id, [])],
+            id=deck_id, title=title, version=version, source=source,
+            exam=exam_from_json(json.loads(exam) if exam else None), exam_date=exam_date,
+            questions=sum(in_domains.values()), retired=retired[deck_id],
+            domains=[DomainCount(d, name, weight, in_domains[d]) for d, name, weight in domains.get(deck_id, [])],
             due_now=due_now, new_available=new_left, new_left_today=new_left,
-            reviews_today=reviews_today.get(deck.id, 0),
-            suspended=int(counts.suspended or 0) if counts else 0,
-            flagged=int(counts.flagged or 0) if counts else 0,
+            reviews_today=reviews_today.get(deck_id, 0), suspended=suspended, flagged=flagged,
         ))
     return out
 
 
-def queue_counts(session: Session, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo,
+def queue_counts(con: sqlite3.Connection, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo,
                  new_per_day: int) -> tuple[int, int]:
     """Due now and new questions left today over these decks: what review will serve."""
     due = new = 0
-    with lanes.lane(session, write=False) as con:
-        for deck_id in deck_ids:
-            due += queue.count_due(con, deck_id=deck_id, now=now)
-            new += queue.new_left_today(con, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
+    for deck_id in deck_ids:
+        due += queue.count_due(con, deck_id=deck_id, now=now)
+        new += queue.new_left_today(con, deck_id=deck_id, default=new_per_day, now=now, tz=tz)
     return due, new
 
 
-def due_tomorrow(session: Session, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo) -> int:
+def due_tomorrow(con: sqlite3.Connection, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo) -> int:
     """Cards of these decks that fall due during the next study day."""
     start = next_day_start(now, tz)
-    with lanes.lane(session, write=False) as con:
-        return queue.count_due_between(con, deck_ids=deck_ids, start=start, end=start + timedelta(days=1))
+    return queue.count_due_between(con, deck_ids=deck_ids, start=start, end=start + timedelta(days=1))
 
 
 @dataclass
@@ -166,7 +146,8 @@ def _local_day_sql(now: datetime, tz: tzinfo) -> str:
     return f"date(substr(reviewed_at, 1, 19), '{seconds:+d} seconds')"
 
 
-def daily_counts(session: Session, *, now: datetime, tz: tzinfo, days: int, deck_id: str | None = None) -> dict[str, int]:
+def daily_counts(con: sqlite3.Connection, *, now: datetime, tz: tzinfo, days: int,
+                 deck_id: str | None = None) -> dict[str, int]:
     """Review-mode answers per study day over the last `days` days (timezone offset of today)."""
     since = to_db_time(day_start(now, tz) - timedelta(days=days - 1))
     sql = (
@@ -175,8 +156,7 @@ def daily_counts(session: Session, *, now: datetime, tz: tzinfo, days: int, deck
         + (" AND deck_id = :deck" if deck_id else "")
         + " GROUP BY day"
     )
-    rows = session.execute(text(sql), {"since": since, "deck": deck_id})
-    return {day: n for day, n in rows}
+    return dict(con.execute(sql, {"since": since, "deck": deck_id}).fetchall())
 
 
 def streak(daily: dict[str, int], *, now: datetime, tz: tzinfo) -> int:
@@ -191,36 +171,28 @@ def streak(daily: dict[str, int], *, now: datetime, tz: tzinfo) -> int:
     return count
 
 
-def study_streak(session: Session, *, deck_id: str | None, now: datetime, tz: tzinfo) -> int:
+def study_streak(con: sqlite3.Connection, *, deck_id: str | None, now: datetime, tz: tzinfo) -> int:
     """Consecutive study days with answers, ending today (or yesterday if none yet today)."""
-    with lanes.lane(session, write=False) as con:
-        return queries.study_streak(con, deck_id=deck_id, now=now, tz=tz)
+    return queries.study_streak(con, deck_id=deck_id, now=now, tz=tz)
 
 
-def stats(session: Session, *, now: datetime, tz: tzinfo, days: int = 365) -> Stats:
-    daily = daily_counts(session, now=now, tz=tz, days=days)
-    since = now - timedelta(days=30)
-    right, answered = session.execute(
-        select(_count_if(col(ReviewRow.correct).is_(True)), func.count()).where(
-            col(ReviewRow.reviewed_at) >= since, col(ReviewRow.correct).is_not(None), col(ReviewRow.mode) == "review"
-        )
-    ).one()
-    by_state: dict[int, int] = {
-        state: n for state, n in session.execute(select(col(CardRow.state), func.count()).group_by(col(CardRow.state)))
-    }
+def stats(con: sqlite3.Connection, *, now: datetime, tz: tzinfo, days: int = 365) -> Stats:
+    daily = daily_counts(con, now=now, tz=tz, days=days)
+    right, answered = con.execute(
+        "SELECT sum(correct = 1), count(*) FROM review WHERE reviewed_at >= ? AND correct IS NOT NULL "
+        "AND mode = 'review'", (to_db_time(now - timedelta(days=30)),),
+    ).fetchone()
+    by_state: dict[int, int] = dict(con.execute("SELECT state, count(*) FROM card GROUP BY state").fetchall())
     start = day_start(now, tz)
     forecast = [0] * 30
-    for (due,) in session.execute(
-        select(col(CardRow.due)).where(
-            col(CardRow.state) > 0, col(CardRow.suspended).is_(False), col(CardRow.due) < start + timedelta(days=30)
-        )
+    for (due,) in con.execute(
+        "SELECT due FROM card WHERE state > 0 AND suspended = 0 AND due < ?",
+        (to_db_time(start + timedelta(days=30)),),
     ):
-        index = max(0, (due - start).days)
+        index = max(0, (datetime.fromisoformat(due) - start).days)
         if index < 30:
             forecast[index] += 1
-    total: int = session.execute(
-        select(func.count()).select_from(ReviewRow).where(col(ReviewRow.mode) == "review")
-    ).scalar_one()
+    total = int(con.execute("SELECT count(*) FROM review WHERE mode = 'review'").fetchone()[0])
     return Stats(
         reviews_total=total,
         reviews_today=daily.get(study_date(now, tz), 0),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Literal
-
-from sqlalchemy import delete, update
-from sqlmodel import Session, col
+from typing import TYPE_CHECKING, Literal
 
 from certdrill.core import grading, scheduling
 from certdrill.core.clock import next_day_start
@@ -16,14 +14,17 @@ from certdrill.core.model import Question
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
 from certdrill.storage import lanes, queries, queue
-from certdrill.storage.convert import apply_card_state, card_state
-from certdrill.storage.engine import begin_write
-from certdrill.storage.tables import CardRow, DeckRow, ReviewRow
+from certdrill.storage.database import Database
 from certdrill.storage.timefmt import from_db_time
 from certdrill.study import changes
-from certdrill.study.exam_date import planned_states
 from certdrill.study.readiness import exam_moment
-from certdrill.study.sync_cards import burial
+
+# Next card and answer run on plain sqlite3 lanes (`source` may be the Database itself); the other
+# changes use the ORM, imported inside them: start-up's first review must not wait for SQLAlchemy.
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from certdrill.storage.tables import CardRow, ReviewRow
 
 Mode = Literal["review", "practice", "exam"]
 
@@ -97,7 +98,7 @@ class AnswerResult:
 
 
 def next_card(
-    session: Session, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo, new_per_day: int,
+    session: lanes.Source, *, deck_ids: Sequence[str], now: datetime, tz: tzinfo, new_per_day: int,
     exclude: Iterable[int] = (),
 ) -> StudyCard | None:
     """Learning cards due, then reviews due, then new cards within each deck's daily limit."""
@@ -123,7 +124,17 @@ def next_card(
                      found.exam_date)
 
 
-def _options(session: Session, *, card_id: int, deck_id: str, exam_date: str | None, before: CardState,
+@contextmanager
+def _orm(source: lanes.Source) -> Iterator[Session]:
+    """An ORM session for `source` (exam-date mode plans through the ORM)."""
+    if isinstance(source, Database):
+        with source.session() as session:
+            yield session
+    else:
+        yield source
+
+
+def _options(session: lanes.Source, *, card_id: int, deck_id: str, exam_date: str | None, before: CardState,
              now: datetime, scheduler_settings: SchedulerSettings, tz: tzinfo,
              ratings: Sequence[int] = (1, 2, 3, 4)) -> RatingOptions:
     """The ratings' states at `now`: FSRS's, or in exam-date mode where the planner places them
@@ -131,14 +142,17 @@ def _options(session: Session, *, card_id: int, deck_id: str, exam_date: str | N
     scheduler = scheduling.make_scheduler(scheduler_settings)
     states = None
     if exam_date is not None:  # exam-date mode only chooses when; fsrs computed the state
-        states = planned_states(session, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz,
-                                card_id=card_id)
+        from certdrill.study.exam_date import planned_states
+
+        with _orm(session) as orm:
+            states = planned_states(orm, deck_id=deck_id, before=before, now=now, scheduler=scheduler, tz=tz,
+                                    card_id=card_id)
     if states is None:
         states = {rating: scheduling.review(before, rating, now, scheduler) for rating in ratings}
     return RatingOptions(before, now, states)
 
 
-def rating_options(session: Session, *, card: StudyCard, now: datetime, scheduler_settings: SchedulerSettings,
+def rating_options(session: lanes.Source, *, card: StudyCard, now: datetime, scheduler_settings: SchedulerSettings,
                    tz: tzinfo) -> RatingOptions:
     """What each rating would store if the card were answered now (for a flashcard's rating
     buttons: pass them back to `answer` so that the rating stores what its button said)."""
@@ -146,7 +160,7 @@ def rating_options(session: Session, *, card: StudyCard, now: datetime, schedule
                     before=card.state, now=now, scheduler_settings=scheduler_settings, tz=tz)
 
 
-def load_card(session: Session, *, card_id: int) -> StudyCard:
+def load_card(session: lanes.Source, *, card_id: int) -> StudyCard:
     with lanes.lane(session, write=False) as con:
         found = queries.load(con, card_id=card_id)
     if found is None:
@@ -156,7 +170,7 @@ def load_card(session: Session, *, card_id: int) -> StudyCard:
 
 
 def answer(
-    session: Session, *, card_id: int, chosen: Sequence[int] = (), rating: int | None = None,
+    session: lanes.Source, *, card_id: int, chosen: Sequence[int] = (), rating: int | None = None,
     now: datetime, duration_ms: int = 0, mode: Mode = "review", scheduler_settings: SchedulerSettings,
     tz: tzinfo = UTC, options: RatingOptions | None = None,
 ) -> AnswerResult:
@@ -166,7 +180,7 @@ def answer(
     towards the exam's local morning. `options` are the ones shown on the rating buttons (see
     `rating_options`); they are used if the card has not changed since.
     """
-    if session.in_transaction():
+    if not isinstance(session, Database) and session.in_transaction():
         session.commit()  # end the caller's read transaction: it must not hold back this writer
     with lanes.lane(session, write=True) as con:
         found = queries.load(con, card_id=card_id)
@@ -221,6 +235,11 @@ def rerate(
 ) -> AnswerResult:
     """Change the rating of the card's latest answer (the learner overrode the default); with the
     answer's `options`, the state stored is the one its rating button showed."""
+
+    from certdrill.storage.convert import apply_card_state, card_state
+    from certdrill.storage.engine import begin_write
+    from certdrill.storage.tables import CardRow, ReviewRow
+
     begin_write(session)
     row = session.get(ReviewRow, review_id)
     if row is None:
@@ -255,12 +274,18 @@ def rerate(
 
 
 def _exam_date(session: Session, card: CardRow) -> str | None:
+    from certdrill.storage.tables import DeckRow
+
     deck = session.get(DeckRow, card.deck_id)
     return deck.exam_date if deck is not None else None
 
 
 def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None, now: datetime | None = None) -> int | None:
     """Take back the latest review or practice answer exactly; returns its card id (None if none)."""
+
+    from certdrill.storage.engine import begin_write
+    from certdrill.storage.tables import ReviewRow
+
     begin_write(session)
     decks = f" AND deck_id IN ({', '.join('?' * len(deck_ids))})" if deck_ids is not None else ""
     found = lanes.raw(session).execute(
@@ -276,6 +301,10 @@ def undo_last(session: Session, *, deck_ids: Sequence[str] | None = None, now: d
 
 def undo_answer(session: Session, *, review_id: int, now: datetime | None = None) -> int:
     """Take back this review or practice answer exactly (it must be its card's latest); returns its card id."""
+
+    from certdrill.storage.engine import begin_write
+    from certdrill.storage.tables import ReviewRow
+
     begin_write(session)
     row = session.get(ReviewRow, review_id)
     if row is None or row.mode == "exam":
@@ -288,6 +317,13 @@ def undo_answer(session: Session, *, review_id: int, now: datetime | None = None
 
 
 def _take_back(session: Session, row: ReviewRow, now: datetime | None) -> int:
+    from sqlalchemy import delete, update
+    from sqlmodel import col
+
+    from certdrill.storage.convert import apply_card_state
+    from certdrill.storage.tables import CardRow, ReviewRow
+    from certdrill.study.sync_cards import burial
+
     if row.mode == "review" and row.state_before is not None:
         card = session.get(CardRow, row.card_id)
         assert card is not None
@@ -308,6 +344,9 @@ def _take_back(session: Session, row: ReviewRow, now: datetime | None) -> int:
 
 def _update_card(session: Session, card_id: int, event: tuple[str, dict[str, object]], now: datetime | None,
                  **values: object) -> CardRow:
+    from certdrill.storage.engine import begin_write
+    from certdrill.storage.tables import CardRow
+
     begin_write(session)
     card = session.get(CardRow, card_id)
     if card is None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from certdrill.core.clock import ROLLOVER_HOUR
 from certdrill.core.daily_new import DEFAULT_NEW_PER_DAY
-from certdrill.storage import lanes
-from certdrill.storage.engine import begin_write
-from certdrill.storage.tables import SettingRow
+from certdrill.storage import lanes, queue
 from certdrill.study import changes
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +38,10 @@ LOCAL = frozenset({"theme", "sync_folder"})
 LIMITS = {"new_per_day": (0, 9999), "desired_retention": (0.7, 0.99), "rollover_hour": (0, 23)}
 
 
-def load_settings(session: Session) -> Settings:
-    values: dict[str, Any] = {}
-    for name in Settings.__dataclass_fields__:
-        row = session.get(SettingRow, name)
-        if row is not None:
-            values[name] = row.value
-    return Settings(**values)
+def load_settings(con: sqlite3.Connection) -> Settings:
+    """The learner's settings, read with plain sqlite3 (start-up and the CLI do not wait for the ORM)."""
+    stored = {name: queue.stored_setting(con, name) for name in Settings.__dataclass_fields__}
+    return Settings(**{name: value for name, value in stored.items() if value is not None})
 
 
 def check_setting(name: str, value: Any) -> None:
@@ -63,6 +60,9 @@ def check_setting(name: str, value: Any) -> None:
 
 def save_setting(session: Session, *, name: str, value: Any, now: datetime | None = None) -> None:
     check_setting(name, value)
+    from certdrill.storage.engine import begin_write
+    from certdrill.storage.tables import SettingRow
+
     begin_write(session)
     session.merge(SettingRow(key=name, value=value))
     if name not in LOCAL:
@@ -73,6 +73,7 @@ def save_setting(session: Session, *, name: str, value: Any, now: datetime | Non
 def set_deck_new_limit(session: Session, *, deck_id: str, limit: int | None, now: datetime | None = None) -> None:
     """The deck's own daily new limit; None returns it to the learner's `new_per_day`."""
     from certdrill.errors import CertdrillError
+    from certdrill.storage.engine import begin_write
     from certdrill.storage.tables import DeckRow
 
     if limit is not None:

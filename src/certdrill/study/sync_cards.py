@@ -48,7 +48,7 @@ class CardEvents:
 
 def replay_scheduler(session: Session) -> fsrs.Scheduler:
     """The learner's scheduler without fuzz: a state computed again is the same on every device."""
-    s = load_settings(session)
+    s = load_settings(lanes.raw(session))
     parameters = tuple(s.fsrs_parameters) if s.fsrs_parameters else None
     return scheduling.make_scheduler(scheduling.SchedulerSettings(desired_retention=s.desired_retention, fuzz=False,
                                                                   parameters=parameters))

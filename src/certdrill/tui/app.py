@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
     from certdrill.study.workspace import Workspace
     from certdrill.tui.results import ExamChoice, ExamClosed, SessionEnded
     from certdrill.tui.screens.review import ReviewScreen
+
+
+ORM_AFTER = 2.0
+"""Seconds after the collection opens (the dashboard and its panel have had their turn) before
+SQLAlchemy loads in the background."""
 
 
 @reports_user_errors
@@ -90,6 +96,7 @@ class CertdrillApp(App[None]):
         assert self.opener is not None
         try:
             desk = StudyDesk(self.opener())
+            desk.settings()  # read here, not on the UI thread
         except CertdrillError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
             return
@@ -102,6 +109,7 @@ class CertdrillApp(App[None]):
             if isinstance(screen, DashboardScreen):
                 screen.set_desk(desk)
         self.sync_at_start()
+        self.set_timer(ORM_AFTER, self.load_orm)
 
     # -- sync with the learner's other machines ----------------------------------
     def sync_at_start(self) -> None:
@@ -152,6 +160,17 @@ class CertdrillApp(App[None]):
         if isinstance(self.screen, DashboardScreen) and self.desk is not None:
             self.screen.refresh_decks()
 
+    @work(thread=True, exit_on_error=False, group="orm")
+    def load_orm(self) -> None:
+        """SQLAlchemy, for the use cases that need it (re-rating, undo, flags, browser, mock exams),
+        loaded in the background once start-up is over rather than on the first of them."""
+        from certdrill.errors import CertdrillError
+
+        # A failure here is said by the use case that needs the engine, when the learner asks for it.
+        if self.desk is not None:
+            with contextlib.suppress(CertdrillError):
+                self.desk.ws.engine  # noqa: B018  (imports SQLAlchemy and makes the engine)
+
     def ready_desk(self) -> StudyDesk | None:
         """The desk, or None with a notice while the collection is still opening."""
         if self.desk is None:
@@ -162,6 +181,8 @@ class CertdrillApp(App[None]):
     def on_start_review(self, message: messages.StartReview) -> None:
         from certdrill.tui.screens.review import ReviewScreen
 
+        if isinstance(self.screen, ReviewScreen):
+            return  # a second request while the first one's screen is opening
         desk = self.ready_desk()
         if desk is None:
             return

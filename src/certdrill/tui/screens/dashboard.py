@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.worker import get_current_worker
 
 from certdrill.core.text import counted, terminal_safe
 from certdrill.tui.errors import reports_user_errors
@@ -30,6 +31,9 @@ from certdrill.tui.text import literal
 from certdrill.tui.widgets.bars import Bar, Bars
 from certdrill.tui.widgets.heatmap import Heatmap
 
+DeckRow = tuple[str, bool, int, int, int, int]
+"""A row of the deck list: id, retired, due now, new today, done today, streak."""
+
 # Only for type hints: the dashboard must draw before SQLAlchemy and the readiness model load.
 if TYPE_CHECKING:
     from certdrill.core.exam_readiness import Readiness
@@ -37,6 +41,8 @@ if TYPE_CHECKING:
     from certdrill.study.desk import StudyDesk
     from certdrill.study.progress import DomainProgress
     from certdrill.study.reports import DeckSummary
+
+    LoadedDecks = tuple[list[DeckSummary], dict[str, int]]
 
 
 def exam_line(deck: DeckSummary, today: date) -> Text:
@@ -91,6 +97,8 @@ class DashboardScreen(Screen[None]):
         self.desk = desk
         self.overview = overview or []
         self.summaries: list[DeckSummary] = []
+        self.rows: list[DeckRow] = []  # what the deck list shows
+        self.details_for: str | None = None  # the deck whose panel details were last asked for
 
     def compose(self) -> ComposeResult:
         # The layout class is set before anything is styled: adding it later restyles every widget
@@ -131,49 +139,86 @@ class DashboardScreen(Screen[None]):
 
     def show_overview(self) -> None:
         """The counts read at start-up, shown while the collection opens in the background."""
-        table = self.query_one("#decks", DataTable)
-        for deck in self.overview:
-            name = literal(deck.id)
-            if deck.retired:
-                name.append(" retired", style="red")
-            table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
-                          f"{deck.streak}d" if deck.streak else "—", key=deck.id)
+        self.show_rows([(d.id, d.retired, d.due_now, d.new_available, d.reviews_today, d.streak) for d in self.overview])
         self.sub_title = f"{sum(d.due_now for d in self.overview)} due"
         self.query_one("#deck-title", Static).update(Text("Opening your collection…", style="dim"))
         self.name_panel()
 
+    def show_rows(self, rows: list[DeckRow]) -> None:
+        """The deck list; left as it is when nothing changed (the overview already showed these counts)."""
+        if rows == self.rows:
+            return
+        self.rows = rows
+        table = self.query_one("#decks", DataTable)
+        table.clear()
+        for deck_id, retired, due, new, today, streak in rows:
+            name = literal(deck_id)
+            if retired:
+                name.append(" retired", style="red")
+            table.add_row(name, str(due), str(new), str(today), f"{streak}d" if streak else "—", key=deck_id)
+
     def set_desk(self, desk: StudyDesk) -> None:
+        """The collection is open: review works from now on. The selected deck's panel and the deck
+        list (whole-collection counts) are read off the UI thread, side by side."""
         self.desk = desk
-        self.refresh_decks()
+        deck_id = self.selected_deck_id()
+        if deck_id is not None:
+            self.details_for = deck_id
+            self.load_details(deck_id)
+        self.load_decks()
+
+    @work(exclusive=True, thread=True, group="deck-list", exit_on_error=False)
+    def load_decks(self) -> None:
+        from certdrill.errors import CertdrillError
+
+        assert self.desk is not None
+        try:
+            decks = self.read_decks(self.desk)
+        except CertdrillError as exc:  # the database is busy, damaged, gone: say so
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.show_decks, decks, False)
 
     def on_screen_resume(self) -> None:
         if self.desk is not None:
             self.refresh_decks()
 
+    def on_screen_suspend(self) -> None:
+        # Another screen covers the panel (a review, say): its remaining work would only slow that one down.
+        self.workers.cancel_group(self, "deck-details")
+        self.workers.cancel_group(self, "deck-list")
+        self.details_for = None
+
     def refresh_decks(self) -> None:
         assert self.desk is not None
-        table = self.query_one("#decks", DataTable)
+        self.show_decks(self.read_decks(self.desk))
+
+    @staticmethod
+    def read_decks(desk: StudyDesk) -> LoadedDecks:
+        """Every deck's summary and its study streak (from any thread)."""
+        summaries = desk.decks()
+        return summaries, {d.id: desk.streak(d.id) for d in summaries}
+
+    def show_decks(self, decks: LoadedDecks, reload: bool = True) -> None:
+        """The deck list, and the selected deck's panel (read again with `reload`: after a review)."""
+        if not self.is_attached or self.desk is None:
+            return
         selected = self.selected_deck_id()
-        self.summaries = self.desk.decks()
-        table.clear()
-        today = self.desk.today()
-        for deck in self.summaries:
-            days = self.desk.streak(deck.id)
-            name = literal(deck.id)
-            if deck.exam and deck.exam.status == "retired":
-                name.append(" retired", style="red")
-            table.add_row(name, str(deck.due_now), str(deck.new_available), str(deck.reviews_today),
-                          f"{days}d" if days else "—", key=deck.id)
+        self.summaries, streaks = decks
+        if reload:
+            self.details_for = None
+        self.show_rows([(d.id, bool(d.exam and d.exam.status == "retired"), d.due_now, d.new_available,
+                         d.reviews_today, streaks.get(d.id, 0)) for d in self.summaries])
         if selected:
             ids = [d.id for d in self.summaries]
             if selected in ids:
-                table.move_cursor(row=ids.index(selected))
-        self.sub_title = f"{sum(d.due_now for d in self.summaries)} due · {today:%a %d %b}"
+                self.query_one("#decks", DataTable).move_cursor(row=ids.index(selected))
+        self.sub_title = f"{sum(d.due_now for d in self.summaries)} due · {self.desk.today():%a %d %b}"
         self.show_deck()
 
     def selected_deck_id(self) -> str | None:
         table = self.query_one("#decks", DataTable)
-        if self.desk is None:
+        if self.desk is None or not self.summaries:  # the list still shows the start-up overview
             ids = [d.id for d in self.overview]
             row = table.cursor_row
             return ids[row] if row is not None and 0 <= row < len(ids) else None
@@ -220,7 +265,9 @@ class DashboardScreen(Screen[None]):
             title.append(f" · {deck.suspended} suspended · {deck.flagged} flagged", style="dim")
         self.query_one("#deck-title", Static).update(title)
         self.query_one("#deck-exam", Static).update(exam_line(deck, self.desk.today()))
-        self.load_details(deck.id)
+        if self.details_for != deck.id:  # the same deck highlighted again: its panel is already coming
+            self.details_for = deck.id
+            self.load_details(deck.id)
 
     @work(exclusive=True, thread=True, group="deck-details", exit_on_error=False)
     def load_details(self, deck_id: str) -> None:
@@ -229,13 +276,18 @@ class DashboardScreen(Screen[None]):
         from certdrill.errors import CertdrillError
 
         assert self.desk is not None
+        worker = get_current_worker()  # cancelled when the learner leaves the dashboard: stop working for it
         try:
             progress = self.desk.domain_progress(deck_id)
             counts = self.desk.daily_counts(140, deck_id)
             self.app.call_from_thread(self.show_details, deck_id, progress, counts)
-            report = self.desk.readiness(deck_id)
-            trend = self.desk.readiness_trend(deck_id)
-            self.app.call_from_thread(self.show_readiness, deck_id, report, [p.raw for p in trend])
+            if not worker.is_cancelled:
+                report = self.desk.readiness(deck_id)
+                self.app.call_from_thread(self.show_readiness, deck_id, report)
+                if not worker.is_cancelled:  # the trend replays the history: it comes last
+                    trend = self.desk.readiness_trend(deck_id, stop=lambda: worker.is_cancelled)
+                    if not worker.is_cancelled:
+                        self.app.call_from_thread(self.show_trend, deck_id, [p.raw for p in trend])
         except CertdrillError as exc:  # the database is busy, damaged, gone: say so
             self.app.call_from_thread(self.notify, str(exc), severity="error")
 
@@ -256,7 +308,7 @@ class DashboardScreen(Screen[None]):
         for wid in ("#readiness-score", "#readiness-actions", "#trend-title", "#trend"):
             self.query_one(wid).display = False
 
-    def show_readiness(self, deck_id: str, report: Readiness, trend: list[float]) -> None:
+    def show_readiness(self, deck_id: str, report: Readiness) -> None:
         """The readiness model's figures: the same report `certdrill readiness` prints."""
         if not self.is_attached or self.selected_deck_id() != deck_id:
             return
@@ -302,32 +354,37 @@ class DashboardScreen(Screen[None]):
         widget = self.query_one("#readiness-actions", Static)
         widget.display = bool(report.actions)
         widget.update(actions)
+
+    def show_trend(self, deck_id: str, trend: list[float]) -> None:
+        if not self.is_attached or self.selected_deck_id() != deck_id:
+            return
         spark = self.query_one("#trend", Sparkline)
         self.query_one("#trend-title").display = spark.display = len(trend) > 1
         spark.data = trend
 
     # -- actions ---------------------------------------------------------------
+    # The selected deck's id is known from the start-up overview on: these keys act before the
+    # deck list has been read again.
     def action_review(self) -> None:
-        deck = self.selected_deck()
-        if deck is not None:
-            self.post_message(StartReview([deck.id]))
+        deck_id = self.selected_deck_id()
+        if deck_id is not None:
+            self.post_message(StartReview([deck_id]))
 
     def action_review_all(self) -> None:
         self.post_message(StartReview([d.id for d in self.summaries] or [d.id for d in self.overview]))
 
     def action_practice(self) -> None:
-        deck = self.selected_deck()
-        if deck is not None:
-            self.post_message(OpenPractice(deck.id))
+        deck_id = self.selected_deck_id()
+        if deck_id is not None:
+            self.post_message(OpenPractice(deck_id))
 
     def action_exam(self) -> None:
-        deck = self.selected_deck()
-        if deck is not None:
-            self.post_message(OpenExamSetup(deck.id))
+        deck_id = self.selected_deck_id()
+        if deck_id is not None:
+            self.post_message(OpenExamSetup(deck_id))
 
     def action_browse(self) -> None:
-        deck = self.selected_deck()
-        self.post_message(OpenBrowser(deck.id if deck else None))
+        self.post_message(OpenBrowser(self.selected_deck_id()))
 
     def action_stats(self) -> None:
         self.post_message(OpenStats())
