@@ -110,6 +110,21 @@ def test_rerate_replays_from_the_state_before(workspace: Workspace) -> None:
     assert rerated.after.due is not None and result.after.due is not None and rerated.after.due > result.after.due
 
 
+def test_rerating_an_answer_made_before_a_reset_keeps_the_card_reset(workspace: Workspace) -> None:
+    # Found by the sync convergence property: the other machines replay answer, reset, then the new
+    # rating, and end with a new card; so must this one.
+    result = answer(workspace, 1, [1])
+    with workspace.session() as s:
+        review.reset_card(s, card_id=1)
+    with workspace.session() as s:
+        rerated = review.rerate(s, review_id=result.review_id, rating=4, scheduler_settings=workspace.scheduler_settings())
+    assert rerated.rating == 4
+    card = card_of(workspace, 1)
+    assert card.state == NEW and card.last_review is None and card.due is None
+    with workspace.session() as s:
+        assert s.get(ReviewRow, result.review_id).rating == 4  # type: ignore[union-attr]
+
+
 def test_undo_restores_the_card_and_removes_the_review_exactly(workspace: Workspace, clock: Clock) -> None:
     answer(workspace, 1, [1])
     clock.advance(minutes=11)

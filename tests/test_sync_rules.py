@@ -268,7 +268,8 @@ def test_times_that_go_backwards_in_clock_order_are_held_in_time_order_for_fsrs(
 
 
 def test_a_recomputed_answer_in_exam_date_mode_is_placed_for_the_exam() -> None:
-    exam_at = T0 + timedelta(days=100)
+    # FSRS's due (day 60) comes after the exam (day 52), by when the card would fall below target: a top-up.
+    exam_at = DAYS[3] + timedelta(days=40)
     answers = chain(DEV_A, DAYS[:4], [3, 3, 3, 3], PLAIN)
     placed = [Answer(a.id, a.hlc, a.at, a.rating, None, None, exam_at=exam_at) for a in answers]
     free = [Answer(a.id, a.hlc, a.at, a.rating, None, None) for a in answers]

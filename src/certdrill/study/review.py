@@ -260,8 +260,9 @@ def rerate(
                                ratings=(rating,))
         kept = options.moved_to(row.reviewed_at)
         after = kept.states[rating]
-        apply_card_state(card, after)
-        session.add(card)
+        if card.last_review is not None:  # None: the card was reset after this answer, and stays reset
+            apply_card_state(card, after)
+            session.add(card)
     if row.device is not None and row.seq is not None:
         scheduled = row.mode == "review"
         changes.rerated(con, card_id=row.card_id, answer=(row.device, row.seq), rating=rating,
