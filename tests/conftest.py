@@ -10,9 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from certdrill.study.workspace import Workspace
 from helpers import SAMPLE_DECKS, Cli, Clock
+
+# Property tests draw the same examples on every run (a red CI is a change, never the luck of the
+# draw); `pytest --hypothesis-profile explore` draws new ones and keeps what fails in .hypothesis/.
+settings.register_profile("default", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("default")
 
 
 @pytest.fixture(autouse=True)
