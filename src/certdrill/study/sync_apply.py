@@ -157,7 +157,7 @@ class Receiver:
 
     def _device(self, e: Event) -> bool:
         name = json.loads(self.con.execute(
-            f"SELECT data FROM event WHERE deck IS NULL AND item IS NULL AND device = ? AND type = 'device' AND "
+            f"SELECT data FROM event WHERE deck IS NULL AND item IS NULL AND +device = ? AND type = 'device' AND "
             f"{NOT_ANSWER} {_NEWEST_FIRST} LIMIT 1", (e.device,)
         ).fetchone()[0])["name"]
         self.con.execute("UPDATE device SET name = ? WHERE id = ? AND NOT local", (name, e.device))
