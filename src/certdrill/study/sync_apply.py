@@ -11,7 +11,7 @@ import json
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -88,7 +88,7 @@ class Receiver:
     def __init__(self, *, folder: Path, now: datetime) -> None:
         self.folder = folder
         self.now = now
-        self.cards: dict[str, dict[str, tuple[int, str]] | None] = {}
+        self.cards: dict[tuple[str, str], Card | None] = {}  # (deck, qid) -> its card, None if none here
         self.applied = Applied()
 
     def begin(self, session: Session) -> None:
@@ -103,11 +103,24 @@ class Receiver:
         return self.writer
 
     def card(self, deck: str, qid: str) -> Card | None:
-        if deck not in self.cards:
-            rows = self.con.execute("SELECT qid, pk, answer_key FROM question WHERE deck_id = ?", (deck,)).fetchall()
-            self.cards[deck] = {q: (pk, key_digest(key)) for q, pk, key in rows} or None
-        found = (self.cards[deck] or {}).get(qid)
-        return None if found is None else Card(found[0], deck, qid, found[1])
+        if (deck, qid) not in self.cards:
+            self.look_up([(deck, qid)])
+        return self.cards[(deck, qid)]
+
+    def look_up(self, wanted: Iterable[tuple[str, str]]) -> None:
+        """Find the cards of these (deck, qid) not looked up yet: only those, by the (deck, qid) index."""
+        by_deck: dict[str, set[str]] = {}
+        for deck, qid in wanted:
+            if (deck, qid) not in self.cards:
+                by_deck.setdefault(deck, set()).add(qid)
+        for deck, qids in by_deck.items():
+            ordered = sorted(qids)
+            for start in range(0, len(ordered), 500):
+                part = ordered[start: start + 500]
+                self.cards.update(dict.fromkeys(((deck, q) for q in part), None))
+                self.cards.update({(deck, qid): Card(pk, deck, qid, key_digest(key)) for qid, pk, key in self.con.execute(
+                    f"SELECT qid, pk, answer_key FROM question WHERE deck_id = ? AND qid IN ({', '.join('?' * len(part))})",
+                    (deck, *part))})
 
     def forget_decks(self) -> None:
         """Decks were imported or upgraded: look their questions up again."""
@@ -118,6 +131,7 @@ class Receiver:
         that must wait."""
         waiting: list[Event] = []
         batch: dict[int, CardEvents] = {}
+        self.look_up((e.data["deck"], e.data["q"]) for e in events if e.type in CARD_TYPES)
         for e in events:
             if e.type in CARD_TYPES:
                 card = self.card(e.data["deck"], e.data["q"])
@@ -157,7 +171,7 @@ class Receiver:
 
     def _device(self, e: Event) -> bool:
         name = json.loads(self.con.execute(
-            f"SELECT data FROM event WHERE deck IS NULL AND item IS NULL AND device = ? AND type = 'device' AND "
+            f"SELECT data FROM event WHERE deck IS NULL AND item IS NULL AND +device = ? AND type = 'device' AND "
             f"{NOT_ANSWER} {_NEWEST_FIRST} LIMIT 1", (e.device,)
         ).fetchone()[0])["name"]
         self.con.execute("UPDATE device SET name = ? WHERE id = ? AND NOT local", (name, e.device))
