@@ -113,9 +113,9 @@ def test_sync_killed_at_random_moments_loses_and_duplicates_nothing(tmp_path: Pa
         (600 + 40 * KILLS,)]
     assert desktop.answers() == laptop.answers()
     same_everywhere([laptop, desktop])
-    # The kills did land in the middle of syncing: those at a chosen step always do (the same ones every run);
-    # those at a random moment land as the machine's speed allows, and are not counted on; and what a
-    # chosen step finds to do depends on the kills before it, so the bound leaves room.
+    # The kills did land in the middle of syncing. Those at a chosen step land whenever the sync reaches that
+    # step, whatever the machine's speed; those at a random moment land as its speed allows and are not
+    # counted on. How many steps a sync has depends on the kills before it, so the bound leaves room.
     assert sender.landed_at_step + receiver.landed_at_step >= KILLS // 4  # 12 of the 40 when written
     print(f"{2 * KILLS} kills, {sender.landed} while sending and {receiver.landed} while receiving "
           f"({sender.landed_at_step + receiver.landed_at_step} at a chosen step); nothing lost", file=sys.stderr)
