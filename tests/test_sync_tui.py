@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.widgets import Input
+
 from certdrill.storage import lanes
 from certdrill.storage.event_log import local_device
 from certdrill.study.desk import StudyDesk
@@ -66,6 +68,9 @@ async def test_the_sync_folder_is_set_in_the_settings_and_syncs_at_once(workspac
         await settle(pilot)
         assert StudyDesk(workspace).sync_folder() == str(shared)
         assert shown[-1][0].startswith("nothing to sync: up to date")
+        # The first sync named this device after its host: the field shows it, not its placeholder.
+        name = app.screen.query_one("#device_name", Input).value
+        assert name and name == StudyDesk(workspace).device_name()
         field.value = str(tmp_path / "nowhere")  # type: ignore[attr-defined]
         field.focus()
         await pilot.press("enter")

@@ -150,15 +150,20 @@ class CertdrillApp(App[None]):
             if announce or report.received or report.refused:
                 # Device names come from other machines' journals: shown as text, never as markup.
                 self.call_from_thread(self.notify, report.summary(), timeout=6, markup=False)
-            if report.received:
-                self.call_from_thread(self.refresh_dashboard)
+            self.call_from_thread(self.after_sync, received=bool(report.received))
         finally:
             if then_exit:
                 self.call_from_thread(self.exit)
 
-    def refresh_dashboard(self) -> None:
-        if isinstance(self.screen, DashboardScreen) and self.desk is not None:
+    def after_sync(self, *, received: bool) -> None:
+        """Show what a sync changed: the dashboard's counts, and in the settings this device's name
+        (its first sync gives it one)."""
+        from certdrill.tui.screens.settings import SettingsScreen
+
+        if isinstance(self.screen, DashboardScreen) and received:
             self.screen.refresh_decks()
+        elif isinstance(self.screen, SettingsScreen):
+            self.screen.show_device_name()
 
     @work(thread=True, exit_on_error=False, group="orm")
     def load_orm(self) -> None:

@@ -71,6 +71,12 @@ class SettingsScreen(Screen[None]):
                                 type="integer", classes="minutes")
         yield Footer()
 
+    def show_device_name(self) -> None:
+        """After a sync: the name this device now has (its first sync names it after the host)."""
+        field = self.query_one("#device_name", Input)
+        if not field.has_focus:
+            field.value = self.desk.device_name()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         field = event.input.id or ""
         value = event.value.strip()
