@@ -23,6 +23,14 @@ def pair(tmp_path: Path, sample_root: Path) -> Iterator[tuple[Device, Device]]:
     desktop.close()
 
 
+def import_copy(d: Device, folder: Path, deck_id: str) -> None:
+    """Import the sample deck on `d` as a community deck of its own id."""
+    source = folder / f"{deck_id}.yaml"
+    text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
+    source.write_text(text.replace("id: sample", f"id: {deck_id}", 1))
+    d.desk.import_source(str(source), dry_run=False)
+
+
 def answer(d: Device, qid: str, chosen: list[int] | None = None, rating: int | None = None) -> int:
     card = d.card_id(qid)
     kind = d.desk.card(card).question.kind
@@ -139,10 +147,7 @@ def test_a_mock_exam_travels_with_its_answers_and_result(pair: tuple[Device, Dev
 def test_an_imported_deck_appears_on_the_other_machine_with_the_same_ids(pair: tuple[Device, Device],
                                                                         tmp_path: Path) -> None:
     laptop, desktop = pair
-    source = tmp_path / "extra.yaml"
-    text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
-    source.write_text(text.replace("id: sample", "id: extra", 1))
-    laptop.desk.import_source(str(source), dry_run=False)
+    import_copy(laptop, tmp_path, "extra")
     answer(laptop, "s-1")
     laptop.desk.answer(laptop.card_id("s-1", deck="extra"), [1])
     everyone_syncs([laptop, desktop])
@@ -153,10 +158,7 @@ def test_an_imported_deck_appears_on_the_other_machine_with_the_same_ids(pair: t
 
 def test_answers_wait_for_a_deck_that_has_not_arrived_yet(pair: tuple[Device, Device], tmp_path: Path) -> None:
     laptop, desktop = pair
-    source = tmp_path / "extra.yaml"
-    text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
-    source.write_text(text.replace("id: sample", "id: extra", 1))
-    laptop.desk.import_source(str(source), dry_run=False)
+    import_copy(laptop, tmp_path, "extra")
     laptop.desk.answer(laptop.card_id("s-1", deck="extra"), [1])
     laptop.sync()
     decks = tmp_path / "shared" / "decks"
@@ -467,10 +469,7 @@ def test_your_own_export_imported_on_the_other_machine_before_syncing_keeps_one_
 def test_a_question_edited_on_one_machine_is_the_same_edit_on_the_other(pair: tuple[Device, Device],
                                                                        tmp_path: Path) -> None:
     laptop, desktop = pair
-    source = tmp_path / "mine.yaml"
-    text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
-    source.write_text(text.replace("id: sample", "id: mine", 1))
-    laptop.desk.import_source(str(source), dry_run=False)
+    import_copy(laptop, tmp_path, "mine")
     laptop.desk.answer(laptop.card_id("s-1", deck="mine"), [1])
     everyone_syncs([laptop, desktop])
     desktop.at(T0 + timedelta(minutes=1)).desk.answer(desktop.card_id("s-1", deck="mine"), [1])  # old key there
