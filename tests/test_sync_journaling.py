@@ -178,23 +178,45 @@ def test_a_mock_exam_travels_as_its_start_answers_and_submit(desk: StudyDesk, wo
     assert hlcs == {submit["hlc"]}  # exam answers sit at the submit's place among the card's answers
 
 
+def synced_once(desk: StudyDesk, tmp_path: Path) -> None:
+    """Sync to a folder of its own: from then on, changes journal themselves as they are made."""
+    (tmp_path / "sync").mkdir()
+    desk.set_sync_folder(str(tmp_path / "sync"))
+    desk.sync()
+
+
+def deck_imports(ws: Workspace) -> list[dict[str, Any]]:
+    return [e for e in events(ws) if e["type"] == "deck_import"]
+
+
+def deck_blobs(ws: Workspace) -> dict[str, str]:
+    con = sqlite3.connect(ws.db_path)
+    try:
+        return dict(con.execute("SELECT sha256, yaml FROM deck_blob").fetchall())
+    finally:
+        con.close()
+
+
 def test_an_imported_deck_travels_as_its_content(desk: StudyDesk, workspace: Workspace, tmp_path: Path) -> None:
+    synced_once(desk, tmp_path)
     source = tmp_path / "extra.yaml"
     text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
     source.write_text(text.replace("id: sample", "id: extra", 1))
     desk.import_source(str(source), dry_run=False)
-    (event,) = changes(workspace)
+    (event,) = deck_imports(workspace)
     assert event["type"] == "deck_import" and event["deck"] == "extra" and event["data"]["version"] == "1"
     con = sqlite3.connect(workspace.db_path)
     (blob,) = con.execute("SELECT yaml FROM deck_blob WHERE sha256 = ?", (event["data"]["sha256"],)).fetchone()
     con.close()
     assert "id: extra" in blob
     desk.import_source(str(source), dry_run=False)  # nothing changed: nothing to journal
-    assert len(changes(workspace)) == 1
+    assert len(deck_imports(workspace)) == 1
 
 
-def test_a_question_edited_with_ctrl_e_travels_as_its_deck_s_new_content(desk: StudyDesk, workspace: Workspace,
-                                                                         tmp_path: Path) -> None:
+def test_before_the_first_sync_a_deck_is_journaled_by_that_sync_as_it_is_then(
+        desk: StudyDesk, workspace: Workspace, tmp_path: Path) -> None:
+    """Importing writes no content until the learner syncs (it would cost more than the import);
+    the first sync journals the deck once, with its latest content."""
     source = tmp_path / "mine.yaml"
     text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
     source.write_text(text.replace("id: sample", "id: mine", 1))
@@ -202,7 +224,25 @@ def test_a_question_edited_with_ctrl_e_travels_as_its_deck_s_new_content(desk: S
     draft = desk.begin_edit(card_id_in(workspace, "mine", "s-2"))
     draft.path.write_text(draft.path.read_text().replace("prompt: ", "prompt: Reworded. ", 1))
     assert desk.finish_edit(draft).changed
-    imported, edited = changes(workspace)
+    assert deck_imports(workspace) == [] and deck_blobs(workspace) == {}
+    synced_once(desk, tmp_path)
+    (event,) = deck_imports(workspace)
+    assert event["deck"] == "mine" and event["data"]["source"] == str(source.resolve())
+    assert "Reworded. " in deck_blobs(workspace)[event["data"]["sha256"]]
+    assert (tmp_path / "sync" / "decks" / f"{event['data']['sha256']}.yaml").read_text().count("Reworded. ") == 1
+
+
+def test_a_question_edited_with_ctrl_e_travels_as_its_deck_s_new_content(desk: StudyDesk, workspace: Workspace,
+                                                                         tmp_path: Path) -> None:
+    synced_once(desk, tmp_path)
+    source = tmp_path / "mine.yaml"
+    text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
+    source.write_text(text.replace("id: sample", "id: mine", 1))
+    desk.import_source(str(source), dry_run=False)
+    draft = desk.begin_edit(card_id_in(workspace, "mine", "s-2"))
+    draft.path.write_text(draft.path.read_text().replace("prompt: ", "prompt: Reworded. ", 1))
+    assert desk.finish_edit(draft).changed
+    imported, edited = deck_imports(workspace)
     assert edited["type"] == "deck_import" and edited["deck"] == "mine"
     assert edited["data"]["source"] == imported["data"]["source"] and edited["data"]["sha256"] != imported["data"]["sha256"]
     con = sqlite3.connect(workspace.db_path)
@@ -211,7 +251,7 @@ def test_a_question_edited_with_ctrl_e_travels_as_its_deck_s_new_content(desk: S
     assert "Reworded. " in blob
     again = desk.begin_edit(card_id_in(workspace, "mine", "s-2"))  # saved unchanged: nothing to journal
     assert not desk.finish_edit(again).changed
-    assert len(changes(workspace)) == 2
+    assert len(deck_imports(workspace)) == 2
 
 
 def card_id_in(ws: Workspace, deck: str, qid: str) -> int:

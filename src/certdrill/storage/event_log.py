@@ -51,6 +51,13 @@ def seen(con: sqlite3.Connection, hlc: int) -> None:
     con.execute("UPDATE device SET clock = max(clock, ?) WHERE local", (hlc,))
 
 
+def has_synced(con: sqlite3.Connection) -> bool:
+    """Whether this device has synced once: its first sync gave events to what came before
+    (study.sync_export.backfill), so from then on every change must journal itself."""
+    row = con.execute("SELECT backfilled FROM device WHERE local").fetchone()
+    return bool(row and row[0])
+
+
 def local_device(con: sqlite3.Connection) -> tuple[str, str]:
     """(id, name) of this database's own device."""
     row = con.execute("SELECT id, name FROM device WHERE local = 1").fetchone()

@@ -14,7 +14,7 @@ from certdrill.core.model import Deck
 from certdrill.core.sync.events import key_digest, state_data, time_text
 from certdrill.core.text import clean_text
 from certdrill.decks.exporters.yaml_deck import deck_yaml
-from certdrill.storage.event_log import Origin, record
+from certdrill.storage.event_log import NOT_ANSWER, Origin, has_synced, record
 
 
 def card_ref(con: sqlite3.Connection, card_id: int) -> dict[str, str]:
@@ -86,6 +86,16 @@ def one_line(text: str, limit: int) -> str:
 
 
 def deck_imported(con: sqlite3.Connection, *, deck: Deck, source: str, now: datetime) -> None:
-    """An imported deck travels as its content (see `deck_content`)."""
+    """An imported (or edited) deck travels as its content (see `deck_content`).
+
+    Before this device's first sync nothing is written: that sync journals every deck as it is
+    then (study.sync_export.backfill), and writing the content costs more than the import itself.
+    A deck journaled before that rule (an older certdrill) keeps being journaled, so its last
+    content is the one that travels.
+    """
+    if not has_synced(con) and con.execute(
+        f"SELECT 1 FROM event WHERE type = 'deck_import' AND deck = ? AND {NOT_ANSWER} LIMIT 1", (deck.id,)
+    ).fetchone() is None:
+        return
     deck_changed(con, "deck_import", deck_id=deck.id, now=now, sha256=deck_content(con, deck),
                  version=one_line(deck.version, 64), source=one_line(source, 1024))

@@ -20,7 +20,7 @@ from certdrill.core.past_review import ms, same_review
 from certdrill.core.sync.events import Event, key_digest, parse_time, state_data, state_from, state_json
 from certdrill.core.sync.replay import Answer, History, Replayed, Rerate, Reset, follow_recorded, replay
 from certdrill.storage import lanes
-from certdrill.storage.event_log import NOT_ANSWER
+from certdrill.storage.event_log import NOT_ANSWER, has_synced
 from certdrill.storage.timefmt import from_db_time, to_db_time
 from certdrill.study.settings import load_settings
 
@@ -59,7 +59,7 @@ def replay_questions(session: Session, *, deck_id: str, qids: Iterable[str]) -> 
     its transaction): answers made under the new key may have come from another device already.
     Until the first sync exported this device's older answers, the import's reset stands alone."""
     con = lanes.raw(session)
-    if not con.execute("SELECT backfilled FROM device WHERE local").fetchone()[0]:
+    if not has_synced(con):
         return
     wanted = set(qids)
     cards = [Card(pk, deck_id, qid, key_digest(key)) for qid, pk, key in con.execute(
