@@ -13,7 +13,7 @@ from certdrill.core.memory import CardState
 from certdrill.core.model import Deck
 from certdrill.core.sync.events import key_digest, state_data, time_text
 from certdrill.core.text import clean_text
-from certdrill.decks.exporters.yaml_deck import deck_yaml
+from certdrill.decks.exporters.yaml_deck import deck_flow_yaml
 from certdrill.storage.event_log import NOT_ANSWER, Origin, has_synced, record
 
 
@@ -72,9 +72,10 @@ def exam_changed(con: sqlite3.Connection, type: str, *, attempt: tuple[str, int]
 
 
 def deck_content(con: sqlite3.Connection, deck: Deck) -> str:
-    """Keep the deck's format-v1 YAML, named by its sha256, until sync writes it to the folder;
-    returns the sha256. The other devices load the very same questions and ids from it."""
-    text = deck_yaml(deck)
+    """Keep the deck's format-v1 YAML (questions in flow style: cheap to write), named by its sha256,
+    until sync writes it to the folder; returns the sha256. The other devices load the very same
+    questions and ids from it."""
+    text = deck_flow_yaml(deck)
     digest = hashlib.sha256(text.encode()).hexdigest()
     con.execute("INSERT OR IGNORE INTO deck_blob (sha256, yaml) VALUES (?, ?)", (digest, text))
     return digest
