@@ -63,3 +63,18 @@ def test_decks_lists_the_bundled_decks_without_the_orm(home: Path) -> None:
     expected = {p.name for p in (Path(__file__).resolve().parents[1] / "decks").iterdir() if (p / "deck.yaml").is_file()}
     assert {d["id"] for d in decks} == expected
     assert all(d["questions"] > 0 and d["new_available"] > 0 for d in decks)
+
+
+def test_version_answers_before_the_parser_is_built(home: Path) -> None:
+    """Scripts probe for certdrill with --version: it prints what argparse's version action prints,
+    without loading argparse or any command module."""
+    from certdrill import __version__
+
+    env = dict(os.environ, CERTDRILL_HOME=str(home))
+    probe = ("import sys\nfrom certdrill.cli import main\ncode = main(['--version'])\n"
+             "print(sorted(m for m in sys.modules if m == 'argparse' or m.startswith('certdrill.cli.')), code)\n")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.splitlines() == [f"certdrill {__version__}", "['certdrill.cli.terminal'] 0"]
+    shell = subprocess.run([sys.executable, "-m", "certdrill", "--version", "--data-dir", str(home)], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert (shell.returncode, shell.stdout) == (0, f"certdrill {__version__}\n")  # the parser's own path, same text

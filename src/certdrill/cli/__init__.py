@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,6 +12,7 @@ from certdrill.cli.terminal import safe_output, say_error
 from certdrill.errors import CertdrillError
 
 if TYPE_CHECKING:
+    import argparse
     from pathlib import Path
 
     from textual.app import App
@@ -35,6 +33,9 @@ COMMAND_MODULES = ["basic", "importing", "readiness", "exporting", "maintenance"
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+    import importlib
+
     parser = argparse.ArgumentParser(
         prog="certdrill",
         description="Drill ML certification questions with spaced repetition. "
@@ -52,6 +53,10 @@ EXIT_BUG = 70  # EX_SOFTWARE: an error in certdrill itself, not in what it was g
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # What argparse would print, without building the parser: scripts probe for certdrill this way.
+        print(f"certdrill {__version__}")
+        return 0
     with safe_output():
         return _main(argv)
 
@@ -88,6 +93,8 @@ def _database_error(exc: Exception) -> int:
 
 def _bug(exc: Exception) -> int:
     """Not the learner's input but certdrill's own code: the traceback, and a plea to report it."""
+    import traceback
+
     traceback.print_exception(exc, file=sys.stderr)
     say_error(f"internal error ({type(exc).__name__}): a bug in certdrill {__version__}, not a problem with "
               "what you gave it. Please report it with the lines above.")
