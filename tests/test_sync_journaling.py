@@ -213,10 +213,8 @@ def test_an_imported_deck_travels_as_its_content(desk: StudyDesk, workspace: Wor
     assert len(deck_imports(workspace)) == 1
 
 
-def test_before_the_first_sync_a_deck_is_journaled_by_that_sync_as_it_is_then(
-        desk: StudyDesk, workspace: Workspace, tmp_path: Path) -> None:
-    """Importing writes no content until the learner syncs (it would cost more than the import);
-    the first sync journals the deck once, with its latest content."""
+def imported_and_edited(desk: StudyDesk, workspace: Workspace, tmp_path: Path) -> Path:
+    """The sample deck imported as 'mine', then one of its prompts edited with ctrl+e; returns its source."""
     source = tmp_path / "mine.yaml"
     text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
     source.write_text(text.replace("id: sample", "id: mine", 1))
@@ -224,6 +222,14 @@ def test_before_the_first_sync_a_deck_is_journaled_by_that_sync_as_it_is_then(
     draft = desk.begin_edit(card_id_in(workspace, "mine", "s-2"))
     draft.path.write_text(draft.path.read_text().replace("prompt: ", "prompt: Reworded. ", 1))
     assert desk.finish_edit(draft).changed
+    return source
+
+
+def test_before_the_first_sync_a_deck_is_journaled_by_that_sync_as_it_is_then(
+        desk: StudyDesk, workspace: Workspace, tmp_path: Path) -> None:
+    """Importing writes no content until the learner syncs (it would cost more than the import);
+    the first sync journals the deck once, with its latest content."""
+    source = imported_and_edited(desk, workspace, tmp_path)
     assert deck_imports(workspace) == [] and deck_blobs(workspace) == {}
     synced_once(desk, tmp_path)
     (event,) = deck_imports(workspace)
@@ -235,13 +241,7 @@ def test_before_the_first_sync_a_deck_is_journaled_by_that_sync_as_it_is_then(
 def test_a_question_edited_with_ctrl_e_travels_as_its_deck_s_new_content(desk: StudyDesk, workspace: Workspace,
                                                                          tmp_path: Path) -> None:
     synced_once(desk, tmp_path)
-    source = tmp_path / "mine.yaml"
-    text = (Path(__file__).parent / "data" / "decks" / "sample" / "deck.yaml").read_text()
-    source.write_text(text.replace("id: sample", "id: mine", 1))
-    desk.import_source(str(source), dry_run=False)
-    draft = desk.begin_edit(card_id_in(workspace, "mine", "s-2"))
-    draft.path.write_text(draft.path.read_text().replace("prompt: ", "prompt: Reworded. ", 1))
-    assert desk.finish_edit(draft).changed
+    imported_and_edited(desk, workspace, tmp_path)
     imported, edited = deck_imports(workspace)
     assert edited["type"] == "deck_import" and edited["deck"] == "mine"
     assert edited["data"]["source"] == imported["data"]["source"] and edited["data"]["sha256"] != imported["data"]["sha256"]
