@@ -142,12 +142,14 @@ class _PaperCard:
     current: CardState
     first_study: datetime | None  # its first answer outside mock exams
     first_ok: bool  # and whether it was right (flashcards: rated above Again)
-    reviews: list[tuple[datetime, CardState]]  # (time, state before) of its review-mode answers
+    reviews: list[tuple[datetime, str]]  # (time, state before as stored) of its review-mode answers
 
     def state_at(self, at: datetime) -> CardState:
+        # The stored state is parsed only here: most papers never ask, and parsing every review of
+        # every question on a paper cost more than the rest of the report.
         for when, before in self.reviews:
             if when > at:
-                return before
+                return CardState.from_json(json.loads(before))
         return self.current
 
 
@@ -170,7 +172,7 @@ def _paper_cards(con: sqlite3.Connection, ids: set[int]) -> dict[int, _PaperCard
             info.first_study = when
             info.first_ok = bool(correct if correct is not None else rating > 1)
         if mode == "review" and state_before:
-            info.reviews.append((when, CardState.from_json(json.loads(state_before))))
+            info.reviews.append((when, state_before))
     return out
 
 
@@ -256,10 +258,9 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
             m[0] += 1
             m[1] += correct
             m[2] += not fresh
-            before = info.state_at(started)
             if fresh:
                 counts[domain][(guess.get(domain, EXAM_GUESS), correct)] += 1
-            elif started >= since and before.state == scheduling.REVIEW:  # a reused question: a review
+            elif started >= since and (before := info.state_at(started)).state == scheduling.REVIEW:  # reused: a review
                 predicted = info.guess + (1 - info.guess) * scheduling.retrievability(before, started, scheduler)
                 fit_n += 1
                 fit_predicted += predicted
