@@ -63,32 +63,38 @@ def _deck(con: sqlite3.Connection, deck_id: str) -> tuple[Deck, str | None]:
 # The number of choices and of right ones, read from the answer key ("single:4:0", "multiple:5:0,2"):
 # parsing the choices' JSON for every question would cost more than the rest of the report.
 _CHOICES = "CAST(substr(q.answer_key, length(q.kind) + 2) AS INTEGER)"
-_PICK = "COALESCE(q.pick, length(q.answer_key) - length(replace(q.answer_key, ',', '')) + 1)"
+_PICK = ("COALESCE(q.pick, CASE q.kind WHEN 'multiple' THEN length(q.answer_key) - length(replace(q.answer_key, ',', '')) + 1 "
+         "END)")  # only multiple response reads it (`guess_for`)
 _GUESS = f"q.kind, {_CHOICES}, {_PICK}"
 
 # One pass over the deck's questions and cards (question rows are wide: read them once). Per card: its
-# elapsed-over-stability step on exam morning (-1 for a new card), whether it is due, its first try (the
-# first answer outside mock exams, found by one index seek, asked once per card: the subquery is a
-# grouping column, never repeated in other expressions) and whether it was on a finished mock paper.
-# Those get no first try here; they are few and judged in Python (a paper before the first study is
-# their first try). `_tallies` turns the raw columns into the report's terms.
+# elapsed-over-stability step on exam morning (-1 for a new card), whether it is due and its first try (the
+# first answer outside mock exams, found by one index seek, asked once per card), also for questions on a
+# finished mock paper: those are few, and `_tallies` takes their first tries back out and judges them in
+# Python (a paper before the first study is their first try). The per-card values are packed into one
+# integer (`_card_key` unpacks it): SQLite groups by sorting, and one sort column costs less than three.
 _CARDS = f"""
 SELECT q.domain_id, q.task_id, {_GUESS},
-       CASE WHEN c.state = 0 THEN -1
-            WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
-            WHEN c.last_review > :exam THEN -2
-            ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
-       END,
-       c.state != 0 AND NOT c.suspended AND c.due <= :now,
-       (SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.card_id = c.id AND r.mode != 'exam'
-        AND r.reviewed_at <= :now ORDER BY r.reviewed_at, r.id LIMIT 1),
-       c.id IN (SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
-                WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now),
+       ((CASE WHEN c.state = 0 THEN -1
+               WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
+               WHEN c.last_review > :exam THEN -2
+               ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
+          END + 3) * 2 + COALESCE(c.state != 0 AND NOT c.suspended AND c.due <= :now, 0)) * 3
+       + COALESCE((SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.card_id = c.id AND r.mode != 'exam'
+                   AND r.reviewed_at <= :now ORDER BY r.reviewed_at, r.id LIMIT 1) + 1, 0),
        COUNT(*)
 FROM question q JOIN card c ON c.id = q.pk
 WHERE q.deck_id = :deck AND NOT q.retired
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+GROUP BY 1, 2, 3, 4, 5, 6
 """
+
+
+def _card_key(key: int) -> tuple[int, bool, bool | None]:
+    """(step, due, first try right or None) packed by `_CARDS`."""
+    key, first = divmod(key, 3)
+    key, due = divmod(key, 2)
+    return key - 3, bool(due), None if first == 0 else first == 2
+
 
 # Recent reviews of studied questions, with the elapsed-over-stability step of the state before.
 _RECENT = f"""
@@ -139,6 +145,7 @@ class _PaperCard:
     domain: str
     task: str | None
     guess: float
+    self_rated: bool
     current: CardState
     first_study: datetime | None  # its first answer outside mock exams
     first_ok: bool  # and whether it was right (flashcards: rated above Again)
@@ -156,7 +163,8 @@ class _PaperCard:
 def _paper_cards(con: sqlite3.Connection, ids: set[int]) -> dict[int, _PaperCard]:
     marks = ", ".join("?" * len(ids))
     out = {
-        card_id: _PaperCard(domain, task, _guess(kind, choices, pick), queries.card_state_from(state), None, False, [])
+        card_id: _PaperCard(domain, task, _guess(kind, choices, pick), kind == "flashcard", queries.card_state_from(state),
+                            None, False, [])
         for card_id, domain, task, kind, choices, pick, *state in con.execute(
             f"SELECT c.id, q.domain_id, q.task_id, {_GUESS}, {', '.join('c.' + c for c in queries.CARD_COLUMNS.split(', '))} "
             f"FROM card c JOIN question q ON q.pk = c.id WHERE c.id IN ({marks})", tuple(ids),
@@ -204,10 +212,10 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
     rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     recent_rows = read_beside(con, _RECENT, params)  # on the other core while this one counts the cards
-    for domain, task, kind, choices, pick, bucket, is_due, first_try, on_paper, n in con.execute(_CARDS, params):
-        if bucket == -1 and first_try is not None:
+    for domain, task, kind, choices, pick, key, n in con.execute(_CARDS, params):
+        bucket, is_due, first_ok = _card_key(key)
+        if bucket == -1 and first_ok is not None:
             bucket = -3  # a new card answered in practice only: no memory state
-        first_ok = None if on_paper else first_try
         questions[domain] += n
         g = _guess(kind, choices, pick)
         if g > 0:
@@ -247,6 +255,14 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
             first_paper.setdefault(card, started)
         for card, started in first_paper.items():
             info = cards[card]
+            if info.first_study is not None and info.first_study <= now:  # counted by the card pass: taken back out
+                first[info.domain][0] -= 1
+                first[info.domain][1] -= info.first_ok
+                if info.self_rated:
+                    rated[info.domain][0] -= 1
+                    rated[info.domain][1] -= info.first_ok
+                else:
+                    counts[info.domain][(info.guess, info.first_ok)] -= 1
             if info.first_study is not None and info.first_study < started and info.first_study <= now:
                 first[info.domain][0] += 1  # studied before its first paper: its first try counts
                 first[info.domain][1] += info.first_ok
@@ -296,7 +312,7 @@ def _grouped(counts: dict[tuple[float, bool], int]) -> list[tuple[float, int, in
     by_guess: dict[float, list[int]] = defaultdict(lambda: [0, 0])
     for (g, ok), n in counts.items():
         by_guess[round(g, 6)][0 if ok else 1] += n
-    return [(g, v[0], v[1]) for g, v in sorted(by_guess.items())]
+    return [(g, v[0], v[1]) for g, v in sorted(by_guess.items()) if v[0] or v[1]]
 
 
 def readiness_report(
