@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import sqlite3
 from collections import defaultdict
@@ -44,6 +45,7 @@ RATIO_STEPS = 20
 the report asks fsrs for one recall per step, not one per card."""
 RATIO_CAP = 100 * RATIO_STEPS
 REFERENCE_STABILITY = 1000.0
+_END_OF_TIME = "9999-12-31T23:59:59.999999Z"  # an upper bound for stored times
 J2000 = (datetime(2000, 1, 1, 12, tzinfo=UTC), 2451545.0)  # a moment and its Julian day (SQLite's julianday)
 
 
@@ -84,7 +86,7 @@ SELECT q.domain_id, q.task_id, {_GUESS},
                    AND r.reviewed_at <= :now ORDER BY r.reviewed_at, r.id LIMIT 1) + 1, 0),
        COUNT(*)
 FROM question q JOIN card c ON c.id = q.pk
-WHERE q.deck_id = :deck AND NOT q.retired
+WHERE q.deck_id = :deck AND NOT q.retired AND q.pk BETWEEN :first_pk AND :last_pk
 GROUP BY 1, 2, 3, 4, 5, 6
 """
 
@@ -103,7 +105,8 @@ SELECT q.domain_id, {_GUESS}, COALESCE(r.correct, r.rating > 1) AS ok,
            * :steps / json_extract(r.state_before, '$.stability') AS INTEGER)) AS bucket,
        COUNT(*)
 FROM review r JOIN question q ON q.pk = r.card_id
-WHERE r.deck_id = :deck AND r.mode = 'review' AND r.reviewed_at >= :since AND r.reviewed_at <= :now
+WHERE r.deck_id = :deck AND r.mode = 'review' AND r.reviewed_at >= :since AND r.reviewed_at < :until
+  AND r.reviewed_at <= :now
   AND json_extract(r.state_before, '$.state') = 2 AND json_extract(r.state_before, '$.stability') > 0
 GROUP BY 1, 2, 3, 4, 5, 6
 """
@@ -149,18 +152,22 @@ class _PaperCard:
     current: CardState
     first_study: datetime | None  # its first answer outside mock exams
     first_ok: bool  # and whether it was right (flashcards: rated above Again)
-    reviews: list[tuple[datetime, str]]  # (time, state before as stored) of its review-mode answers
+    reviews: list[tuple[str, str]]  # (time, state before), as stored, of its review-mode answers
 
     def state_at(self, at: datetime) -> CardState:
-        # The stored state is parsed only here: most papers never ask, and parsing every review of
-        # every question on a paper cost more than the rest of the report.
+        # Times and states are parsed only here (stored times are fixed-width UTC text: they sort as
+        # text): most papers never ask, and parsing every review of every question on a paper cost
+        # more than the rest of the report.
+        moment = to_db_time(at)
         for when, before in self.reviews:
-            if when > at:
+            if when > moment:
                 return CardState.from_json(json.loads(before))
         return self.current
 
 
-def _paper_cards(con: sqlite3.Connection, ids: set[int]) -> dict[int, _PaperCard]:
+def _paper_cards(con: sqlite3.Connection, ids: set[int], since: datetime) -> dict[int, _PaperCard]:
+    """The questions on mock papers: their first study and the review-mode answers after `since` (only
+    papers started since then are judged against the state before an answer)."""
     marks = ", ".join("?" * len(ids))
     out = {
         card_id: _PaperCard(domain, task, _guess(kind, choices, pick), kind == "flashcard", queries.card_state_from(state),
@@ -170,17 +177,19 @@ def _paper_cards(con: sqlite3.Connection, ids: set[int]) -> dict[int, _PaperCard
             f"FROM card c JOIN question q ON q.pk = c.id WHERE c.id IN ({marks})", tuple(ids),
         )
     }
-    for card_id, at, correct, rating, mode, state_before in con.execute(
-        f"SELECT card_id, reviewed_at, correct, rating, mode, state_before FROM review WHERE card_id IN ({marks}) "
-        "AND mode != 'exam' ORDER BY reviewed_at, id", tuple(ids),
+    for card_id, at, correct, rating in con.execute(
+        f"SELECT c.id, r.reviewed_at, r.correct, r.rating FROM card c JOIN review r ON r.id = "
+        f"(SELECT f.id FROM review f WHERE f.card_id = c.id AND f.mode != 'exam' ORDER BY f.reviewed_at, f.id LIMIT 1) "
+        f"WHERE c.id IN ({marks})", tuple(ids),
     ):
-        info = out[card_id]
-        when = _time(at)
-        if info.first_study is None:
-            info.first_study = when
-            info.first_ok = bool(correct if correct is not None else rating > 1)
-        if mode == "review" and state_before:
-            info.reviews.append((when, state_before))
+        out[card_id].first_study = _time(at)
+        out[card_id].first_ok = bool(correct if correct is not None else rating > 1)
+    for card_id, at, state_before in con.execute(
+        f"SELECT card_id, reviewed_at, state_before FROM review WHERE card_id IN ({marks}) AND mode = 'review' "
+        "AND reviewed_at > ? ORDER BY reviewed_at, id", (*ids, to_db_time(since)),
+    ):
+        if state_before:
+            out[card_id].reviews.append((at, state_before))
     return out
 
 
@@ -211,8 +220,17 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
     counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
     rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    recent_rows = read_beside(con, _RECENT, params)  # on the other core while this one counts the cards
-    for domain, task, kind, choices, pick, key, n in con.execute(_CARDS, params):
+    # The card pass and the recent reviews are each read in two halves (questions by key, reviews by time),
+    # three of the four on connections of their own: on two idle cores the report takes half the time.
+    first_pk, last_pk = con.execute("SELECT min(pk), max(pk) FROM question WHERE deck_id = :deck", params).fetchone()
+    middle_pk = (first_pk + last_pk) // 2 if first_pk is not None else 0
+    middle_at = to_db_time(now - timedelta(days=RECENT_DAYS / 2))
+    recent_parts = [read_beside(con, _RECENT, {**params, "until": middle_at}),
+                    read_beside(con, _RECENT, {**params, "since": middle_at, "until": _END_OF_TIME})]
+    cards_part = read_beside(con, _CARDS, {**params, "first_pk": middle_pk + 1, "last_pk": last_pk or 0})
+    card_rows = con.execute(_CARDS, {**params, "first_pk": first_pk or 0, "last_pk": middle_pk}).fetchall()
+    card_rows += cards_part()
+    for domain, task, kind, choices, pick, key, n in card_rows:
         bucket, is_due, first_ok = _card_key(key)
         if bucket == -1 and first_ok is not None:
             bucket = -3  # a new card answered in practice only: no memory state
@@ -248,8 +266,8 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
               for card, domain, correct, _, started, _ in con.execute(_MOCK, params)]
     fit_n, fit_predicted, fit_observed = 0, 0.0, 0.0
     if papers:
-        cards = _paper_cards(con, {card for card, *_ in papers})
         since = now - timedelta(days=RECENT_DAYS)
+        cards = _paper_cards(con, {card for card, *_ in papers}, since)
         first_paper: dict[int, datetime] = {}
         for card, _, _, started in papers:
             first_paper.setdefault(card, started)
@@ -284,7 +302,7 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
                 recent[domain][0] += 1
                 recent[domain][1] += correct
                 recent[domain][2] += predicted
-    for domain, kind, choices, pick, ok, bucket, n in recent_rows():
+    for domain, kind, choices, pick, ok, bucket, n in itertools.chain(*(part() for part in recent_parts)):
         g = _guess(kind, choices, pick)
         predicted = n * (g + (1 - g) * recall(bucket))
         recent[domain][0] += n
