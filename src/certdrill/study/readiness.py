@@ -8,7 +8,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -379,6 +379,18 @@ class _History:
     suspended: set[int]
     answers: dict[int, list[_Answer]]  # card id -> answers in time order (no mock answers)
     mock: list[tuple[int, str, bool, datetime, datetime]]  # card, domain, right, paper start, paper end
+    # Looked up by bisection, once per question and day (a scan of every answer each day was most of a trend):
+    times: dict[int, list[datetime]] = field(default_factory=dict)  # card id -> its answers' times
+    reviews: dict[int, tuple[list[datetime], list[CardState]]] = field(default_factory=dict)
+    """card id -> times and states before of its review-mode answers that stored one"""
+    recall: dict[tuple[int, int], float] = field(default_factory=dict)
+    """(card id, answer index) -> predicted recall at that answer: the same on every day that counts it"""
+
+    def __post_init__(self) -> None:
+        for card_id, answers in self.answers.items():
+            self.times[card_id] = [a.at for a in answers]
+            kept = [a for a in answers if a.mode == "review" and a.before is not None]
+            self.reviews[card_id] = ([a.at for a in kept], [a.before for a in kept if a.before is not None])
 
 
 def _load(con: sqlite3.Connection, deck_id: str) -> _History:
@@ -416,10 +428,9 @@ def _load(con: sqlite3.Connection, deck_id: str) -> _History:
 
 def _state_at(history: _History, card_id: int, at: datetime) -> CardState:
     """The card's state at `at`: the state before its next review, or its current state."""
-    for answer in history.answers.get(card_id, ()):
-        if answer.at > at and answer.mode == "review" and answer.before is not None:
-            return answer.before
-    return history.cards[card_id]
+    times, befores = history.reviews.get(card_id, ((), ()))
+    i = bisect.bisect_right(times, at)
+    return befores[i] if i < len(befores) else history.cards[card_id]
 
 
 def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> tuple[
@@ -431,16 +442,20 @@ def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> 
     questions, reviews = [], []
     recent_from = at - timedelta(days=RECENT_DAYS)
     for q in history.questions:
-        answered = [a for a in history.answers.get(q.card_id, ()) if a.at <= at]
+        times = history.times.get(q.card_id, ())
+        answered = history.answers.get(q.card_id, [])[: bisect.bisect_right(times, at)]
         state = _state_at(history, q.card_id, at)
         paper = first_paper.get(q.card_id)
         first = answered[0].correct if answered and not (paper is not None and paper <= answered[0].at) else None
         due = (state.state != scheduling.NEW and state.due is not None and state.due <= at
                and q.card_id not in history.suspended)
         questions.append(QuestionEvidence(q.domain, q.task, q.guess, state, first, due, q.self_rated))
-        for a in answered[1:]:
-            if a.at >= recent_from and a.mode == "review" and a.before is not None and a.before.state == scheduling.REVIEW:
-                r = scheduling.retrievability(a.before, a.at, scheduler)
+        for i in range(max(1, bisect.bisect_left(times, recent_from)), len(answered)):
+            a = answered[i]
+            if a.mode == "review" and a.before is not None and a.before.state == scheduling.REVIEW:
+                r = history.recall.get((q.card_id, i))
+                if r is None:
+                    r = history.recall[(q.card_id, i)] = scheduling.retrievability(a.before, a.at, scheduler)
                 reviews.append(ReviewAnswer(q.domain, a.correct, q.guess + (1 - q.guess) * r))
     mock = []
     guess_of = {q.card_id: q.guess for q in history.questions}
