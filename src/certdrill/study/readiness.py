@@ -74,7 +74,7 @@ _GUESS = f"q.kind, {_CHOICES}, {_PICK}"
 # first answer outside mock exams, found by one index seek, asked once per card), also for questions on a
 # finished mock paper: those are few, and `_tallies` takes their first tries back out and judges them in
 # Python (a paper before the first study is their first try). The per-card values are packed into one
-# integer (`_card_key` unpacks it): SQLite groups by sorting, and one sort column costs less than three.
+# integer (`_card_key` unpacks it): SQLite groups by sorting, and sorts one column faster than three.
 _CARDS = f"""
 SELECT q.domain_id, q.task_id, {_GUESS},
        ((CASE WHEN c.state = 0 THEN -1
@@ -221,7 +221,7 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
     rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     # The card pass and the recent reviews are each read in two halves (questions by key, reviews by time),
-    # three of the four on connections of their own: on two idle cores the report takes half the time.
+    # three of the four on connections of their own, so that two idle cores share them.
     first_pk, last_pk = con.execute("SELECT min(pk), max(pk) FROM question WHERE deck_id = :deck", params).fetchone()
     middle_pk = (first_pk + last_pk) // 2 if first_pk is not None else 0
     middle_at = to_db_time(now - timedelta(days=RECENT_DAYS / 2))
@@ -379,7 +379,7 @@ class _History:
     suspended: set[int]
     answers: dict[int, list[_Answer]]  # card id -> answers in time order (no mock answers)
     mock: list[tuple[int, str, bool, datetime, datetime]]  # card, domain, right, paper start, paper end
-    # Looked up by bisection, once per question and day (a scan of every answer each day was most of a trend):
+    # Looked up by bisection, once per question and day (scanning every answer each day took a third of a trend):
     times: dict[int, list[datetime]] = field(default_factory=dict)  # card id -> its answers' times
     reviews: dict[int, tuple[list[datetime], list[CardState]]] = field(default_factory=dict)
     """card id -> times and states before of its review-mode answers that stored one"""
