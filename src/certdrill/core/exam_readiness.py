@@ -105,7 +105,16 @@ def assess(
 
 def _inputs(tally: DomainTally, fit: MemoryFit, recall: tuple[tuple[float, int], ...] | None = None) -> DomainInput:
     own = domain_fit(fit, tally.recent[0], tally.recent_predicted, tally.recent[1])
-    return DomainInput(tally.questions, tally.guess, tally.unseen, tally.all_recall() if recall is None else recall, own)
+    return DomainInput(tally.questions, tally.guess, tally.unseen, _merged(tally.all_recall() if recall is None else recall), own)
+
+
+def _merged(recall: tuple[tuple[float, int], ...]) -> tuple[tuple[float, int], ...]:
+    """Recall bins with the same recall counted once (due and not-due cards share bins): every draw
+    loops over them, so half the bins is half the draws' work."""
+    counts: dict[float, int] = {}
+    for r, n in recall:
+        counts[r] = counts.get(r, 0) + n
+    return tuple(sorted(counts.items()))
 
 
 def _draws(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, posterior: readiness_model.Posterior,
@@ -177,12 +186,12 @@ def _actions(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, sample
         base = _inputs(t, fit)
         before = sample.domain_mean(i, base, ACTION_DRAWS)
         if t.due:
-            after = replace(base, recall=(*t.recall, (STUDIED_RECALL, t.due)))
+            after = replace(base, recall=_merged((*t.recall, (STUDIED_RECALL, t.due))))
             gain = weights[d.id] * (sample.domain_mean(i, after, ACTION_DRAWS) - before)
             noun = "card" if t.due == 1 else "cards"
             out.append(Action("review", d.id, t.due, gain, f"review {t.due} due {noun} in {d.name}"))
         if t.unseen:
-            studied = replace(base, unseen=0, recall=(*t.all_recall(), (STUDIED_RECALL, t.unseen)))
+            studied = replace(base, unseen=0, recall=_merged((*t.all_recall(), (STUDIED_RECALL, t.unseen))))
             gain = weights[d.id] * (sample.domain_mean(i, studied, ACTION_DRAWS) - before)
             noun = "question" if t.unseen == 1 else "questions"
             out.append(Action("start", d.id, t.unseen, gain, f"start the {t.unseen} unseen {noun} in {d.name}"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -44,6 +45,7 @@ RATIO_STEPS = 20
 the report asks fsrs for one recall per step, not one per card."""
 RATIO_CAP = 100 * RATIO_STEPS
 REFERENCE_STABILITY = 1000.0
+_END_OF_TIME = "9999-12-31T23:59:59.999999Z"  # an upper bound for stored times
 J2000 = (datetime(2000, 1, 1, 12, tzinfo=UTC), 2451545.0)  # a moment and its Julian day (SQLite's julianday)
 
 
@@ -63,32 +65,38 @@ def _deck(con: sqlite3.Connection, deck_id: str) -> tuple[Deck, str | None]:
 # The number of choices and of right ones, read from the answer key ("single:4:0", "multiple:5:0,2"):
 # parsing the choices' JSON for every question would cost more than the rest of the report.
 _CHOICES = "CAST(substr(q.answer_key, length(q.kind) + 2) AS INTEGER)"
-_PICK = "COALESCE(q.pick, length(q.answer_key) - length(replace(q.answer_key, ',', '')) + 1)"
+_PICK = ("COALESCE(q.pick, CASE q.kind WHEN 'multiple' THEN length(q.answer_key) - length(replace(q.answer_key, ',', '')) + 1 "
+         "END)")  # only multiple response reads it (`guess_for`)
 _GUESS = f"q.kind, {_CHOICES}, {_PICK}"
 
 # One pass over the deck's questions and cards (question rows are wide: read them once). Per card: its
-# elapsed-over-stability step on exam morning (-1 for a new card), whether it is due, its first try (the
-# first answer outside mock exams, found by one index seek, asked once per card: the subquery is a
-# grouping column, never repeated in other expressions) and whether it was on a finished mock paper.
-# Those get no first try here; they are few and judged in Python (a paper before the first study is
-# their first try). `_tallies` turns the raw columns into the report's terms.
+# elapsed-over-stability step on exam morning (-1 for a new card), whether it is due and its first try (the
+# first answer outside mock exams, found by one index seek, asked once per card), also for questions on a
+# finished mock paper: those are few, and `_tallies` takes their first tries back out and judges them in
+# Python (a paper before the first study is their first try). The per-card values are packed into one
+# integer (`_card_key` unpacks it): SQLite groups by sorting, and sorts one column faster than three.
 _CARDS = f"""
 SELECT q.domain_id, q.task_id, {_GUESS},
-       CASE WHEN c.state = 0 THEN -1
-            WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
-            WHEN c.last_review > :exam THEN -2
-            ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
-       END,
-       c.state != 0 AND NOT c.suspended AND c.due <= :now,
-       (SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.card_id = c.id AND r.mode != 'exam'
-        AND r.reviewed_at <= :now ORDER BY r.reviewed_at, r.id LIMIT 1),
-       c.id IN (SELECT ea.card_id FROM exam_answer ea JOIN exam_attempt x ON x.id = ea.attempt_id
-                WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL AND x.finished_at <= :now),
+       ((CASE WHEN c.state = 0 THEN -1
+               WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
+               WHEN c.last_review > :exam THEN -2
+               ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
+          END + 3) * 2 + COALESCE(c.state != 0 AND NOT c.suspended AND c.due <= :now, 0)) * 3
+       + COALESCE((SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.card_id = c.id AND r.mode != 'exam'
+                   AND r.reviewed_at <= :now ORDER BY r.reviewed_at, r.id LIMIT 1) + 1, 0),
        COUNT(*)
 FROM question q JOIN card c ON c.id = q.pk
-WHERE q.deck_id = :deck AND NOT q.retired
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+WHERE q.deck_id = :deck AND NOT q.retired AND q.pk BETWEEN :first_pk AND :last_pk
+GROUP BY 1, 2, 3, 4, 5, 6
 """
+
+
+def _card_key(key: int) -> tuple[int, bool, bool | None]:
+    """(step, due, first try right or None) packed by `_CARDS`."""
+    key, first = divmod(key, 3)
+    key, due = divmod(key, 2)
+    return key - 3, bool(due), None if first == 0 else first == 2
+
 
 # Recent reviews of studied questions, with the elapsed-over-stability step of the state before.
 _RECENT = f"""
@@ -97,7 +105,8 @@ SELECT q.domain_id, {_GUESS}, COALESCE(r.correct, r.rating > 1) AS ok,
            * :steps / json_extract(r.state_before, '$.stability') AS INTEGER)) AS bucket,
        COUNT(*)
 FROM review r JOIN question q ON q.pk = r.card_id
-WHERE r.deck_id = :deck AND r.mode = 'review' AND r.reviewed_at >= :since AND r.reviewed_at <= :now
+WHERE r.deck_id = :deck AND r.mode = 'review' AND r.reviewed_at >= :since AND r.reviewed_at < :until
+  AND r.reviewed_at <= :now
   AND json_extract(r.state_before, '$.state') = 2 AND json_extract(r.state_before, '$.stability') > 0
 GROUP BY 1, 2, 3, 4, 5, 6
 """
@@ -139,38 +148,48 @@ class _PaperCard:
     domain: str
     task: str | None
     guess: float
+    self_rated: bool
     current: CardState
     first_study: datetime | None  # its first answer outside mock exams
     first_ok: bool  # and whether it was right (flashcards: rated above Again)
-    reviews: list[tuple[datetime, CardState]]  # (time, state before) of its review-mode answers
+    reviews: list[tuple[str, str]]  # (time, state before), as stored, of its review-mode answers
 
     def state_at(self, at: datetime) -> CardState:
+        # Times and states are parsed only here (stored times are fixed-width UTC text: they sort as
+        # text): most papers never ask, and parsing every review of every question on a paper cost
+        # more than the rest of the report.
+        moment = to_db_time(at)
         for when, before in self.reviews:
-            if when > at:
-                return before
+            if when > moment:
+                return CardState.from_json(json.loads(before))
         return self.current
 
 
-def _paper_cards(con: sqlite3.Connection, ids: set[int]) -> dict[int, _PaperCard]:
+def _paper_cards(con: sqlite3.Connection, ids: set[int], since: datetime) -> dict[int, _PaperCard]:
+    """The questions on mock papers: their first study and the review-mode answers after `since` (only
+    papers started since then are judged against the state before an answer)."""
     marks = ", ".join("?" * len(ids))
     out = {
-        card_id: _PaperCard(domain, task, _guess(kind, choices, pick), queries.card_state_from(state), None, False, [])
+        card_id: _PaperCard(domain, task, _guess(kind, choices, pick), kind == "flashcard", queries.card_state_from(state),
+                            None, False, [])
         for card_id, domain, task, kind, choices, pick, *state in con.execute(
             f"SELECT c.id, q.domain_id, q.task_id, {_GUESS}, {', '.join('c.' + c for c in queries.CARD_COLUMNS.split(', '))} "
             f"FROM card c JOIN question q ON q.pk = c.id WHERE c.id IN ({marks})", tuple(ids),
         )
     }
-    for card_id, at, correct, rating, mode, state_before in con.execute(
-        f"SELECT card_id, reviewed_at, correct, rating, mode, state_before FROM review WHERE card_id IN ({marks}) "
-        "AND mode != 'exam' ORDER BY reviewed_at, id", tuple(ids),
+    for card_id, at, correct, rating in con.execute(
+        f"SELECT c.id, r.reviewed_at, r.correct, r.rating FROM card c JOIN review r ON r.id = "
+        f"(SELECT f.id FROM review f WHERE f.card_id = c.id AND f.mode != 'exam' ORDER BY f.reviewed_at, f.id LIMIT 1) "
+        f"WHERE c.id IN ({marks})", tuple(ids),
     ):
-        info = out[card_id]
-        when = _time(at)
-        if info.first_study is None:
-            info.first_study = when
-            info.first_ok = bool(correct if correct is not None else rating > 1)
-        if mode == "review" and state_before:
-            info.reviews.append((when, CardState.from_json(json.loads(state_before))))
+        out[card_id].first_study = _time(at)
+        out[card_id].first_ok = bool(correct if correct is not None else rating > 1)
+    for card_id, at, state_before in con.execute(
+        f"SELECT card_id, reviewed_at, state_before FROM review WHERE card_id IN ({marks}) AND mode = 'review' "
+        "AND reviewed_at > ? ORDER BY reviewed_at, id", (*ids, to_db_time(since)),
+    ):
+        if state_before:
+            out[card_id].reviews.append((at, state_before))
     return out
 
 
@@ -201,11 +220,20 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
     counts: dict[str, dict[tuple[float, bool], int]] = defaultdict(lambda: defaultdict(int))
     rated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     first: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    recent_rows = read_beside(con, _RECENT, params)  # on the other core while this one counts the cards
-    for domain, task, kind, choices, pick, bucket, is_due, first_try, on_paper, n in con.execute(_CARDS, params):
-        if bucket == -1 and first_try is not None:
+    # The card pass and the recent reviews are each read in two halves (questions by key, reviews by time),
+    # three of the four on connections of their own, so that two idle cores share them.
+    first_pk, last_pk = con.execute("SELECT min(pk), max(pk) FROM question WHERE deck_id = :deck", params).fetchone()
+    middle_pk = (first_pk + last_pk) // 2 if first_pk is not None else 0
+    middle_at = to_db_time(now - timedelta(days=RECENT_DAYS / 2))
+    recent_parts = [read_beside(con, _RECENT, {**params, "until": middle_at}),
+                    read_beside(con, _RECENT, {**params, "since": middle_at, "until": _END_OF_TIME})]
+    cards_part = read_beside(con, _CARDS, {**params, "first_pk": middle_pk + 1, "last_pk": last_pk or 0})
+    card_rows = con.execute(_CARDS, {**params, "first_pk": first_pk or 0, "last_pk": middle_pk}).fetchall()
+    card_rows += cards_part()
+    for domain, task, kind, choices, pick, key, n in card_rows:
+        bucket, is_due, first_ok = _card_key(key)
+        if bucket == -1 and first_ok is not None:
             bucket = -3  # a new card answered in practice only: no memory state
-        first_ok = None if on_paper else first_try
         questions[domain] += n
         g = _guess(kind, choices, pick)
         if g > 0:
@@ -238,13 +266,21 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
               for card, domain, correct, _, started, _ in con.execute(_MOCK, params)]
     fit_n, fit_predicted, fit_observed = 0, 0.0, 0.0
     if papers:
-        cards = _paper_cards(con, {card for card, *_ in papers})
         since = now - timedelta(days=RECENT_DAYS)
+        cards = _paper_cards(con, {card for card, *_ in papers}, since)
         first_paper: dict[int, datetime] = {}
         for card, _, _, started in papers:
             first_paper.setdefault(card, started)
         for card, started in first_paper.items():
             info = cards[card]
+            if info.first_study is not None and info.first_study <= now:  # counted by the card pass: taken back out
+                first[info.domain][0] -= 1
+                first[info.domain][1] -= info.first_ok
+                if info.self_rated:
+                    rated[info.domain][0] -= 1
+                    rated[info.domain][1] -= info.first_ok
+                else:
+                    counts[info.domain][(info.guess, info.first_ok)] -= 1
             if info.first_study is not None and info.first_study < started and info.first_study <= now:
                 first[info.domain][0] += 1  # studied before its first paper: its first try counts
                 first[info.domain][1] += info.first_ok
@@ -256,10 +292,9 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
             m[0] += 1
             m[1] += correct
             m[2] += not fresh
-            before = info.state_at(started)
             if fresh:
                 counts[domain][(guess.get(domain, EXAM_GUESS), correct)] += 1
-            elif started >= since and before.state == scheduling.REVIEW:  # a reused question: a review
+            elif started >= since and (before := info.state_at(started)).state == scheduling.REVIEW:  # reused: a review
                 predicted = info.guess + (1 - info.guess) * scheduling.retrievability(before, started, scheduler)
                 fit_n += 1
                 fit_predicted += predicted
@@ -267,7 +302,7 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
                 recent[domain][0] += 1
                 recent[domain][1] += correct
                 recent[domain][2] += predicted
-    for domain, kind, choices, pick, ok, bucket, n in recent_rows():
+    for domain, kind, choices, pick, ok, bucket, n in itertools.chain(*(part() for part in recent_parts)):
         g = _guess(kind, choices, pick)
         predicted = n * (g + (1 - g) * recall(bucket))
         recent[domain][0] += n
@@ -295,7 +330,7 @@ def _grouped(counts: dict[tuple[float, bool], int]) -> list[tuple[float, int, in
     by_guess: dict[float, list[int]] = defaultdict(lambda: [0, 0])
     for (g, ok), n in counts.items():
         by_guess[round(g, 6)][0 if ok else 1] += n
-    return [(g, v[0], v[1]) for g, v in sorted(by_guess.items())]
+    return [(g, v[0], v[1]) for g, v in sorted(by_guess.items()) if v[0] or v[1]]
 
 
 def readiness_report(
@@ -344,6 +379,18 @@ class _History:
     suspended: set[int]
     answers: dict[int, list[_Answer]]  # card id -> answers in time order (no mock answers)
     mock: list[tuple[int, str, bool, datetime, datetime]]  # card, domain, right, paper start, paper end
+    # Looked up by bisection, once per question and day (scanning every answer each day took a third of a trend):
+    times: dict[int, list[datetime]] = field(default_factory=dict)  # card id -> its answers' times
+    reviews: dict[int, tuple[list[datetime], list[CardState]]] = field(default_factory=dict)
+    """card id -> times and states before of its review-mode answers that stored one"""
+    recall: dict[tuple[int, int], float] = field(default_factory=dict)
+    """(card id, answer index) -> predicted recall at that answer: the same on every day that counts it"""
+
+    def __post_init__(self) -> None:
+        for card_id, answers in self.answers.items():
+            self.times[card_id] = [a.at for a in answers]
+            kept = [a for a in answers if a.mode == "review" and a.before is not None]
+            self.reviews[card_id] = ([a.at for a in kept], [a.before for a in kept if a.before is not None])
 
 
 def _load(con: sqlite3.Connection, deck_id: str) -> _History:
@@ -381,10 +428,9 @@ def _load(con: sqlite3.Connection, deck_id: str) -> _History:
 
 def _state_at(history: _History, card_id: int, at: datetime) -> CardState:
     """The card's state at `at`: the state before its next review, or its current state."""
-    for answer in history.answers.get(card_id, ()):
-        if answer.at > at and answer.mode == "review" and answer.before is not None:
-            return answer.before
-    return history.cards[card_id]
+    times, befores = history.reviews.get(card_id, ((), ()))
+    i = bisect.bisect_right(times, at)
+    return befores[i] if i < len(befores) else history.cards[card_id]
 
 
 def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> tuple[
@@ -396,16 +442,20 @@ def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> 
     questions, reviews = [], []
     recent_from = at - timedelta(days=RECENT_DAYS)
     for q in history.questions:
-        answered = [a for a in history.answers.get(q.card_id, ()) if a.at <= at]
+        times = history.times.get(q.card_id, ())
+        answered = history.answers.get(q.card_id, [])[: bisect.bisect_right(times, at)]
         state = _state_at(history, q.card_id, at)
         paper = first_paper.get(q.card_id)
         first = answered[0].correct if answered and not (paper is not None and paper <= answered[0].at) else None
         due = (state.state != scheduling.NEW and state.due is not None and state.due <= at
                and q.card_id not in history.suspended)
         questions.append(QuestionEvidence(q.domain, q.task, q.guess, state, first, due, q.self_rated))
-        for a in answered[1:]:
-            if a.at >= recent_from and a.mode == "review" and a.before is not None and a.before.state == scheduling.REVIEW:
-                r = scheduling.retrievability(a.before, a.at, scheduler)
+        for i in range(max(1, bisect.bisect_left(times, recent_from)), len(answered)):
+            a = answered[i]
+            if a.mode == "review" and a.before is not None and a.before.state == scheduling.REVIEW:
+                r = history.recall.get((q.card_id, i))
+                if r is None:
+                    r = history.recall[(q.card_id, i)] = scheduling.retrievability(a.before, a.at, scheduler)
                 reviews.append(ReviewAnswer(q.domain, a.correct, q.guess + (1 - q.guess) * r))
     mock = []
     guess_of = {q.card_id: q.guess for q in history.questions}
