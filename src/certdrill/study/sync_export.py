@@ -120,6 +120,7 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int
         nxt = following.get(card_id)
         afters = [*befores[1:], stored_state_data(nxt) if nxt is not None else current.get(card_id)]
         after_of = {r[0]: a for r, a in zip(reviewed, afters[: len(reviewed)], strict=True)}
+        before_of = {r[0]: b for r, b in zip(reviewed, befores, strict=True)}  # each state is read once
         resets_before: set[int] = set()
         for i, r in enumerate(reviewed):
             if _is_reset(after_of[r[0]]):
@@ -131,14 +132,14 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int
         trailing = -1 in resets_before
         clocks = _clocks([*moments, moments[-1] + 1] if trailing else moments, first_evented.get(card_id))
         for r, hlc in zip(answers, clocks, strict=False):
-            review_id, _card, deck_id, qid, key, at, rating, correct, chosen, ms, mode, before = r
+            review_id, _card, deck_id, qid, key, at, rating, correct, chosen, ms, mode, _before = r
             if review_id in resets_before:
                 numbers.add("reset", hlc, {"deck": deck_id, "q": qid}, deck_id, qid)
             scheduled = mode == "review"
             data = {
                 "deck": deck_id, "q": qid, "mode": mode, "at": at, "rating": rating,
-                "correct": None if correct is None else bool(correct), "chosen": json.loads(chosen), "ms": ms,
-                "key": key_digest(key), "before": stored_state_data(before) if scheduled else None,
+                "correct": None if correct is None else bool(correct), "chosen": _choices(chosen), "ms": ms,
+                "key": key_digest(key), "before": before_of[review_id] if scheduled else None,
                 "after": after_of.get(review_id) if scheduled else None, "exam": None,
             }
             if imported_from is not None and review_id >= imported_from:
@@ -149,6 +150,19 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int
             last = answers[-1]
             numbers.add("reset", clocks[-1], {"deck": last[2], "q": last[3]}, last[2], last[3])
     con.executemany("UPDATE review SET device = ?, seq = ?, hlc = ? WHERE id = ?", linked)
+
+
+def _choices(text: str) -> list[int]:
+    """The chosen choices a review row stores, as a new list (answers share a few texts: parsed once each)."""
+    found = _CHOICES.get(text)
+    if found is None:
+        found = json.loads(text)
+        if len(_CHOICES) < 4096:
+            _CHOICES[text] = found
+    return list(found)
+
+
+_CHOICES: dict[str, list[int]] = {}
 
 
 def _clocks(moments: list[int], below: int | None) -> list[int]:
