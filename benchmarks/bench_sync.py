@@ -1,16 +1,25 @@
-"""Sync: first sync of a device receiving 1M reviews, an incremental sync of 100 answers, what
-journaling adds to the answer path, and the schema 1 -> 2 upgrade of a database with 1M reviews."""
+"""Sync: the first sync of a device sending 1M answers from before sync and of one receiving them,
+an incremental sync of 100 answers, what journaling adds to the answer path, and the schema 1 -> 2
+upgrade of a database with 1M reviews.
+
+Each first sync runs in a process of its own, on a copy of the same collection (sending) or of the
+same journal (receiving, built once per run), so each repeat starts from the same state and its
+peak memory (VmHWM) is its own: `python -m benchmarks.bench_sync DATA BUNDLED FOLDER NAME` is one.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +35,7 @@ from certdrill.study.workspace import Workspace
 FIRST_SYNC_S = 10.0  # the issue's bounds
 INCREMENTAL_MS = 100.0
 JOURNALING_SHARE = 0.10
+FIRST_SYNC_MIB = 500.0  # the first sync streams its journal: its memory must not grow with it
 
 
 def fill_chains(db: Path, *, deck_id: str, reviews: int, seed: int = 11) -> None:
@@ -146,35 +156,77 @@ def upgrade(root: Path, *, reviews: int) -> tuple[float, float]:
     return backup_s, time.perf_counter() - t0
 
 
-def timed(step: Callable[[], float], note: str) -> float:
-    took = step()
-    print(f"  {note}: {took:.2f} s", flush=True)
-    return took
+def child(data: str, bundled: str, folder: str, name: str) -> None:
+    """In a fresh process: one sync of the workspace in `data` through `folder`; prints its seconds
+    and this process's peak RSS."""
+    from benchmarks.peak_rss import peak_rss_mib
+
+    machine = Machine(Path(data), Path(bundled), Path(folder), name)
+    took = machine.sync()
+    machine.ws.close()
+    print(json.dumps({"seconds": took, "peak_mib": peak_rss_mib()}))
+
+
+def first_sync(data: Path, bundled: Path, folder: Path, name: str) -> tuple[float, float]:
+    """Seconds and peak MiB of one sync in a process of its own."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_sync", str(data), str(bundled), str(folder), name],
+                         check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(found["seconds"]), float(found["peak_mib"])
+
+
+def first_syncs(root: Path, bundled: Path, *, repeats: int) -> tuple[list[tuple[float, float]],
+                                                                        list[tuple[float, float]], Path]:
+    """`repeats` first syncs sending the laptop's history (each from a copy of its collection), then
+    `repeats` receiving it (each a new device reading the journal the first one wrote, linked into a
+    folder of its own). Returns (seconds, peak MiB) of each, and the shared folder of the first send."""
+    sends, receives = [], []
+    for n in range(repeats):
+        data, folder = root / f"laptop-{n}", root / f"shared-{n}"
+        shutil.copytree(root / "laptop", data)
+        folder.mkdir()
+        sends.append(first_sync(data, bundled, folder, "laptop"))
+        print(f"  laptop's first sync {n + 1}: sent in {sends[-1][0]:.2f} s, peak {sends[-1][1]:.0f} MiB", flush=True)
+        if n:
+            shutil.rmtree(data)
+            shutil.rmtree(folder)
+    (journal,) = (root / "shared-0").glob("*.jsonl")
+    for n in range(repeats):
+        folder = root / f"received-{n}"
+        folder.mkdir()
+        # Opened once before: its bundled deck imported here, so the child's peak is its sync's.
+        Machine(root / f"desktop-{n}", bundled, folder, "desktop").ws.close()
+        os.link(journal, folder / journal.name)
+        receives.append(first_sync(root / f"desktop-{n}", bundled, folder, "desktop"))
+        print(f"  desktop's first sync {n + 1}: received in {receives[-1][0]:.2f} s, peak {receives[-1][1]:.0f} MiB",
+              flush=True)
+    return sends, receives, root / "shared-0"
 
 
 def run(quick: bool = False) -> list[Figure]:
     questions, reviews = (2_000, 20_000) if quick else (100_000, 1_000_000)
+    repeats = 3
     with tempfile.TemporaryDirectory(prefix="certdrill-bench-sync-") as tmp:
         root = Path(tmp)
         bundled = root / "bundled"
         write_folder_deck(bundled / "big", "big", questions)  # bundled on both: it travels as its version
-        folder = root / "shared"
-        folder.mkdir()
         t0 = time.perf_counter()
-        laptop = Machine(root / "laptop", bundled, folder, "laptop")
-        laptop.ws.close()
+        Machine(root / "laptop", bundled, root / "unused", "laptop").ws.close()
         fill_chains(root / "laptop" / "certdrill.db", deck_id="big", reviews=reviews)
+        print(f"  the laptop's collection ready in {time.perf_counter() - t0:.1f} s", flush=True)
+        sends, receives, folder = first_syncs(root, bundled, repeats=repeats)
+        shutil.rmtree(root / "laptop")
+        (root / "laptop-0").rename(root / "laptop")
         laptop = Machine(root / "laptop", bundled, folder, "laptop")
-        desktop = Machine(root / "desktop", bundled, folder, "desktop")
-        print(f"  two machines ready in {time.perf_counter() - t0:.1f} s", flush=True)
-        timed(laptop.sync, f"laptop's first sync: {reviews:,} answers from before sync sent")
-        first = timed(desktop.sync, f"desktop's first sync: {reviews:,} answers received")
-        sends, receives = [], []
+        desktop = Machine(root / "desktop-0", bundled, folder, "desktop")
+        desktop.sync()  # its journal, written to another folder, is written to this one
+        laptop.sync()  # and read once here
+        incremental_sends, incremental_receives = [], []
         for _ in range(3 if quick else 7):
             laptop.answer(100)
-            sends.append(laptop.sync())
+            incremental_sends.append(laptop.sync())
             desktop.now = laptop.now
-            receives.append(desktop.sync())
+            incremental_receives.append(desktop.sync())
         with_ms, without_ms = answer_path(laptop, runs=30 if quick else 300)
         laptop.ws.close()
         desktop.ws.close()
@@ -184,18 +236,22 @@ def run(quick: bool = False) -> list[Figure]:
     return [
         Figure(f"schema 1 -> 2 upgrade step, {size} reviews", upgrade_s, "s", backup_s,
                "the backup copy made before it", 1.0),
-        Figure(f"first sync receiving {size} answers", first, "s", FIRST_SYNC_S, "the issue's bound", 1.0),
-        Figure("incremental sync receiving 100 answers", statistics.median(receives) * 1000, "ms", INCREMENTAL_MS,
-               "the issue's bound", 1.0),
-        Figure("incremental sync sending 100 answers", statistics.median(sends) * 1000, "ms", INCREMENTAL_MS,
-               "the issue's bound", 1.0),
+        Figure(f"first sync sending {size} answers from before sync (median of {repeats})",
+               statistics.median(s for s, _ in sends), "s", FIRST_SYNC_S, "the issue's bound for receiving", 1.0),
+        Figure(f"first sync receiving {size} answers (median of {repeats})", statistics.median(s for s, _ in receives),
+               "s", FIRST_SYNC_S, "the issue's bound", 1.0),
+        Figure("peak memory of the first sync sending (its process, VmHWM)", max(m for _, m in sends), "MiB",
+               FIRST_SYNC_MIB, "bound", 1.0),
+        Figure("peak memory of the first sync receiving (its process, VmHWM)", max(m for _, m in receives), "MiB",
+               FIRST_SYNC_MIB, "bound", 1.0),
+        Figure("incremental sync receiving 100 answers", statistics.median(incremental_receives) * 1000, "ms",
+               INCREMENTAL_MS, "the issue's bound", 1.0),
+        Figure("incremental sync sending 100 answers", statistics.median(incremental_sends) * 1000, "ms",
+               INCREMENTAL_MS, "the issue's bound", 1.0),
         Figure("journaling on the answer path (with - without)", with_ms - without_ms, "ms", without_ms,
                "next card + answer + commit without it", JOURNALING_SHARE),
     ]
 
 
 if __name__ == "__main__":
-    from benchmarks.report import render
-
-    print(render(run(quick=True)))
-    print(datetime.now(UTC))
+    child(*sys.argv[1:5])

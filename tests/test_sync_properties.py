@@ -160,3 +160,24 @@ def test_hostile_journal_lines_are_refused_and_never_break_a_sync(lines: list[by
     finally:
         me.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(step.filter(lambda s: s[0] != "sync"), min_size=3, max_size=30))
+def test_a_first_sync_of_everything_at_once_gives_what_syncing_after_each_change_gives(
+        actions: list[tuple[Any, ...]]) -> None:
+    root = Path(tempfile.mkdtemp(prefix="certdrill-sync-"))
+    maker, step_by_step, at_once = devs = devices(root, ["maker", "steps", "once"], bundled=SAMPLE_DECKS, skews=SKEWS)
+    try:
+        learner = Learner(devs)
+        for action in actions:
+            learner.do(0, action)
+            learner.do(0, ("sync",))
+            step_by_step.at(learner.now).sync()
+        at_once.at(learner.now).sync()  # its first sync: the whole journal in one batch
+        maker.at(learner.now).sync()
+        same_everywhere([maker, step_by_step, at_once])
+    finally:
+        for d in devs:
+            d.close()
+        shutil.rmtree(root, ignore_errors=True)

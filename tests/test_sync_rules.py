@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from certdrill.core import planner, scheduling
 from certdrill.core.memory import NEW, CardState
@@ -340,3 +342,39 @@ def test_a_stored_state_reads_back_in_event_form_exactly() -> None:
     for state in states:
         assert state is not None
         assert stored_state_data(json.dumps(state.to_json())) == state_data(state)
+
+
+# -- the quick paths of a first sync give what the plain ones give -------------------------------
+_odd_values = st.one_of(st.none(), st.booleans(), st.integers(-3, 70), st.floats(allow_nan=False),
+                        st.text(max_size=12), st.lists(st.integers(-1, 70), max_size=4),
+                        st.sampled_from(["review", "exam", "big", "q-1", "2026-11-02T09:00:00.000000Z",
+                                         "2026-02-30T09:00:00.000000Z", "0123456789ABCDEF"]))
+_state_values = st.lists(st.one_of(st.none(), st.integers(-1, 4), st.floats(-1, 2e9, allow_nan=False),
+                                   st.sampled_from(["2026-11-12T09:00:00.000000Z", "2026-13-12T09:00:00.000000Z"])),
+                         min_size=7, max_size=9)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(SAMPLES["answer"])), st.one_of(_odd_values, _state_values), max_size=3))
+def test_the_quick_answer_check_passes_exactly_what_each_field_check_passes(changes: dict[str, Any]) -> None:
+    from certdrill.core.sync.check import _plain_answer
+
+    data = {**SAMPLES["answer"], "before": list(STATE), **changes}
+    each_field = True
+    for name, check in SCHEMAS["answer"].items():
+        try:
+            check(data[name])
+        except Refused:
+            each_field = False
+    assert _plain_answer(data) == each_field
+
+
+_times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.builds(CardState, st.integers(0, 3), st.none() | st.integers(0, 1000),
+                 st.none() | st.floats(0, 1e9) | st.integers(0, 10**9).map(float), st.none() | st.floats(0, 1e3),
+                 st.none() | _times, st.none() | _times, st.integers(0, 10**6), st.integers(0, 10**6)))
+def test_a_state_before_is_stored_as_json_dumps_writes_it(state: CardState) -> None:
+    assert state_json(state_data(state)) == json.dumps(state.to_json())

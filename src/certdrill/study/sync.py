@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from certdrill.core.gcpause import collector_paused
 from certdrill.core.sync.check import Refused, parse_lines
 from certdrill.core.sync.events import Event
 from certdrill.core.text import counted
@@ -30,6 +33,8 @@ from certdrill.study.sync_cards import Card
 from certdrill.study.sync_export import backfill, export
 
 MAX_PROBLEMS = 20  # kept per journal file, newest last
+PARSE_LINES = 8192  # journal lines checked and applied at a time (a first sync's memory)
+BULK_CACHE_BYTES = 128 << 20  # SQLite's page cache while a big batch is applied (`_bulk`)
 
 
 @dataclass
@@ -135,7 +140,8 @@ def _prepare(session: Session, *, now: datetime, host: str) -> str:
     if announced is None or json.loads(announced[0])["name"] != name:
         record(con, type="device", data={"name": name}, now=now)
     if not con.execute("SELECT backfilled FROM device WHERE id = ?", (device,)).fetchone()[0]:
-        backfill(session, device=device)
+        with collector_paused():  # a million answers' events: many objects, no cycles
+            backfill(session, device=device)
         con.execute("UPDATE device SET backfilled = 1, scheduler = ? WHERE id = ?", (_scheduler(con), device))
     session.commit()
     return device
@@ -167,13 +173,19 @@ def _receive(session: Session, receiver: Receiver, folder: Path, file: JournalFi
         except CertdrillError as exc:
             report.notes.append(str(exc))
             return
-        events, refused, used = _parse(chunk, file)
         begin_write(session)
         con = lanes.raw(session)
         con.execute("INSERT OR IGNORE INTO device (id, name, local, backfilled, exported_seq, exported_offset, "
                     "scheduler, clock) VALUES (?, '', 0, 0, 0, 0, '', 0)", (file.device,))
         receiver.begin(session)
-        receiver.apply(store(con, events))
+        refused, used = [], len(chunk.lines)
+        with _bulk(con, len(chunk.lines)):
+            # Checked, stored and applied a slice at a time, in the batch's transaction: only a
+            # slice's events are in memory at once, whatever the batch holds.
+            for start in range(0, len(chunk.lines), PARSE_LINES):
+                events, refused_here, used = _parse(chunk, file, start, start + PARSE_LINES)
+                receiver.apply(store(con, events))
+                refused += refused_here
         mark = chunk.mark_after(used)
         _remember(con, file, mark, refused, receiver.now)
         session.commit()
@@ -182,13 +194,32 @@ def _receive(session: Session, receiver: Receiver, folder: Path, file: JournalFi
             return
 
 
-def _parse(chunk: Chunk, file: JournalFile) -> tuple[list[Event], list[str], int]:
-    """The chunk's valid events, its refused lines as "file:line: why", and how many lines it used:
-    a last line that is not JSON may be still arriving, and is read again next time."""
+@contextmanager
+def _bulk(con: Any, lines: int) -> Iterator[None]:
+    """A big batch (a first sync) applied with a bigger page cache and without the cyclic garbage
+    collector. Its rows land all over the review table's time indexes: with SQLite's default 2 MiB
+    cache each insert read and spilled pages again. Its events are many small objects that live
+    until the slice is applied (no cycles): the collector would sweep them again and again."""
+    if lines < PARSE_LINES:
+        yield
+        return
+    previous = con.execute("PRAGMA cache_size").fetchone()[0]
+    con.execute(f"PRAGMA cache_size = {-(BULK_CACHE_BYTES >> 10)}")
+    try:
+        with collector_paused():
+            yield
+    finally:
+        con.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def _parse(chunk: Chunk, file: JournalFile, start: int, stop: int) -> tuple[list[Event], list[str], int]:
+    """The valid events of the chunk's lines from `start` to `stop`, their refused lines as
+    "file:line: why", and how many lines of the chunk are used: a last line that is not JSON may be
+    still arriving, and is read again next time."""
     events, refused = [], []
     used = len(chunk.lines)
     oversized = set(chunk.oversized)
-    for i, parsed in enumerate(parse_lines(chunk.lines, device=file.device)):
+    for i, parsed in enumerate(parse_lines(chunk.lines[start:stop], device=file.device), start=start):
         where = f"{file.name}:{chunk.line_number(i)}"
         if i in oversized:
             refused.append(f"{where}: line longer than {journal.MAX_LINE_BYTES >> 10} KiB")

@@ -62,21 +62,25 @@ class Applied:
 def store(con: sqlite3.Connection, events: Sequence[Event]) -> list[Event]:
     """Insert the events not stored yet (by device and seq); returns those, in event order."""
     fresh: dict[tuple[str, int], Event] = {}
-    by_device: dict[str, list[Event]] = {}
+    by_device: dict[str, list[int]] = {}
     for e in events:
-        by_device.setdefault(e.device, []).append(e)
-    for device, group in by_device.items():
-        seqs = [e.seq for e in group]
-        have = {s for (s,) in con.execute("SELECT seq FROM event WHERE device = ? AND seq BETWEEN ? AND ?",
-                                          (device, min(seqs), max(seqs)))}
-        for e in group:
-            if e.seq not in have:
-                fresh.setdefault(e.id, e)
-    new = in_order(fresh.values())
+        by_device.setdefault(e.device, []).append(e.seq)
+    have: set[tuple[str, int]] = set()
+    for device, seqs in by_device.items():
+        have.update((device, s) for (s,) in con.execute(
+            "SELECT seq FROM event WHERE device = ? AND seq BETWEEN ? AND ?", (device, min(seqs), max(seqs))))
+    for e in events:
+        key = (e.device, e.seq)
+        if key not in have and key not in fresh:
+            fresh[key] = e
+    # Inserted in primary-key order, (device, seq): a journal's order, so each row lands next to
+    # the one before it (in clock order, a first sync's rows would land all over the table's B-tree).
     con.executemany(
         "INSERT INTO event (device, seq, hlc, type, deck, item, data, applied, imported) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-        [(e.device, e.seq, e.hlc, e.type, *e.subject(), data_text(e.data), e.data.get("import")) for e in new])
+        [(e.device, e.seq, e.hlc, e.type, *e.subject(), data_text(e.data), e.data.get("import"))
+         for _id, e in sorted(fresh.items())])
+    new = in_order(fresh.values())
     if new:
         seen(con, new[-1].hlc)
     return new
@@ -132,17 +136,22 @@ class Receiver:
         waiting: list[Event] = []
         batch: dict[int, CardEvents] = {}
         self.look_up((e.data["deck"], e.data["q"]) for e in events if e.type in CARD_TYPES)
+        received: Counter[tuple[str, str]] = Counter()
+        cards = self.cards
         for e in events:
             if e.type in CARD_TYPES:
-                card = self.card(e.data["deck"], e.data["q"])
+                card = cards.get((e.data["deck"], e.data["q"]))
                 if card is None:
                     waiting.append(e)
+                elif (found := batch.get(card.id)) is None:
+                    batch[card.id] = CardEvents(card, [e])
                 else:
-                    batch.setdefault(card.id, CardEvents(card)).events.append(e)
+                    found.events.append(e)
             elif not getattr(self, f"_{e.type}")(e):
                 waiting.append(e)
-            if count:
-                self.applied.received[(e.device, e.type)] += 1
+            received[(e.device, e.type)] += 1
+        if count:
+            self.applied.received.update(received)
         self.writer.apply(list(batch.values()))
         self.con.executemany("UPDATE event SET applied = ? WHERE device = ? AND seq = ?",
                              [(0, *e.id) for e in waiting])

@@ -14,7 +14,6 @@ import fsrs
 from sqlmodel import Session
 
 from certdrill.core import scheduling
-from certdrill.core.jsontext import json_text
 from certdrill.core.memory import NEW, CardState
 from certdrill.core.past_review import ms, same_review
 from certdrill.core.sync.events import Event, key_digest, parse_time, state_data, state_from, state_json
@@ -300,7 +299,9 @@ def _review_row(card: Card, e: Event, before: str | None, was_new: bool, rating:
             before, e.device, e.seq, e.hlc)
 
 
-_chosen = json_text()  # as json.dumps writes the chosen choices (the local answer path does)
+def _chosen(chosen: list[int]) -> str:
+    """As json.dumps writes the chosen choices (the local answer path does): checked whole numbers."""
+    return f"[{', '.join(map(str, chosen))}]"
 
 
 def _card_row(state: CardState, card_id: int) -> tuple[Any, ...]:

@@ -48,9 +48,11 @@ class _Numbering:
         self.seq: int = last[0] if last else 0
         self.last_hlc: int = last[1] if last else 0
         self.rows: list[tuple[Any, ...]] = []
+        self.made = 0
 
     def add(self, type: str, hlc: int, data: dict[str, Any], deck: str | None = None, item: str | None = None) -> int:
         self.seq += 1
+        self.made += 1
         self.rows.append((self.device, self.seq, hlc, type, deck, item, data_text(data), data.get("import")))
         return self.seq
 
@@ -71,9 +73,8 @@ def backfill(session: Session, *, device: str) -> int:
     _answers(con, numbers)
     _exam_attempts(con, numbers)
     _state(session, con, numbers)
-    made = len(numbers.rows)
     numbers.flush(con)
-    return made
+    return numbers.made
 
 
 def link_history(session: Session, *, imported_from: int) -> None:
@@ -88,14 +89,13 @@ def link_history(session: Session, *, imported_from: int) -> None:
 
 
 def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int | None = None) -> None:
-    rows = con.execute(
-        "SELECT r.id, r.card_id, r.deck_id, q.qid, q.answer_key, r.reviewed_at, r.rating, r.correct, r.chosen, "
-        "r.duration_ms, r.mode, r.state_before FROM review AS r JOIN question AS q ON q.pk = r.card_id "
-        "WHERE r.device IS NULL AND r.mode != 'exam' ORDER BY r.card_id, r.id"
-    ).fetchall()
-    if not rows:
+    """Events for the answers without one, a few thousand cards at a time (each part's events
+    inserted before the next is read: a million answers are never all in memory)."""
+    ids = [card_id for (card_id,) in con.execute(
+        "SELECT DISTINCT card_id FROM review WHERE device IS NULL AND mode != 'exam' ORDER BY card_id")]
+    if not ids:
         return
-    cards = {r[1] for r in rows}
+    cards = set(ids)
     # What follows a card's last answer without an event: its next answer with one, or its own state.
     following: dict[int, str | None] = {}
     for card_id, before in con.execute(
@@ -110,6 +110,24 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int
         if row[0] in cards
     }
     first_evented = dict(con.execute("SELECT card_id, min(hlc) FROM review WHERE device IS NOT NULL GROUP BY card_id"))
+    for start in range(0, len(ids), _CARDS_AT_ONCE):
+        part = ids[start: start + _CARDS_AT_ONCE]
+        rows = con.execute(
+            "SELECT r.id, r.card_id, r.deck_id, q.qid, q.answer_key, r.reviewed_at, r.rating, r.correct, r.chosen, "
+            "r.duration_ms, r.mode, r.state_before FROM review AS r JOIN question AS q ON q.pk = r.card_id "
+            "WHERE r.card_id BETWEEN ? AND ? AND r.device IS NULL AND r.mode != 'exam' ORDER BY r.card_id, r.id",
+            (part[0], part[-1])).fetchall()
+        _card_answers(con, numbers, rows, following, current, first_evented, imported_from)
+        numbers.flush(con)
+
+
+_CARDS_AT_ONCE = 2000
+
+
+def _card_answers(con: sqlite3.Connection, numbers: _Numbering, rows: list[tuple[Any, ...]],
+                  following: dict[int, str | None], current: dict[int, list[Any]], first_evented: dict[int, int],
+                  imported_from: int | None) -> None:
+    """Events for these answers without one (rows of the query in `_answers`, in card order)."""
     linked: list[tuple[str, int, int, int]] = []
     by_card: dict[int, list[tuple[Any, ...]]] = {}
     for row in rows:
@@ -120,6 +138,7 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int
         nxt = following.get(card_id)
         afters = [*befores[1:], stored_state_data(nxt) if nxt is not None else current.get(card_id)]
         after_of = {r[0]: a for r, a in zip(reviewed, afters[: len(reviewed)], strict=True)}
+        before_of = {r[0]: b for r, b in zip(reviewed, befores, strict=True)}  # each state is read once
         resets_before: set[int] = set()
         for i, r in enumerate(reviewed):
             if _is_reset(after_of[r[0]]):
@@ -131,14 +150,14 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int
         trailing = -1 in resets_before
         clocks = _clocks([*moments, moments[-1] + 1] if trailing else moments, first_evented.get(card_id))
         for r, hlc in zip(answers, clocks, strict=False):
-            review_id, _card, deck_id, qid, key, at, rating, correct, chosen, ms, mode, before = r
+            review_id, _card, deck_id, qid, key, at, rating, correct, chosen, ms, mode, _before = r
             if review_id in resets_before:
                 numbers.add("reset", hlc, {"deck": deck_id, "q": qid}, deck_id, qid)
             scheduled = mode == "review"
             data = {
                 "deck": deck_id, "q": qid, "mode": mode, "at": at, "rating": rating,
-                "correct": None if correct is None else bool(correct), "chosen": json.loads(chosen), "ms": ms,
-                "key": key_digest(key), "before": stored_state_data(before) if scheduled else None,
+                "correct": None if correct is None else bool(correct), "chosen": _choices(chosen), "ms": ms,
+                "key": key_digest(key), "before": before_of[review_id] if scheduled else None,
                 "after": after_of.get(review_id) if scheduled else None, "exam": None,
             }
             if imported_from is not None and review_id >= imported_from:
@@ -149,6 +168,19 @@ def _answers(con: sqlite3.Connection, numbers: _Numbering, *, imported_from: int
             last = answers[-1]
             numbers.add("reset", clocks[-1], {"deck": last[2], "q": last[3]}, last[2], last[3])
     con.executemany("UPDATE review SET device = ?, seq = ?, hlc = ? WHERE id = ?", linked)
+
+
+def _choices(text: str) -> list[int]:
+    """The chosen choices a review row stores, as a new list (answers share a few texts: parsed once each)."""
+    found = _CHOICES.get(text)
+    if found is None:
+        found = json.loads(text)
+        if len(_CHOICES) < 4096:
+            _CHOICES[text] = found
+    return list(found)
+
+
+_CHOICES: dict[str, list[int]] = {}
 
 
 def _clocks(moments: list[int], below: int | None) -> list[int]:

@@ -231,23 +231,63 @@ def check_data(type: str, data: Any) -> dict[str, Any]:
 
 def _plain_answer(d: dict[str, Any]) -> bool:
     """The common answer, checked in one go (a first sync checks a million): True if it passes
-    every check of SCHEMAS["answer"]; False sends it through them one by one (for the reason)."""
+    every check of SCHEMAS["answer"]; False sends it through them one by one (for the reason).
+    Ids and digests seen valid before (a card's answers repeat them) are not matched again."""
     try:
-        before, after, chosen = d["before"], d["after"], d["chosen"]
+        deck, q, key, chosen, ms, rating = d["deck"], d["q"], d["key"], d["chosen"], d["ms"], d["rating"]
+        exam = d["exam"]
         return bool(
-            type(d["deck"]) is str and _DECK_ID.match(d["deck"]) and type(d["q"]) is str
-            and _QUESTION_ID.match(d["q"]) and d["mode"] in ("review", "practice", "exam")
-            and type(d["rating"]) is int and 1 <= d["rating"] <= 4 and d["correct"] in (True, False, None)
-            and type(d["correct"]) in (bool, type(None))
+            (deck in _valid_decks or _remember(_valid_decks, deck, _DECK_ID))
+            and (q in _valid_questions or _remember(_valid_questions, q, _QUESTION_ID))
+            and (key in _valid_keys or _remember(_valid_keys, key, _KEY_DIGEST))
+            and d["mode"] in _MODES
+            and type(rating) is int and 1 <= rating <= 4 and type(d["correct"]) in _CORRECT
             and type(chosen) is list and len(chosen) <= MAX_CHOICES and len(set(chosen)) == len(chosen)
             and all(type(c) is int and 0 <= c < MAX_CHOICES for c in chosen)
-            and type(d["ms"]) is int and 0 <= d["ms"] <= MAX_DURATION_MS
-            and type(d["key"]) is str and _KEY_DIGEST.match(d["key"])
-            and _time(d["at"]) and (before is None or _state(before)) and (after is None or _state(after))
-            and (d["exam"] is None or _time(d["exam"]))
+            and type(ms) is int and 0 <= ms <= MAX_DURATION_MS
+            and _time(d["at"]) and _plain_state(d["before"]) and _plain_state(d["after"])
+            and (exam is None or _time(exam))
         )
     except (Refused, TypeError):
         return False
+
+
+_MODES = frozenset(("review", "practice", "exam"))
+_CORRECT = frozenset((bool, type(None)))
+_valid_decks: set[str] = set()
+_valid_questions: set[str] = set()
+_valid_keys: set[str] = set()
+
+
+def _remember(seen: set[str], v: Any, regex: re.Pattern[str]) -> bool:
+    """True, and `v` kept in `seen`, if it is a text `regex` matches (a set kept below 100,000)."""
+    if type(v) is not str or not regex.match(v):
+        return False
+    if len(seen) > 100_000:
+        seen.clear()
+    seen.add(v)
+    return True
+
+
+def _plain_state(v: Any) -> bool:
+    """`_state` (or None) as a test, for `_plain_answer`; raises Refused for a time that is not one."""
+    if v is None:
+        return True
+    if type(v) is not list or len(v) != 8:
+        return False
+    state, step, stability, difficulty, due, last_review, reps, lapses = v
+    return bool(
+        type(state) is int and 0 <= state <= 3
+        and (step is None or (type(step) is int and 0 <= step <= 1000))
+        and (stability is None or (type(stability) in _NUMBER and 0 <= stability <= 1e9))
+        and (difficulty is None or (type(difficulty) in _NUMBER and 0 <= difficulty <= 1e3))
+        and type(reps) is int and 0 <= reps <= 1_000_000 and type(lapses) is int and 0 <= lapses <= 1_000_000
+        and (due is None or due in _valid_times or _time(due))
+        and (last_review is None or last_review in _valid_times or _time(last_review))
+    )
+
+
+_NUMBER = frozenset((float, int))
 
 
 def _no_constant(name: str) -> Any:

@@ -106,18 +106,24 @@ def state_from(data: list[Any] | None) -> CardState | None:
 
 def state_json(data: list[Any] | None) -> str | None:
     """`json.dumps(state_from(data).to_json())`, as a review row stores the state before an answer,
-    without making the datetimes (a first sync writes a million of these)."""
+    without making the datetimes (a first sync writes a million of these). Formatted directly: the
+    values are checked numbers and times (core.sync.check), which json.dumps writes as `repr` does."""
     if data is None:
         return None
     state, step, stability, difficulty, due, last_review, reps, lapses = data
-    return _dumps_spaced({
-        "state": state, "step": step, "stability": None if stability is None else float(stability),
-        "difficulty": None if difficulty is None else float(difficulty), "due": _iso(due),
-        "last_review": _iso(last_review), "reps": reps, "lapses": lapses,
-    })
+    return (f'{{"state": {state}, "step": {_number(step)}, '
+            f'"stability": {"null" if stability is None else repr(float(stability))}, '
+            f'"difficulty": {"null" if difficulty is None else repr(float(difficulty))}, '
+            f'"due": {_quoted(_iso(due))}, "last_review": {_quoted(_iso(last_review))}, '
+            f'"reps": {reps}, "lapses": {lapses}}}')
 
 
-_dumps_spaced = json_text()  # json.dumps' own separators
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(value)
+
+
+def _quoted(text: str | None) -> str:
+    return "null" if text is None else f'"{text}"'
 
 
 def stored_state_data(text: str | None) -> list[Any] | None:

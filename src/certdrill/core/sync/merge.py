@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from certdrill.core.sync.events import Event
 
 
 def in_order(events: Iterable[Event]) -> list[Event]:
     """Events in the order every device applies them: clock, then device id, then sequence."""
-    return sorted(events, key=lambda e: e.order)
+    return sorted(events, key=_ORDER)
+
+
+_ORDER = attrgetter("hlc", "device", "seq")  # Event.order, without a call per event
 
 
 def last_writer(events: Iterable[Event]) -> Event | None:
