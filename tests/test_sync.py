@@ -513,3 +513,41 @@ def test_a_mock_exam_with_strike_outs_and_an_incomplete_answer_travels(pair: tup
     assert verdicts == [(r.verdict, r.item.chosen, r.item.seconds) for r in result.items]
     assert verdicts[multiple][:2] == ("incomplete", (0,)) and verdicts[multiple][2] == 40
     assert there.to_json() == result.to_json() | {"attempt": attempt_id}
+
+
+def test_a_journal_is_applied_a_slice_at_a_time_each_slice_kept_with_its_mark(
+        pair: tuple[Device, Device], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each slice of a batch is one transaction (a first sync never holds the write lock for the
+    whole batch): a sync that fails in its third slice keeps the first two, with the mark after
+    them, and the next sync reads on from there, counting nothing twice."""
+    from certdrill.study import sync as sync_module
+
+    laptop, desktop = pair
+    for _ in range(4):
+        for qid in ("s-1", "s-2"):
+            answer(laptop, qid)
+        laptop.clock.advance(minutes=15)
+    laptop.sync()
+    journal = (laptop.folder / f"{laptop.query('SELECT id FROM device WHERE local')[0][0]}.jsonl").read_bytes()
+    lines = journal.count(b"\n")
+    monkeypatch.setattr(sync_module, "PARSE_LINES", 2)
+    stored = sync_module.store
+    calls = []
+
+    def failing_third(con: object, events: list[object]) -> object:
+        calls.append(len(events))
+        if len(calls) == 3:
+            raise RuntimeError("the machine went down")
+        return stored(con, events)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync_module, "store", failing_third)
+    with pytest.raises(RuntimeError):
+        desktop.sync()
+    (offset, read), = desktop.query("SELECT \"offset\", lines FROM journal_file")
+    assert read == 4 and offset == len(b"".join(journal.splitlines(keepends=True)[:4]))
+    assert desktop.query("SELECT count(*) FROM event WHERE NOT (SELECT local FROM device WHERE id = event.device)") \
+        == [(4,)]
+    monkeypatch.setattr(sync_module, "store", stored)
+    desktop.sync()
+    assert desktop.query("SELECT lines FROM journal_file") == [(lines,)]
+    same_everywhere([laptop, desktop])

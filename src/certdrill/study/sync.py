@@ -162,7 +162,8 @@ def rename(session: Session, *, name: str, now: datetime) -> str:
 
 
 def _receive(session: Session, receiver: Receiver, folder: Path, file: JournalFile, report: SyncReport) -> None:
-    """Read one journal from where this device stopped, batch by batch, each batch one transaction."""
+    """Read one journal from where this device stopped, batch by batch, each slice of a batch one
+    transaction."""
     row = lanes.raw(session).execute(
         'SELECT "offset", lines, head_hash, tail_hash FROM journal_file WHERE name = ?', (file.name,)).fetchone()
     session.rollback()
@@ -173,23 +174,27 @@ def _receive(session: Session, receiver: Receiver, folder: Path, file: JournalFi
         except CertdrillError as exc:
             report.notes.append(str(exc))
             return
-        begin_write(session)
-        con = lanes.raw(session)
-        con.execute("INSERT OR IGNORE INTO device (id, name, local, backfilled, exported_seq, exported_offset, "
-                    "scheduler, clock) VALUES (?, '', 0, 0, 0, 0, '', 0)", (file.device,))
-        receiver.begin(session)
-        refused, used = [], len(chunk.lines)
-        with _bulk(con, len(chunk.lines)):
-            # Checked, stored and applied a slice at a time, in the batch's transaction: only a
-            # slice's events are in memory at once, whatever the batch holds.
-            for start in range(0, len(chunk.lines), PARSE_LINES):
-                events, refused_here, used = _parse(chunk, file, start, start + PARSE_LINES)
+        # Checked, stored and applied a slice at a time, each slice one transaction with the mark it
+        # reached: only a slice's events are in memory at once, and the write lock is never held
+        # for long (an answer made meanwhile waits at most one slice, well within busy_timeout).
+        start = 0
+        while True:
+            stop = min(start + PARSE_LINES, len(chunk.lines))
+            begin_write(session)
+            con = lanes.raw(session)
+            con.execute("INSERT OR IGNORE INTO device (id, name, local, backfilled, exported_seq, exported_offset, "
+                        "scheduler, clock) VALUES (?, '', 0, 0, 0, 0, '', 0)", (file.device,))
+            receiver.begin(session)
+            with _bulk(con, len(chunk.lines)):
+                events, refused, used = _parse(chunk, file, start, stop)
                 receiver.apply(store(con, events))
-                refused += refused_here
-        mark = chunk.mark_after(used)
-        _remember(con, file, mark, refused, receiver.now)
-        session.commit()
-        report.refused += refused
+            mark = chunk.mark_after(min(stop, used))
+            _remember(con, file, mark, refused, receiver.now)
+            session.commit()
+            report.refused += refused
+            start = stop
+            if stop >= len(chunk.lines):
+                break
         if not chunk.more:
             return
 
