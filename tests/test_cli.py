@@ -50,6 +50,31 @@ def test_decks_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     decks = {d["id"]: d for d in json.loads(capsys.readouterr().out)["decks"]}
     sample = decks["sample"]
     assert sample["questions"] == 4 and sample["new_available"] == 4 and sample["due_now"] == 0
+    assert sample["unseen"] == 4
+
+
+def test_decks_count_every_unseen_question_not_only_today_s_new_ones(capsys: pytest.CaptureFixture[str],
+                                                                     tmp_path: Path) -> None:
+    home = ["--data-dir", str(tmp_path / "d")]
+    assert main([*home, "import", str(SAMPLE_DECKS / "sample")]) == 0
+    from certdrill.study.desk import StudyDesk
+    from certdrill.study.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "d")
+    try:
+        desk = StudyDesk(ws)
+        desk.save_setting("new_per_day", 1)
+        card = desk.next_card(["sample"])
+        assert card is not None
+        desk.answer(card.card_id, list(card.question.correct_indices) or [0])
+    finally:
+        ws.close()
+    capsys.readouterr()
+    assert main([*home, "decks", "--json"]) == 0
+    sample = {d["id"]: d for d in json.loads(capsys.readouterr().out)["decks"]}["sample"]
+    assert (sample["new_left_today"], sample["unseen"]) == (0, 3)
+    assert main([*home, "decks"]) == 0
+    assert "0 new available today · 3 never seen" in capsys.readouterr().out
     assert [(d["id"], d["questions"]) for d in sample["domains"]] == [("alpha", 2), ("beta", 2)]
     assert sample["exam"]["code"] == "SMP-01" and sample["exam"]["pass"]["estimated"] is True
 

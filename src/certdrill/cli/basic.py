@@ -54,7 +54,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
             exam += "]"
         print(f"{d.id}  {d.title}  v{d.version}{exam}")
         print(f"  {d.questions} questions · {d.due_now} due now · {d.new_available} new available today"
-              + (f" · {d.retired} retired" if d.retired else ""))
+              f" · {d.unseen} never seen" + (f" · {d.retired} retired" if d.retired else ""))
         width = max((len(x.name) for x in d.domains), default=0)
         for dom in d.domains:
             print(f"    {dom.name:<{width}}  {dom.weight:>5g}%  {dom.questions:>4} questions")

@@ -43,6 +43,7 @@ class DeckSummary:
     reviews_today: int
     suspended: int
     flagged: int
+    unseen: int  # questions never started (not suspended, not retired): all the new ones, not only today's
 
     def to_json(self) -> dict[str, Any]:
         exam = self.exam
@@ -51,7 +52,7 @@ class DeckSummary:
             "questions": self.questions, "retired_questions": self.retired,
             "domains": [{"id": d.id, "name": d.name, "weight": d.weight, "questions": d.questions} for d in self.domains],
             "due_now": self.due_now, "new_available": self.new_available,
-            "new_left_today": self.new_left_today, "reviews_today": self.reviews_today,
+            "new_left_today": self.new_left_today, "unseen": self.unseen, "reviews_today": self.reviews_today,
             "suspended": self.suspended, "flagged": self.flagged, "exam_date": self.exam_date,
             "exam": None if exam is None else {
                 "code": exam.code, "status": exam.status,
@@ -101,6 +102,7 @@ def deck_summaries(con: sqlite3.Connection, *, now: datetime, tz: tzinfo, new_pe
             domains=[DomainCount(d, name, weight, in_domains[d]) for d, name, weight in domains.get(deck_id, [])],
             due_now=due_now, new_available=new_left, new_left_today=new_left,
             reviews_today=reviews_today.get(deck_id, 0), suspended=suspended, flagged=flagged,
+            unseen=queue.count_unseen(con, deck_id=deck_id),
         ))
     return out
 
