@@ -238,19 +238,21 @@ def test_hostile_lines_are_refused_with_file_and_line_and_the_rest_applies(pair:
         line(902, "setting", '{"key":"sync_folder","value":"/"}'),
         "not json at all",
         line(903, "answer", '{"deck":"sample"}'),
+        '{"a":' * 20_000 + "1" + "}" * 20_000,  # JSON's decoder recurses a level at a time
     ]
     journal.write_text("\n".join([*lines, *evil]) + "\n")
     report = desktop.sync()
     where = journal.name
     n = len(lines)
-    assert [r.split(": ", 1)[0] for r in report.refused] == [f"{where}:{n + i}" for i in range(1, 6)]
+    assert [r.split(": ", 1)[0] for r in report.refused] == [f"{where}:{n + i}" for i in range(1, 7)]
     assert "terminal escapes" in report.refused[0] and "between 0 and 9999" in report.refused[1]
     assert "belongs to each device" in report.refused[2] and "not valid JSON" in report.refused[3]
+    assert report.refused[5].endswith("nested too deeply")
     assert len(desktop.query("SELECT id FROM review")) == 1
     assert desktop.query("SELECT value FROM setting WHERE key = 'new_per_day'") == []
     status = json.loads(_run(desktop, "sync", "--status", "--json"))
     (other,) = [d for d in status["devices"] if not d["this"]]
-    assert other["refused"] == 5 and other["problems"][0].startswith(f"{where}:{n + 1}: ")
+    assert other["refused"] == 6 and other["problems"][0].startswith(f"{where}:{n + 1}: ")
 
 
 def _run(d: Device, *args: str) -> str:

@@ -378,3 +378,18 @@ _times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1
                  st.none() | _times, st.none() | _times, st.integers(0, 10**6), st.integers(0, 10**6)))
 def test_a_state_before_is_stored_as_json_dumps_writes_it(state: CardState) -> None:
     assert state_json(state_data(state)) == json.dumps(state.to_json())
+
+
+def test_lines_that_are_not_one_json_value_each_are_refused_even_when_they_offset_each_other() -> None:
+    """A journal line holding two events, then two lines that join into one value: read as one
+    array they would line up again, and the events would be taken for lines they are not in."""
+    good = [to_line(Event(DEV_A, i, clock.pack(1_793_000_000_000, i), "flag", SAMPLES["flag"])).encode()
+            for i in range(1, 5)]
+    two_in_one, opens, closes = good[0] + b"," + good[1], b'{"k":[' + good[2], good[3] + b"]}"
+    nested = b'{"a":' * 20_000 + b"1" + b"}" * 20_000  # the JSON decoder recurses once a level
+    lines = [two_in_one, opens, closes, nested, b" " + good[0] + b" \r", good[0]]
+    parsed = parse_lines(lines, device=DEV_A)
+    assert [str(p) if isinstance(p, Refused) else p.seq for p in parsed] == [
+        "not valid JSON", "not valid JSON", "not valid JSON", "nested too deeply", 1, 1]
+    with pytest.raises(Refused, match="nested too deeply"):
+        parse_line(nested, device=DEV_A)
