@@ -37,15 +37,7 @@ class ExponentialMemory:
         return math.exp(-max(0.0, t - self.last) / self.stability)
 
     def study(self, t: float, recalled: bool) -> None:
-        if self.last is None:
-            self.stability = self.s0
-        else:
-            r = self.recall(t)
-            if recalled:
-                self.stability *= 1.1 + self.growth * (1.0 - r)
-            else:
-                self.stability = max(self.s0 / 2, self.stability * self.lapse)
-        self.last = t
+        _restudy(self, t, recalled, base=1.1)
 
 
 @dataclass
@@ -68,13 +60,20 @@ class PowerLawMemory:
         return (1.0 + max(0.0, t - self.last) / (k * self.stability)) ** -self.decay
 
     def study(self, t: float, recalled: bool) -> None:
-        if self.last is None:
-            self.stability = self.s0
-        else:
-            r = self.recall(t)
-            self.stability = (self.stability * (1.2 + self.growth * (1.0 - r)) if recalled
-                              else max(self.s0 / 2, self.stability * self.lapse))
-        self.last = t
+        _restudy(self, t, recalled, base=1.2)
+
+
+def _restudy(memory: ExponentialMemory | PowerLawMemory, t: float, recalled: bool, *, base: float) -> None:
+    """A study at `t` of a memory whose stability grows: the first sets it to `s0`; a recall grows it by
+    base + growth * (1 - R) (R at `t`, by the memory's own curve); a lapse cuts it to `lapse` times
+    (never below s0 / 2)."""
+    if memory.last is None:
+        memory.stability = memory.s0
+    else:
+        r = memory.recall(t)
+        memory.stability = (memory.stability * (base + memory.growth * (1.0 - r)) if recalled
+                            else max(memory.s0 / 2, memory.stability * memory.lapse))
+    memory.last = t
 
 
 @dataclass
