@@ -95,3 +95,20 @@ def test_choice_notes_become_each_choices_why_and_free_form_notes_stay_in_the_ex
         draft = multiple_choice([*fields, ("Option notes", notes)])
         assert isinstance(draft, Draft) and all(c.why == "" for c in draft.choices)
         assert draft.explanation == f"Primes have two divisors.\n\n{notes}"
+
+
+def test_a_first_line_naming_the_fields_is_a_header_not_a_card(workspace: Workspace, tmp_path: Path) -> None:
+    source = tmp_path / "made.csv"
+    source.write_text("Front,Back,Tags\nWhat is 2+2?,4,math basic\nCapital of France?,Paris,geo\n")
+    report = run_import(workspace, source)
+    assert len(report.added) == 2
+    q = rows(workspace, "made")
+    assert set(q) == {row_id("What is 2+2?"), row_id("Capital of France?")}
+    assert q[row_id("What is 2+2?")].answer == "4" and q[row_id("What is 2+2?")].tags == ["math", "basic"]
+
+
+def test_a_card_that_only_looks_like_field_names_is_still_a_card(workspace: Workspace, tmp_path: Path) -> None:
+    source = tmp_path / "words.csv"
+    source.write_text("front,rear\nback,forth\n")  # "rear" is not a field name: both lines are cards
+    report = run_import(workspace, source)
+    assert len(report.added) == 2 and rows(workspace, "words")[row_id("front")].answer == "rear"

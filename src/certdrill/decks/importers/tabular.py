@@ -71,6 +71,8 @@ def read_table(path: Path, budget: Budget | None = None) -> list[Candidate]:
         made: Iterator[Candidate] = iter(())
         if first is not None and "question" in {c.strip().casefold() for c in first[1]}:
             made = _headed(first[1], stream, to_text)
+        elif first is not None and "columns" not in header and (named := _field_names(first[1])):
+            made = _anki_text(stream, {**header, **named}, to_text)  # a "Front,Back" line names the fields
         elif first is not None:
             made = _anki_text(itertools.chain([first], stream), header, to_text)
         for candidate in made:  # charged one by one: one cloze row may make many
@@ -79,6 +81,23 @@ def read_table(path: Path, budget: Budget | None = None) -> list[Candidate]:
     except csv.Error as exc:
         raise CertdrillError(f"{path}:{reader.line_num + skipped}: {exc}") from None
     return candidates
+
+
+_FIELD_NAMES = frozenset({"front", "back", "tags", "extra", "back extra"})
+"""Column names a hand-made flashcard table puts on its first line (Anki's own field names)."""
+
+
+def _field_names(row: list[str]) -> dict[str, str]:
+    """Header lines for a first row that names the fields ("Front,Back,Tags"), else {}: a header row,
+    not a card whose front reads "Front"."""
+    names = [c.strip() for c in row]
+    keys = [n.casefold() for n in names]
+    if not {"front", "back"} <= set(keys) or not set(keys) <= _FIELD_NAMES or len(set(keys)) < len(keys):
+        return {}
+    named = {"columns": "\t".join(names)}
+    if "tags" in keys:
+        named["tags column"] = str(keys.index("tags") + 1)
+    return named
 
 
 def _line_at(text: str, start: int) -> str:
