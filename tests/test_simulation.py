@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks p
 from benchmarks.simulation import pairs
 from benchmarks.simulation.__main__ import main, run_pairs, run_scenario
 from benchmarks.simulation.forgetting import InterferingMemory, PowerLawMemory
+from benchmarks.simulation.holdout import TransferLearner
 from benchmarks.simulation.metrics import table
 from benchmarks.simulation.runner import BASELINES, ESTIMATORS, run_learner
 from benchmarks.simulation.scenarios import SCENARIOS
@@ -92,3 +93,21 @@ def test_studying_a_question_of_the_same_task_costs_its_siblings_recall() -> Non
     alone = one.recall(1.0)
     other.study(0.5, True)
     assert one.recall(1.0) == pytest.approx(alone * 0.9) and one.recall(0.4) > alone
+
+
+def test_a_holdout_learner_gets_better_at_unseen_questions_of_a_domain_it_studies_and_slips() -> None:
+    deck = SCENARIOS["holdout"].deck()
+    learner, _ = SCENARIOS["holdout"].learner(7, deck)
+    assert isinstance(learner, TransferLearner) and learner.transfer > 0
+    domain = deck.questions[0].domain
+    studied, unseen = learner.by_domain[domain][:30], learner.by_domain[domain][-1]
+    other = next(i for d, ids in learner.by_domain.items() if d != domain for i in ids)
+    before, before_other, rate = learner.p_right(unseen, 1.0), learner.p_right(other, 1.0), learner.true_rate(domain, 1.0)
+    for i in studied:
+        learner.answer(i, 0.5)
+    learner.answer(studied[0], 0.6)  # a question studied again teaches the domain nothing new
+    assert learner.studied == {domain: 30}
+    assert learner.p_right(unseen, 1.0) > before and learner.p_right(other, 1.0) == before_other
+    assert rate < learner.true_rate(domain, 1.0) < 1
+    learner.ability[domain] = 50.0  # knows everything: only slips are wrong
+    assert learner.p_right(unseen, 1.0) == pytest.approx(1 - (1 - learner.items[unseen].guess) * learner.slip)

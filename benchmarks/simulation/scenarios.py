@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from benchmarks.simulation.forgetting import ACT_R, EXPONENTIAL, INTERFERENCE, POWER_LAW, ForgettingFamily
+from benchmarks.simulation.holdout import TransferLearner
 from benchmarks.simulation.learners import ExamWorld, Learner, LearnerFamily, make_deck
 from benchmarks.simulation.session import START, Behaviour
 from certdrill.core import planner
@@ -63,6 +64,7 @@ class Scenario:
     forgetting: tuple[ForgettingFamily, ...] = (EXPONENTIAL,)
     flashcards: float = 0.0
     family: dict[str, object] = field(default_factory=dict)
+    kind: type[Learner] = Learner
 
     def deck(self) -> Deck:
         return make_deck(flashcards=self.flashcards)
@@ -72,7 +74,7 @@ class Scenario:
         rng = random.Random(seed)
         family = LearnerFamily(rng.choice(self.forgetting), **self.family)  # type: ignore[arg-type]
         exam = ExamWorld.draw(rng, deck)
-        learner = Learner.create(rng, deck, family, exam)
+        learner = self.kind.create(rng, deck, family, exam)
         return learner, self.habits(rng, deck)
 
 
@@ -87,6 +89,9 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              (EXPONENTIAL, ACT_R), flashcards=0.3),
     Scenario("mixed", "any of the habits, either memory, 30% flashcards", anything, (EXPONENTIAL, ACT_R),
              flashcards=0.3),
+    Scenario("holdout", "hold-out family, never tuned on: learning transfers within a domain, 2PL items, "
+             "slips, power-law or interfering memory, any habit", anything, (POWER_LAW, INTERFERENCE),
+             kind=TransferLearner),
 )}
 
 MEMORY: dict[str, Scenario] = {s.name: s for s in (
