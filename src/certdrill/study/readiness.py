@@ -16,7 +16,7 @@ import fsrs
 
 from certdrill.core import scheduling
 from certdrill.core.clock import day_start, next_day_start, study_date
-from certdrill.core.exam_readiness import Readiness, assess, assess_tallies
+from certdrill.core.exam_readiness import Readiness, assess_tallies
 from certdrill.core.model import Deck
 from certdrill.core.readiness import (
     EXAM_GUESS,
@@ -495,27 +495,33 @@ def readiness_history(
 ) -> list[ReadinessPoint]:
     """Readiness at the end of each study day from the first answer (at most `days` back) to today,
     computed only from the answers up to that day; each day is judged for the exam date if one is set.
-    `stop` is asked before each day: when it says so, the days so far are returned (nobody waits)."""
-    history = _load(con, deck_id)
-    times = sorted(a.at for answers in history.answers.values() for a in answers)
-    if not times:
+    `stop` is asked between steps: when it says so, the days so far are returned (nobody waits)."""
+    from certdrill.study.readiness_trend import trend_points
+
+    deck, set_date = _deck(con, deck_id)
+    (first_answer,) = con.execute("SELECT min(reviewed_at) FROM review WHERE deck_id = ? AND mode != 'exam'",
+                                  (deck_id,)).fetchone()
+    if first_answer is None:
         return []
-    scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
-    exam_date = exam_date or history.exam_date
+    first = _time(first_answer)
+    exam_date = exam_date or (date.fromisoformat(set_date) if set_date else None)
     exam_at = exam_moment(exam_date, tz) if exam_date else None
-    first = max(day_start(times[0], tz), day_start(now, tz) - timedelta(days=days - 1))
-    points = []
-    start = first
-    while start <= now and not (stop is not None and stop()):
+    scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
+    return trend_points(con, deck=deck, days=study_days(first, now=now, tz=tz, days=days), exam_at=exam_at,
+                        scheduler=scheduler, stop=stop)
+
+
+def study_days(first: datetime, *, now: datetime, tz: tzinfo, days: int) -> list[tuple[str, datetime]]:
+    """(study date, end moment) of each study day from the one holding `first` (at most `days` back) to
+    today, whose end is today's `now`."""
+    out = []
+    start = max(day_start(first, tz), day_start(now, tz) - timedelta(days=days - 1))
+    while start <= now:
         end = min(next_day_start(start, tz) - timedelta(microseconds=1), now)
-        if bisect.bisect_right(times, end) > 0:
-            questions, reviews, mock = _evidence(history, at=end, scheduler=scheduler)
-            r = assess(history.deck, questions=questions, reviews=reviews, mock=mock, now=end, exam_at=exam_at,
-                       scheduler=scheduler, action_count=0, draws=TREND_DRAWS)
-            points.append(ReadinessPoint(study_date(end, tz), r.score.raw, r.score.raw_low, r.score.raw_high,
-                                         r.score.p_pass, {d.id: d.estimate for d in r.domains}))
+        if first <= end:
+            out.append((study_date(end, tz), end))
         start = next_day_start(start, tz)
-    return points
+    return out
 
 
 def studied_deck_ids(con: sqlite3.Connection) -> list[str]:

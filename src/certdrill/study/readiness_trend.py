@@ -1,0 +1,344 @@
+"""The readiness trend: the readiness of chosen past days, counted in one pass over the history (plain sqlite3).
+
+Each day's figure is what the per-question path (`readiness._evidence` then `assess`) gives for the answers
+up to the end of that day, to the last bit of every count: the same first tries, the same recall bin of
+every studied question, the same recent answers. What changes is how they are found. The history is read
+once, not once per day: questions with their first answer (one index seek each), the review answers of
+the last days with the three fields of their stored state that recall needs, the mock papers. A memory
+state holds from one review to the next, and its recall bin can only fall as the days pass, so fsrs is
+asked at the two ends of a state's days and, where the bin changes, to find where (bisection), not once
+per question and day. Counts that start on a day (a first try) or last for a span (a recent answer, a
+state) are recorded where they start and stop, and each day's tally is the running sum.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import fsrs
+
+from certdrill.core import scheduling
+from certdrill.core.exam_readiness import assess_tallies
+from certdrill.core.model import Deck
+from certdrill.core.readiness import EXAM_GUESS, DomainTally, memory_fit_counts, recall_bin
+from certdrill.core.readiness_model import Tries
+from certdrill.storage.timefmt import from_db_time, to_db_time
+from certdrill.study.readiness import _GUESS, RECENT_DAYS, TREND_DRAWS, ReadinessPoint, _guess
+
+# Questions in the deck's order with their card's memory state and their first answer outside mock exams
+# (time, review id and whether it was right, packed in one text: one index seek per card).
+_QUESTIONS = f"""
+SELECT c.id, q.domain_id, {_GUESS}, c.state, c.stability, c.last_review,
+       (SELECT r.reviewed_at || ' ' || r.id || ' ' || COALESCE(r.correct, r.rating > 1) FROM review r
+        WHERE r.card_id = c.id AND r.mode != 'exam' ORDER BY r.reviewed_at, r.id LIMIT 1)
+FROM question q JOIN card c ON c.id = q.pk
+WHERE q.deck_id = :deck AND NOT q.retired
+ORDER BY q.position
+"""
+
+# Review-mode answers since the first day's recent window opens, with what recall needs of the state before.
+_REVIEWS = """
+SELECT card_id, id, reviewed_at, COALESCE(correct, rating > 1), json_extract(state_before, '$.state'),
+       json_extract(state_before, '$.stability'), json_extract(state_before, '$.last_review')
+FROM review
+WHERE deck_id = :deck AND mode = 'review' AND state_before IS NOT NULL AND state_before != ''
+  AND reviewed_at >= :since
+ORDER BY reviewed_at, id
+"""
+
+_PAPERS = """
+SELECT ea.card_id, ea.correct, x.started_at, x.finished_at FROM exam_answer ea
+JOIN exam_attempt x ON x.id = ea.attempt_id
+WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL
+ORDER BY x.started_at
+"""
+
+_FETCH = 20_000  # rows per fetch: the answers are streamed, never all held as objects
+
+_State = tuple[int, float | None, datetime | None]
+"""What readiness reads of a memory state: (state, stability, last review)."""
+
+
+class _Recall:
+    """FSRS's recall of a memory state at a moment, as `core.readiness.recall_at` gives it, asked of the
+    fsrs package through one card object (building one for every question and day cost most of the trend)."""
+
+    def __init__(self, scheduler: fsrs.Scheduler) -> None:
+        self.scheduler = scheduler
+        self.card = fsrs.Card(card_id=0)  # fsrs reads its stability and last review only
+
+    def __call__(self, state: _State, at: datetime) -> float:
+        kind, stability, last_review = state
+        if kind == scheduling.NEW:
+            return 0.0
+        if last_review is not None and at < last_review:
+            return 1.0
+        if stability is None:
+            return 0.0
+        self.card.stability, self.card.last_review = stability, last_review
+        return float(self.scheduler.get_card_retrievability(self.card, at))
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    card_id: int
+    domain: int
+    guess: float
+    self_rated: bool
+    current: _State
+    first: tuple[str, int, bool] | None  # its first answer outside mock exams: (stored time, review id, right)
+
+
+class _Days:
+    """Counts per day, recorded where they start and stop; `running` adds them up day by day."""
+
+    def __init__(self, ends: Sequence[datetime]) -> None:
+        self.n = len(ends)
+        self.ends = [to_db_time(e) for e in ends]  # stored times sort as text
+        self.opens = [to_db_time(e - timedelta(days=RECENT_DAYS)) for e in ends]  # each day's recent window
+        self.diff: list[dict[tuple[object, ...], int]] = [defaultdict(int) for _ in range(self.n + 1)]
+        # Recent answers' predicted recall, summed per stretch between window edges (no float is
+        # subtracted again, so each day's sum is as exact as a plain one).
+        self.edges = sorted(set(self.ends) | set(self.opens))
+        self.predicted: dict[int, list[float]] = defaultdict(lambda: [0.0] * (2 * len(self.edges) + 1))
+        self.extra: list[dict[int, float]] = [defaultdict(float) for _ in range(self.n)]
+
+    def since(self, at: str) -> int:
+        """The first day whose end is at or after `at`."""
+        return bisect.bisect_left(self.ends, at)
+
+    def add(self, key: tuple[object, ...], first: int, stop: int, count: int = 1) -> None:
+        if first < stop:
+            self.diff[first][key] += count
+            self.diff[stop][key] -= count
+
+    def recent(self, at: str) -> tuple[int, int]:
+        """The days whose recent window holds an answer made at `at`."""
+        return bisect.bisect_left(self.ends, at), bisect.bisect_right(self.opens, at)
+
+    def add_predicted(self, domain: int, at: str, value: float) -> None:
+        i = bisect.bisect_left(self.edges, at)
+        self.predicted[domain][2 * i + 1 if i < len(self.edges) and self.edges[i] == at else 2 * i] += value
+
+    def predicted_on(self, day: int, domain: int) -> float:
+        lo, hi = bisect.bisect_left(self.edges, self.opens[day]), bisect.bisect_left(self.edges, self.ends[day])
+        buckets = self.predicted.get(domain)
+        return (sum(buckets[2 * lo + 1: 2 * hi + 2]) if buckets else 0.0) + self.extra[day].get(domain, 0.0)
+
+
+def _questions(con: sqlite3.Connection, deck: Deck) -> list[_Question]:
+    index = {d.id: i for i, d in enumerate(deck.domains)}
+    out = []
+    for card_id, domain, kind, choices, pick, state, stability, last_review, first in con.execute(
+            _QUESTIONS, {"deck": deck.id}):
+        if domain not in index:
+            continue
+        found = None
+        if first is not None:
+            at, review_id, right = first.split(" ")
+            found = (at, int(review_id), right == "1")
+        out.append(_Question(card_id, index[domain], _guess(kind, choices, pick), kind == "flashcard",
+                             (state, stability, from_db_time(last_review)), found))
+    return out
+
+
+def trend_points(
+    con: sqlite3.Connection, *, deck: Deck, days: Sequence[tuple[str, datetime]], exam_at: datetime | None,
+    scheduler: fsrs.Scheduler, stop: Callable[[], bool] | None = None,
+) -> list[ReadinessPoint]:
+    """Readiness at the end of each of `days` ((study date, end moment) in time order) from the answers up
+    to then; `stop` is asked between steps, and the days done so far are returned when it says so."""
+    if not days:
+        return []
+    stopped = stop or (lambda: False)
+    ends = [end for _, end in days]
+    book = _Days(ends)
+    recall = _Recall(scheduler)
+    questions = _questions(con, deck)
+    by_card = {q.card_id: q for q in questions}
+    first_paper: dict[int, str] = {}
+    papers = []
+    for card_id, correct, started, finished in con.execute(_PAPERS, {"deck": deck.id}):
+        if card_id in by_card:
+            first_paper.setdefault(card_id, started)
+            papers.append((by_card[card_id], bool(correct), started, finished))
+    # Each review answer closes its question's previous state (the state before it held since the last
+    # one) and may be a recent answer: counted as it streams past, never kept (only those of papers' questions).
+    start = dict.fromkeys(by_card, 0)  # the first day of each question's current state
+    tried = {q.card_id: book.since(q.first[0]) if q.first is not None and _tried(q, first_paper.get(q.card_id))
+             else book.n for q in questions}  # the first day each question has a first try
+    kept: dict[int, list[tuple[str, _State]]] = {card_id: [] for card_id in first_paper}
+    at_of = [exam_at if exam_at is not None and exam_at > end else end for end in ends]
+    cursor = con.execute(_REVIEWS, {"deck": deck.id, "since": book.opens[0]})
+    while rows := cursor.fetchmany(_FETCH):
+        if stopped():
+            return []
+        for card_id, review_id, at, right, kind, stability, last_review in rows:
+            q = by_card.get(card_id)
+            if q is None:
+                continue
+            before = (kind, stability, datetime.fromisoformat(last_review) if last_review else None)
+            until = book.since(at)  # the days ending before this answer held the state before it
+            if until > start[card_id]:
+                _count_state(book, q.domain, before, start[card_id], until, tried[card_id], at_of, recall)
+                start[card_id] = until
+            if kind == scheduling.REVIEW and not (q.first is not None and review_id == q.first[1]):
+                _count_recent(book, q, at, bool(right), before, recall)
+            if card_id in kept:
+                kept[card_id].append((at, before))
+    for q in questions:
+        _count_first_try(book, q, tried[q.card_id])
+        _count_state(book, q.domain, q.current, start[q.card_id], book.n, tried[q.card_id], at_of, recall)
+    if stopped():
+        return []
+    guess = _domain_guess(deck, questions)
+    for q, correct, started, finished in papers:
+        _count_mock_answer(book, q, correct, started, finished, first_paper[q.card_id], guess[q.domain],
+                           kept.get(q.card_id, ()), recall)
+    return _points(deck, days, book, questions, guess, exam_at, stopped)
+
+
+def _domain_guess(deck: Deck, questions: Sequence[_Question]) -> list[float]:
+    """A domain's exam guess rate: the mean over its multiple-choice questions (as `tally_domain` takes it)."""
+    rates: list[list[float]] = [[] for _ in deck.domains]
+    for q in questions:
+        if not q.self_rated and q.guess > 0:
+            rates[q.domain].append(q.guess)
+    return [sum(r) / len(r) if r else EXAM_GUESS for r in rates]
+
+
+def _tried(q: _Question, paper: str | None) -> bool:
+    """Whether its first answer is a first try: made before any mock paper showed the question."""
+    return q.first is not None and not (paper is not None and paper <= q.first[0])
+
+
+def _count_first_try(book: _Days, q: _Question, first: int) -> None:
+    """Its first try, counted from day `first` on."""
+    if q.first is not None and first < book.n:
+        right = q.first[2]
+        book.add(("first", q.domain, right), first, book.n)
+        book.add(("rated", q.domain, right) if q.self_rated else ("try", q.domain, round(q.guess, 6), right),
+                 first, book.n)
+
+
+def _count_recent(book: _Days, q: _Question, at: str, right: bool, before: _State, recall: _Recall) -> None:
+    """A review answer to a studied question, on the days whose recent window holds it."""
+    lo, hi = book.recent(at)
+    if lo < hi:
+        book.add(("recent", q.domain, right), lo, hi)
+        r = recall(before, from_db_time(at))  # type: ignore[arg-type]
+        book.add_predicted(q.domain, at, q.guess + (1 - q.guess) * r)
+
+
+def _count_state(book: _Days, domain: int, state: _State, start: int, stop: int, tried: int,
+                 at_of: Sequence[datetime], recall: _Recall) -> None:
+    """A question in `state` over days [start, stop): seen (studied, or tried from day `tried` on), and its
+    recall bin."""
+    if state[0] == scheduling.NEW:
+        start = max(start, tried)  # seen once tried; recall 0
+        book.add(("seen", domain), start, stop)
+        book.add(("bin", domain, recall_bin(0.0)), start, stop)
+        return
+    book.add(("seen", domain), start, stop)
+    known: dict[int, float] = {}
+
+    def bin_on(day: int) -> float:
+        if day not in known:
+            known[day] = recall_bin(recall(state, at_of[day]))
+        return known[day]
+
+    # The bin never rises from one day to the next (later moment, same state): find where it falls.
+    day = start
+    while day < stop:
+        value = bin_on(day)
+        lo, hi = day, stop - 1
+        if bin_on(hi) != value:
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if bin_on(mid) == value:
+                    lo = mid
+                else:
+                    hi = mid
+        else:
+            lo = hi
+        book.add(("bin", domain, value), day, lo + 1)
+        day = lo + 1
+
+
+def _count_mock_answer(book: _Days, q: _Question, correct: bool, started: str, finished: str, first_paper: str,
+                       guess: float, reviews: Sequence[tuple[str, _State]], recall: _Recall) -> None:
+    n, d = book.n, q.domain
+    shown = book.since(finished)
+    fresh = first_paper >= started and not (q.first is not None and q.first[0] < started)
+    book.add(("mock", d, correct, not fresh), shown, n)
+    if fresh:  # a first try at a new question
+        book.add(("try", d, round(guess, 6), correct), shown, n)
+        return
+    last = bisect.bisect_right(book.opens, started)  # days whose recent window holds the paper
+    if shown >= last:
+        return
+    before = next((state for at, state in reviews if at > started), q.current)  # its state then
+    if before[0] != scheduling.REVIEW:
+        return
+    book.add(("recent", d, correct), shown, last)
+    predicted = q.guess + (1 - q.guess) * recall(before, from_db_time(started))  # type: ignore[arg-type]
+    for day in range(shown, last):
+        book.extra[day][d] += predicted
+
+
+def _points(deck: Deck, days: Sequence[tuple[str, datetime]], book: _Days, questions: Sequence[_Question],
+            guess: Sequence[float], exam_at: datetime | None, stopped: Callable[[], bool]) -> list[ReadinessPoint]:
+    size = [0] * len(deck.domains)
+    for q in questions:
+        size[q.domain] += 1
+    running: dict[tuple[object, ...], int] = defaultdict(int)
+    points = []
+    for day, (label, end) in enumerate(days):
+        if stopped():
+            break
+        for key, change in book.diff[day].items():
+            running[key] += change
+        per: list[dict[tuple[object, ...], int]] = [{} for _ in deck.domains]
+        bins: list[list[tuple[float, int]]] = [[] for _ in deck.domains]
+        tries: list[dict[float, list[int]]] = [defaultdict(lambda: [0, 0]) for _ in deck.domains]
+        for key, count in running.items():
+            if not count:
+                continue
+            kind, d = key[0], key[1]
+            assert isinstance(d, int)
+            if kind == "bin":
+                bins[d].append((key[2], count))  # type: ignore[arg-type]
+            elif kind == "try":
+                tries[d][key[2]][0 if key[3] else 1] += count  # type: ignore[index]
+            else:
+                per[d][(kind, *key[2:])] = count
+        tallies = {}
+        answers = right = 0
+        predicted = 0.0
+        for d, domain in enumerate(deck.domains):
+            def get(*key: object, c: dict[tuple[object, ...], int] = per[d]) -> int:
+                return c.get(key, 0)
+
+            recent = (get("recent", False) + get("recent", True), get("recent", True))
+            recent_predicted = book.predicted_on(day, d)
+            answers, right, predicted = answers + recent[0], right + recent[1], predicted + recent_predicted
+            groups = tuple((g, float(v[0] + v[1]), float(v[0])) for g, v in sorted(tries[d].items()) if v[0] or v[1])
+            rated = get("rated", False) + get("rated", True)
+            mock = [get("mock", ok, reused) for ok in (False, True) for reused in (False, True)]
+            tallies[domain.id] = DomainTally(
+                questions=size[d], seen=get("seen"), due=0, guess=guess[d],
+                tries=Tries(groups, float(rated), float(get("rated", True))),
+                first_tries=get("first", False) + get("first", True), first_try_correct=get("first", True),
+                recall=tuple(sorted(bins[d])), recent=recent, recent_predicted=recent_predicted,
+                mock=(sum(mock), mock[2] + mock[3], mock[1] + mock[3]), tasks_total=len(domain.tasks),
+            )
+        r = assess_tallies(deck, tallies, fit=memory_fit_counts(answers, predicted, right), now=end, exam_at=exam_at,
+                           action_count=0, draws=TREND_DRAWS)
+        points.append(ReadinessPoint(label, r.score.raw, r.score.raw_low, r.score.raw_high, r.score.p_pass,
+                                     {x.id: x.estimate for x in r.domains}))
+    return points
