@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 import fsrs
@@ -492,10 +493,13 @@ class ReadinessPoint:
 def readiness_history(
     con: sqlite3.Connection, *, deck_id: str, now: datetime, tz: tzinfo, days: int = 90, exam_date: date | None = None,
     scheduler_settings: SchedulerSettings | None = None, stop: Callable[[], bool] | None = None,
+    cache: Path | None = None,
 ) -> list[ReadinessPoint]:
     """Readiness at the end of each study day from the first answer (at most `days` back) to today,
     computed only from the answers up to that day; each day is judged for the exam date if one is set.
-    `stop` is asked between steps: when it says so, the days so far are returned (nobody waits)."""
+    `stop` is asked between steps: when it says so, the days so far are returned (nobody waits).
+    With a `cache` file, past days whose inputs have not changed are read from it (see trend_cache)."""
+    from certdrill.study import trend_cache
     from certdrill.study.readiness_trend import trend_points
 
     deck, set_date = _deck(con, deck_id)
@@ -506,9 +510,19 @@ def readiness_history(
     first = _time(first_answer)
     exam_date = exam_date or (date.fromisoformat(set_date) if set_date else None)
     exam_at = exam_moment(exam_date, tz) if exam_date else None
-    scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
-    return trend_points(con, deck=deck, days=study_days(first, now=now, tz=tz, days=days), exam_at=exam_at,
-                        scheduler=scheduler, stop=stop)
+    settings = scheduler_settings or SchedulerSettings(fuzz=False)
+    scheduler = scheduling.make_scheduler(settings)
+    wanted = study_days(first, now=now, tz=tz, days=days)
+    past = [day for day in wanted if day[1] < now]  # days over: their figures can be kept
+    keys = trend_cache.day_keys(con, deck=deck, days=past, exam_at=exam_at, settings=settings) if cache else {}
+    kept = {label: point for label, (key, point) in trend_cache.load(cache, deck_id).items()
+            if keys.get(label) == key} if cache else {}
+    computed = trend_points(con, deck=deck, days=[day for day in wanted if day[0] not in kept], exam_at=exam_at,
+                            scheduler=scheduler, stop=stop)
+    found = {**kept, **{p.day: p for p in computed}}
+    if cache:
+        trend_cache.save(cache, deck_id, {label: (key, found[label]) for label, key in keys.items() if label in found})
+    return [found[label] for label, _ in wanted if label in found]
 
 
 def study_days(first: datetime, *, now: datetime, tz: tzinfo, days: int) -> list[tuple[str, datetime]]:

@@ -58,6 +58,7 @@ WHERE x.deck_id = :deck AND x.finished_at IS NOT NULL
 ORDER BY x.started_at
 """
 
+_NEVER = recall_bin(0.0)  # the recall bin of a question tried but never studied
 _FETCH = 20_000  # rows per fetch: the answers are streamed, never all held as objects
 
 _State = tuple[int, float | None, datetime | None]
@@ -84,7 +85,7 @@ class _Recall:
         return float(self.scheduler.get_card_retrievability(self.card, at))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a hundred thousand are made, and a frozen one is slow to make
 class _Question:
     card_id: int
     domain: int
@@ -133,6 +134,7 @@ class _Days:
 
 def _questions(con: sqlite3.Connection, deck: Deck) -> list[_Question]:
     index = {d.id: i for i, d in enumerate(deck.domains)}
+    guesses: dict[tuple[str, int | None, int | None], float] = {}
     out = []
     for card_id, domain, kind, choices, pick, state, stability, last_review, first in con.execute(
             _QUESTIONS, {"deck": deck.id}):
@@ -142,8 +144,11 @@ def _questions(con: sqlite3.Connection, deck: Deck) -> list[_Question]:
         if first is not None:
             at, review_id, right = first.split(" ")
             found = (at, int(review_id), right == "1")
-        out.append(_Question(card_id, index[domain], _guess(kind, choices, pick), kind == "flashcard",
-                             (state, stability, from_db_time(last_review)), found))
+        guess = guesses.get((kind, choices, pick))
+        if guess is None:
+            guess = guesses[(kind, choices, pick)] = _guess(kind, choices, pick)
+        out.append(_Question(card_id, index[domain], guess, kind == "flashcard",
+                             (state, stability, from_db_time(last_review) if state else None), found))
     return out
 
 
@@ -241,10 +246,14 @@ def _count_state(book: _Days, domain: int, state: _State, start: int, stop: int,
     recall bin."""
     if state[0] == scheduling.NEW:
         start = max(start, tried)  # seen once tried; recall 0
-        book.add(("seen", domain), start, stop)
-        book.add(("bin", domain, recall_bin(0.0)), start, stop)
+        if start < stop:
+            book.add(("seen", domain), start, stop)
+            book.add(("bin", domain, _NEVER), start, stop)
         return
     book.add(("seen", domain), start, stop)
+    if stop - start == 1:  # one day (today's point alone, most often)
+        book.add(("bin", domain, recall_bin(recall(state, at_of[start]))), start, stop)
+        return
     known: dict[int, float] = {}
 
     def bin_on(day: int) -> float:
