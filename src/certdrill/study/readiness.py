@@ -500,7 +500,7 @@ def readiness_history(
     `stop` is asked between steps: when it says so, the days so far are returned (nobody waits).
     With a `cache` file, past days whose inputs have not changed are read from it (see trend_cache)."""
     from certdrill.study import trend_cache
-    from certdrill.study.readiness_trend import trend_points
+    from certdrill.study.readiness_trend import Questions, trend_points
 
     deck, set_date = _deck(con, deck_id)
     (first_answer,) = con.execute("SELECT min(reviewed_at) FROM review WHERE deck_id = ? AND mode != 'exam'",
@@ -513,11 +513,13 @@ def readiness_history(
     settings = scheduler_settings or SchedulerSettings(fuzz=False)
     scheduler = scheduling.make_scheduler(settings)
     wanted = study_days(first, now=now, tz=tz, days=days)
+    read = Questions.read(con, deck)
     past = [day for day in wanted if day[1] < now]  # days over: their figures can be kept
-    keys = trend_cache.day_keys(con, deck=deck, days=past, exam_at=exam_at, settings=settings) if cache else {}
+    keys = trend_cache.day_keys(con, deck=deck, questions=read.digest(), days=past, exam_at=exam_at,
+                                settings=settings) if cache else {}
     kept = {label: point for label, (key, point) in trend_cache.load(cache, deck_id).items()
             if keys.get(label) == key} if cache else {}
-    computed = trend_points(con, deck=deck, days=[day for day in wanted if day[0] not in kept], exam_at=exam_at,
+    computed = trend_points(con, read=read, days=[day for day in wanted if day[0] not in kept], exam_at=exam_at,
                             scheduler=scheduler, stop=stop)
     found = {**kept, **{p.day: p for p in computed}}
     if cache:

@@ -14,6 +14,7 @@ state) are recorded where they start and stop, and each day's tally is the runni
 from __future__ import annotations
 
 import bisect
+import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -102,7 +103,7 @@ class _Days:
         self.n = len(ends)
         self.ends = [to_db_time(e) for e in ends]  # stored times sort as text
         self.opens = [to_db_time(e - timedelta(days=RECENT_DAYS)) for e in ends]  # each day's recent window
-        self.diff: list[dict[tuple[object, ...], int]] = [defaultdict(int) for _ in range(self.n + 1)]
+        self.spans: dict[tuple[tuple[object, ...], int, int], int] = defaultdict(int)  # (key, first, stop) -> count
         # Recent answers' predicted recall, summed per stretch between window edges (no float is
         # subtracted again, so each day's sum is as exact as a plain one).
         self.edges = sorted(set(self.ends) | set(self.opens))
@@ -114,9 +115,17 @@ class _Days:
         return bisect.bisect_left(self.ends, at)
 
     def add(self, key: tuple[object, ...], first: int, stop: int, count: int = 1) -> None:
+        """`count` more of `key` on days [first, stop)."""
         if first < stop:
-            self.diff[first][key] += count
-            self.diff[stop][key] -= count
+            self.spans[(key, first, stop)] += count
+
+    def changes(self) -> list[dict[tuple[object, ...], int]]:
+        """Per day, how much each key rises (or falls) from the day before."""
+        diff: list[dict[tuple[object, ...], int]] = [defaultdict(int) for _ in range(self.n + 1)]
+        for (key, first, stop), count in self.spans.items():
+            diff[first][key] += count
+            diff[stop][key] -= count
+        return diff
 
     def recent(self, at: str) -> tuple[int, int]:
         """The days whose recent window holds an answer made at `at`."""
@@ -152,8 +161,36 @@ def _questions(con: sqlite3.Connection, deck: Deck) -> list[_Question]:
     return out
 
 
+@dataclass
+class Questions:
+    """The deck's questions (not retired) in its order, each with its card's state and first answer, and
+    the answers on finished mock papers: read once, for the fingerprints and for the days computed."""
+
+    deck: Deck
+    questions: list[_Question]
+    papers: list[tuple[_Question, bool, str, str]]  # (question, right, paper started, paper finished)
+    first_paper: dict[int, str]  # card id -> when a paper first showed it
+
+    @classmethod
+    def read(cls, con: sqlite3.Connection, deck: Deck) -> Questions:
+        questions = _questions(con, deck)
+        by_card = {q.card_id: q for q in questions}
+        first_paper: dict[int, str] = {}
+        papers = []
+        for card_id, correct, started, finished in con.execute(_PAPERS, {"deck": deck.id}):
+            if card_id in by_card:
+                first_paper.setdefault(card_id, started)
+                papers.append((by_card[card_id], bool(correct), started, finished))
+        return cls(deck, questions, papers, first_paper)
+
+    def digest(self) -> str:
+        """What the figures read of the questions themselves (not of their cards or answers)."""
+        return hashlib.sha256(repr([(q.card_id, q.domain, q.guess, q.self_rated) for q in self.questions]).encode()
+                              ).hexdigest()
+
+
 def trend_points(
-    con: sqlite3.Connection, *, deck: Deck, days: Sequence[tuple[str, datetime]], exam_at: datetime | None,
+    con: sqlite3.Connection, *, read: Questions, days: Sequence[tuple[str, datetime]], exam_at: datetime | None,
     scheduler: fsrs.Scheduler, stop: Callable[[], bool] | None = None,
 ) -> list[ReadinessPoint]:
     """Readiness at the end of each of `days` ((study date, end moment) in time order) from the answers up
@@ -161,17 +198,11 @@ def trend_points(
     if not days:
         return []
     stopped = stop or (lambda: False)
+    deck, questions, first_paper = read.deck, read.questions, read.first_paper
     ends = [end for _, end in days]
     book = _Days(ends)
     recall = _Recall(scheduler)
-    questions = _questions(con, deck)
     by_card = {q.card_id: q for q in questions}
-    first_paper: dict[int, str] = {}
-    papers = []
-    for card_id, correct, started, finished in con.execute(_PAPERS, {"deck": deck.id}):
-        if card_id in by_card:
-            first_paper.setdefault(card_id, started)
-            papers.append((by_card[card_id], bool(correct), started, finished))
     # Each review answer closes its question's previous state (the state before it held since the last
     # one) and may be a recent answer: counted as it streams past, never kept (only those of papers' questions).
     start = dict.fromkeys(by_card, 0)  # the first day of each question's current state
@@ -202,7 +233,7 @@ def trend_points(
     if stopped():
         return []
     guess = _domain_guess(deck, questions)
-    for q, correct, started, finished in papers:
+    for q, correct, started, finished in read.papers:
         _count_mock_answer(book, q, correct, started, finished, first_paper[q.card_id], guess[q.domain],
                            kept.get(q.card_id, ()), recall)
     return _points(deck, days, book, questions, guess, exam_at, stopped)
@@ -307,10 +338,11 @@ def _points(deck: Deck, days: Sequence[tuple[str, datetime]], book: _Days, quest
         size[q.domain] += 1
     running: dict[tuple[object, ...], int] = defaultdict(int)
     points = []
+    changes = book.changes()
     for day, (label, end) in enumerate(days):
         if stopped():
             break
-        for key, change in book.diff[day].items():
+        for key, change in changes[day].items():
             running[key] += change
         per: list[dict[tuple[object, ...], int]] = [{} for _ in deck.domains]
         bins: list[list[tuple[float, int]]] = [[] for _ in deck.domains]

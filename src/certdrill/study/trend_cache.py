@@ -4,7 +4,7 @@ what its figure is computed from, so that a trend computes again only the days w
 The file is a cache, never a record: it is not in the database, so backups, restores and sync never
 carry it, and a file that is missing, damaged, too big, of another format or from another collection
 is ignored (and written anew). A day's fingerprint (`day_keys`) covers the code that computes a point,
-the fsrs version, the deck (domains, weights, exam, every question's domain, answer key and retirement),
+the fsrs version, the deck (domains, weights, exam; each question's domain and guess rate, those retired left out),
 the scheduler settings, the exam date, the day's end, the mock papers started by then, and the count and
 id sum of the deck's answers up to then: an answer added or taken back up to that day, by this device or
 by a sync, changes it. It does not read the stored answers' contents (that would cost a scan of the whole
@@ -61,19 +61,17 @@ def code_digest() -> str:
 
 
 def day_keys(
-    con: sqlite3.Connection, *, deck: Deck, days: Sequence[tuple[str, datetime]], exam_at: datetime | None,
-    settings: SchedulerSettings,
+    con: sqlite3.Connection, *, deck: Deck, questions: str, days: Sequence[tuple[str, datetime]],
+    exam_at: datetime | None, settings: SchedulerSettings,
 ) -> dict[str, str]:
-    """The fingerprint of each of `days` ((study date, end moment) in time order)."""
+    """The fingerprint of each of `days` ((study date, end moment) in time order); `questions` is the digest
+    of what the figures read of the deck's questions."""
     if not days:
         return {}
     base = hashlib.sha256()
     base.update(f"{FORMAT}\0{code_digest()}\0{deck!r}\0{exam_at!r}\0".encode())
     base.update(f"{settings.desired_retention!r}\0{settings.maximum_interval!r}\0{settings.parameters!r}\0".encode())
-    (questions,) = con.execute(
-        "SELECT group_concat(pk || ':' || domain_id || ':' || kind || ':' || answer_key || ':' || COALESCE(pick, '') "
-        "|| ':' || retired || ':' || position, ',') FROM question WHERE deck_id = ?", (deck.id,)).fetchone()
-    base.update(str(questions).encode())
+    base.update(questions.encode())
     ends = [to_db_time(end) for _, end in days]
     answers = _answers_by_day(con, deck.id, ends)
     papers = con.execute(
