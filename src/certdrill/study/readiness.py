@@ -500,7 +500,7 @@ def readiness_history(
     `stop` is asked between steps: when it says so, the days so far are returned (nobody waits).
     With a `cache` file, past days whose inputs have not changed are read from it (see trend_cache)."""
     from certdrill.study import trend_cache
-    from certdrill.study.readiness_trend import Questions, trend_points
+    from certdrill.study.readiness_trend import KnownDay, Questions, trend_points
 
     deck, set_date = _deck(con, deck_id)
     (first_answer,) = con.execute("SELECT min(reviewed_at) FROM review WHERE deck_id = ? AND mode != 'exam'",
@@ -517,13 +517,24 @@ def readiness_history(
     past = [day for day in wanted if day[1] < now]  # days over: their figures can be kept
     keys = trend_cache.day_keys(con, deck=deck, questions=read.digest(), days=past, exam_at=exam_at,
                                 settings=settings) if cache else {}
-    kept = {label: point for label, (key, point) in trend_cache.load(cache, deck_id).items()
-            if keys.get(label) == key} if cache else {}
-    computed = trend_points(con, read=read, days=[day for day in wanted if day[0] not in kept], exam_at=exam_at,
-                            scheduler=scheduler, stop=stop)
-    found = {**kept, **{p.day: p for p in computed}}
+    stored = trend_cache.load(cache, deck_id) if cache else {}
+    kept = {label: (point, made) for label, (key, point, made) in stored.items() if keys.get(label) == key}
+    wanted_ends = dict(wanted)
+    needed = [day for day in wanted if day[0] not in kept]
+    index = {d.id: i for i, d in enumerate(deck.domains)}
+    known = [KnownDay(day_start(wanted_ends[label], tz), wanted_ends[label],
+                      {index[d]: v for d, v in made.items() if d in index})
+             for label, (_, made) in sorted(kept.items())]
+    computed, made = trend_points(
+        con, read=read, days=needed, exam_at=exam_at, scheduler=scheduler, stop=stop, known=known,
+        first_start=day_start(needed[0][1], tz) if needed else None)
+    found = {label: point for label, (point, _) in kept.items()}
+    found.update((p.day, p) for p in computed)
     if cache:
-        trend_cache.save(cache, deck_id, {label: (key, found[label]) for label, key in keys.items() if label in found})
+        sums = {label: m for label, (_, m) in kept.items()}
+        sums.update((p.day, {deck.domains[i].id: v for i, v in m.items()}) for p, m in zip(computed, made, strict=True))
+        trend_cache.save(cache, deck_id, {label: (key, found[label], sums[label]) for label, key in keys.items()
+                                          if label in found})
     return [found[label] for label, _ in wanted if label in found]
 
 

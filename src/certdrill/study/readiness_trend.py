@@ -42,14 +42,12 @@ WHERE q.deck_id = :deck AND NOT q.retired
 ORDER BY q.position
 """
 
-# Review-mode answers since the first day's recent window opens, with what recall needs of the state before.
+# Review-mode answers (since the first day's recent window opens), with what recall needs of the state before.
 _REVIEWS = """
 SELECT card_id, id, reviewed_at, COALESCE(correct, rating > 1), json_extract(state_before, '$.state'),
        json_extract(state_before, '$.stability'), json_extract(state_before, '$.last_review')
 FROM review
 WHERE deck_id = :deck AND mode = 'review' AND state_before IS NOT NULL AND state_before != ''
-  AND reviewed_at >= :since
-ORDER BY reviewed_at, id
 """
 
 _PAPERS = """
@@ -189,54 +187,116 @@ class Questions:
                               ).hexdigest()
 
 
+Made = dict[int, tuple[int, int, float]]
+"""Review answers made during one day that count as recent answers, per domain (by its index in the deck):
+(answers, right, summed predicted P(right)). A later day's recent window adds them up as they are."""
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDay:
+    """A day before the ones to compute whose answers are already summed up (from the cache)."""
+
+    start: datetime
+    end: datetime
+    made: Made
+
+
 def trend_points(
     con: sqlite3.Connection, *, read: Questions, days: Sequence[tuple[str, datetime]], exam_at: datetime | None,
-    scheduler: fsrs.Scheduler, stop: Callable[[], bool] | None = None,
-) -> list[ReadinessPoint]:
-    """Readiness at the end of each of `days` ((study date, end moment) in time order) from the answers up
-    to then; `stop` is asked between steps, and the days done so far are returned when it says so."""
+    scheduler: fsrs.Scheduler, stop: Callable[[], bool] | None = None, first_start: datetime | None = None,
+    known: Sequence[KnownDay] = (),
+) -> tuple[list[ReadinessPoint], list[Made]]:
+    """Readiness at the end of each of `days` (consecutive (study date, end moment), the first starting at
+    `first_start`) from the answers up to then, and what each day's answers add to a later recent window.
+    The answers of `known` days (just before) are not read again where every window holds them whole.
+    `stop` is asked between steps, and the days done so far are returned when it says so."""
     if not days:
-        return []
+        return [], []
     stopped = stop or (lambda: False)
     deck, questions, first_paper = read.deck, read.questions, read.first_paper
     ends = [end for _, end in days]
     book = _Days(ends)
     recall = _Recall(scheduler)
     by_card = {q.card_id: q for q in questions}
+    skipped = _whole_in_every_window(known, first_start, book)
+    for whole in skipped:
+        for d, (answers, right, predicted) in whole.made.items():
+            book.add(("recent", d, True), 0, book.n, right)
+            book.add(("recent", d, False), 0, book.n, answers - right)
+            for extra in book.extra:
+                extra[d] += predicted
     # Each review answer closes its question's previous state (the state before it held since the last
-    # one) and may be a recent answer: counted as it streams past, never kept (only those of papers' questions).
+    # one) and may be a recent answer: counted as it streams past, never kept.
     start = dict.fromkeys(by_card, 0)  # the first day of each question's current state
     tried = {q.card_id: book.since(q.first[0]) if q.first is not None and _tried(q, first_paper.get(q.card_id))
              else book.n for q in questions}  # the first day each question has a first try
-    kept: dict[int, list[tuple[str, _State]]] = {card_id: [] for card_id in first_paper}
     at_of = [exam_at if exam_at is not None and exam_at > end else end for end in ends]
-    cursor = con.execute(_REVIEWS, {"deck": deck.id, "since": book.opens[0]})
-    while rows := cursor.fetchmany(_FETCH):
-        if stopped():
-            return []
-        for card_id, review_id, at, right, kind, stability, last_review in rows:
-            q = by_card.get(card_id)
-            if q is None:
-                continue
-            before = (kind, stability, datetime.fromisoformat(last_review) if last_review else None)
-            until = book.since(at)  # the days ending before this answer held the state before it
-            if until > start[card_id]:
-                _count_state(book, q.domain, before, start[card_id], until, tried[card_id], at_of, recall)
-                start[card_id] = until
-            if kind == scheduling.REVIEW and not (q.first is not None and review_id == q.first[1]):
-                _count_recent(book, q, at, bool(right), before, recall)
-            if card_id in kept:
-                kept[card_id].append((at, before))
+    made: list[Made] = [{} for _ in days]
+    opened = to_db_time(first_start) if first_start is not None else book.ends[0]
+    # The answers since the first window opens, but for the known days' (the answers after them only).
+    parts = [_REVIEWS + " AND reviewed_at >= :since AND reviewed_at < :start", _REVIEWS + " AND reviewed_at > :end"] \
+        if skipped else [_REVIEWS + " AND reviewed_at >= :since"]
+    bounds = {"deck": deck.id, "since": book.opens[0]}
+    if skipped:
+        bounds.update(start=to_db_time(skipped[0].start), end=to_db_time(skipped[-1].end))
+    for sql in parts:
+        cursor = con.execute(sql + " ORDER BY reviewed_at, id", bounds)
+        while rows := cursor.fetchmany(_FETCH):
+            if stopped():
+                return [], []
+            for card_id, review_id, at, right, kind, stability, last_review in rows:
+                q = by_card.get(card_id)
+                if q is None:
+                    continue
+                before = (kind, stability, datetime.fromisoformat(last_review) if last_review else None)
+                day = book.since(at)  # the days ending before this answer held the state before it
+                if day > start[card_id]:
+                    _count_state(book, q.domain, before, start[card_id], day, tried[card_id], at_of, recall)
+                    start[card_id] = day
+                if kind == scheduling.REVIEW and not (q.first is not None and review_id == q.first[1]):
+                    predicted = _count_recent(book, q, at, bool(right), before, recall)
+                    if day < book.n and (day > 0 or at >= opened):
+                        n, r, p = made[day].get(q.domain, (0, 0, 0.0))
+                        made[day][q.domain] = (n + 1, r + bool(right), p + predicted)
     for q in questions:
         _count_first_try(book, q, tried[q.card_id])
         _count_state(book, q.domain, q.current, start[q.card_id], book.n, tried[q.card_id], at_of, recall)
     if stopped():
-        return []
+        return [], []
     guess = _domain_guess(deck, questions)
+    kept = _paper_reviews(con, read, since=book.opens[0])
     for q, correct, started, finished in read.papers:
         _count_mock_answer(book, q, correct, started, finished, first_paper[q.card_id], guess[q.domain],
                            kept.get(q.card_id, ()), recall)
-    return _points(deck, days, book, questions, guess, exam_at, stopped)
+    points = _points(deck, days, book, questions, guess, exam_at, stopped)
+    return points, made[:len(points)]
+
+
+def _whole_in_every_window(known: Sequence[KnownDay], first_start: datetime | None, book: _Days) -> list[KnownDay]:
+    """The known days, just before the first day to compute, that every day's recent window holds whole."""
+    out: list[KnownDay] = []
+    follows = first_start
+    for day in reversed(known):
+        if follows is None or day.end + timedelta(microseconds=1) != follows or to_db_time(day.start) < book.opens[-1]:
+            break
+        out.append(day)
+        follows = day.start
+    return out[::-1]
+
+
+def _paper_reviews(con: sqlite3.Connection, read: Questions, *, since: str) -> dict[int, list[tuple[str, _State]]]:
+    """The review answers (time, state before) since `since` of the questions on mock papers."""
+    out: dict[int, list[tuple[str, _State]]] = defaultdict(list)
+    ids = sorted(read.first_paper)
+    for part in range(0, len(ids), 500):
+        chunk = ids[part:part + 500]
+        for card_id, at, kind, stability, last_review in con.execute(
+                f"SELECT card_id, reviewed_at, json_extract(state_before, '$.state'), json_extract(state_before, "
+                f"'$.stability'), json_extract(state_before, '$.last_review') FROM review WHERE card_id IN "
+                f"({', '.join('?' * len(chunk))}) AND mode = 'review' AND state_before IS NOT NULL AND state_before != '' "
+                f"AND reviewed_at >= ? ORDER BY reviewed_at, id", (*chunk, since)):
+            out[card_id].append((at, (kind, stability, datetime.fromisoformat(last_review) if last_review else None)))
+    return out
 
 
 def _domain_guess(deck: Deck, questions: Sequence[_Question]) -> list[float]:
@@ -262,13 +322,15 @@ def _count_first_try(book: _Days, q: _Question, first: int) -> None:
                  first, book.n)
 
 
-def _count_recent(book: _Days, q: _Question, at: str, right: bool, before: _State, recall: _Recall) -> None:
-    """A review answer to a studied question, on the days whose recent window holds it."""
+def _count_recent(book: _Days, q: _Question, at: str, right: bool, before: _State, recall: _Recall) -> float:
+    """A review answer to a studied question, on the days whose recent window holds it; returns the P(right)
+    the memory model predicted for it."""
+    predicted = q.guess + (1 - q.guess) * recall(before, from_db_time(at))  # type: ignore[arg-type]
     lo, hi = book.recent(at)
     if lo < hi:
         book.add(("recent", q.domain, right), lo, hi)
-        r = recall(before, from_db_time(at))  # type: ignore[arg-type]
-        book.add_predicted(q.domain, at, q.guess + (1 - q.guess) * r)
+        book.add_predicted(q.domain, at, predicted)
+    return predicted
 
 
 def _count_state(book: _Days, domain: int, state: _State, start: int, stop: int, tried: int,

@@ -34,7 +34,7 @@ from certdrill.storage.timefmt import to_db_time
 from certdrill.study.readiness import ReadinessPoint
 
 FILE_NAME = "readiness-trend-cache.json"  # beside the database
-FORMAT = "certdrill-readiness-trend/1"
+FORMAT = "certdrill-readiness-trend/2"
 MAX_BYTES = 4 << 20  # a year of days for a dozen decks is well under 1 MiB
 _MODULES = ("certdrill.core.readiness", "certdrill.core.readiness_model", "certdrill.core.exam_readiness",
             "certdrill.core.exam_score", "certdrill.core.scheduling", "certdrill.core.memory",
@@ -109,8 +109,13 @@ def _answers_by_day(con: sqlite3.Connection, deck_id: str, ends: Sequence[str]) 
     return out
 
 
-def load(path: Path, deck_id: str) -> dict[str, tuple[str, ReadinessPoint]]:
-    """The cached days of this deck: study date -> (fingerprint, point). Anything unexpected: none."""
+Made = dict[str, tuple[int, int, float]]
+"""A day's review answers that count as recent answers, per domain id: (answers, right, summed P(right))."""
+
+
+def load(path: Path, deck_id: str) -> dict[str, tuple[str, ReadinessPoint, Made]]:
+    """The cached days of this deck: study date -> (fingerprint, point, recent answers made that day).
+    Anything unexpected: none."""
     try:
         if path.stat().st_size > MAX_BYTES:
             return {}
@@ -124,8 +129,9 @@ def load(path: Path, deck_id: str) -> dict[str, tuple[str, ReadinessPoint]]:
         out = {}
         for label, entry in days.items():
             point = _point(label, entry)
-            if point is not None:
-                out[label] = (entry[0], point)
+            made = _made(entry[6]) if point is not None else None
+            if point is not None and made is not None:
+                out[label] = (entry[0], point, made)
         return out
     except (OSError, ValueError, RecursionError):
         return {}
@@ -133,9 +139,9 @@ def load(path: Path, deck_id: str) -> dict[str, tuple[str, ReadinessPoint]]:
 
 def _point(label: object, entry: object) -> ReadinessPoint | None:
     """A cached point, if it is one: a fingerprint and figures that are shares (0-1)."""
-    if not (isinstance(label, str) and _DAY.fullmatch(label) and isinstance(entry, list) and len(entry) == 6):
+    if not (isinstance(label, str) and _DAY.fullmatch(label) and isinstance(entry, list) and len(entry) == 7):
         return None
-    key, raw, low, high, p_pass, domains = entry
+    key, raw, low, high, p_pass, domains, _ = entry
     if not (isinstance(key, str) and _KEY.fullmatch(key) and isinstance(domains, dict)):
         return None
     shares = [raw, low, high, *domains.values()] + ([] if p_pass is None else [p_pass])
@@ -144,11 +150,30 @@ def _point(label: object, entry: object) -> ReadinessPoint | None:
     return ReadinessPoint(label, raw, low, high, p_pass, dict(domains))
 
 
+def _made(value: object) -> Made | None:
+    if not isinstance(value, dict):
+        return None
+    out = {}
+    for domain, counts in value.items():
+        if not (isinstance(domain, str) and isinstance(counts, list) and len(counts) == 3):
+            return None
+        answers, right, predicted = counts
+        if not (_count(answers) and _count(right) and right <= answers and isinstance(predicted, float | int)
+                and math.isfinite(predicted) and 0 <= predicted <= answers):
+            return None
+        out[domain] = (answers, right, float(predicted))
+    return out
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _share(value: object) -> bool:
     return isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value) and 0 <= value <= 1
 
 
-def save(path: Path, deck_id: str, points: Mapping[str, tuple[str, ReadinessPoint]]) -> None:
+def save(path: Path, deck_id: str, points: Mapping[str, tuple[str, ReadinessPoint, Made]]) -> None:
     """Keep these days of this deck (replacing its earlier ones; other decks' stay). Best effort: a
     folder that cannot be written only means the days are computed again next time."""
     data: dict[str, Any] = {"format": FORMAT, "decks": {}}
@@ -159,8 +184,8 @@ def save(path: Path, deck_id: str, points: Mapping[str, tuple[str, ReadinessPoin
                 data["decks"] = {k: v for k, v in old["decks"].items() if isinstance(k, str) and isinstance(v, dict)}
     except (OSError, ValueError, RecursionError):
         pass
-    data["decks"][deck_id] = {label: [key, p.raw, p.low, p.high, p.p_pass, p.domains]
-                              for label, (key, p) in sorted(points.items())}
+    data["decks"][deck_id] = {label: [key, p.raw, p.low, p.high, p.p_pass, p.domains, {d: list(v) for d, v in made.items()}]
+                              for label, (key, p, made) in sorted(points.items())}
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         temporary.write_text(json.dumps(data, separators=(",", ":")))
