@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import sqlite3
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class _Question:
     self_rated: bool
     current: _State
     first: tuple[str, int, bool] | None  # its first answer outside mock exams: (stored time, review id, right)
+    group: float  # its guess rate as first tries are grouped by it
 
 
 class _Days:
@@ -155,7 +157,7 @@ def _questions(con: sqlite3.Connection, deck: Deck) -> list[_Question]:
         if guess is None:
             guess = guesses[(kind, choices, pick)] = _guess(kind, choices, pick)
         out.append(_Question(card_id, index[domain], guess, kind == "flashcard",
-                             (state, stability, from_db_time(last_review) if state else None), found))
+                             (state, stability, from_db_time(last_review) if state else None), found, round(guess, 6)))
     return out
 
 
@@ -183,8 +185,10 @@ class Questions:
 
     def digest(self) -> str:
         """What the figures read of the questions themselves (not of their cards or answers)."""
-        return hashlib.sha256(repr([(q.card_id, q.domain, q.guess, q.self_rated) for q in self.questions]).encode()
-                              ).hexdigest()
+        h = hashlib.sha256(array("q", [q.card_id for q in self.questions]).tobytes())
+        h.update(array("q", [q.domain * 2 + q.self_rated for q in self.questions]).tobytes())
+        h.update(array("d", [q.guess for q in self.questions]).tobytes())
+        return h.hexdigest()
 
 
 Made = dict[int, tuple[int, int, float]]
@@ -258,9 +262,18 @@ def trend_points(
                     if day < book.n and (day > 0 or at >= opened):
                         n, r, p = made[day].get(q.domain, (0, 0, 0.0))
                         made[day][q.domain] = (n + 1, r + bool(right), p + predicted)
-    for q in questions:
-        _count_first_try(book, q, tried[q.card_id])
-        _count_state(book, q.domain, q.current, start[q.card_id], book.n, tried[q.card_id], at_of, recall)
+    spans, n = book.spans, book.n
+    for q in questions:  # (inlined: a hundred thousand questions, most with one day to count)
+        d, first, begin, state = q.domain, tried[q.card_id], start[q.card_id], q.current
+        if first < n:  # its first try, from its day on
+            right = q.first[2]  # type: ignore[index]
+            spans[(("first", d, right), first, n)] += 1
+            spans[(("rated", d, right) if q.self_rated else ("try", d, q.group, right), first, n)] += 1
+        if state[0] != scheduling.NEW and begin == n - 1:
+            spans[(("seen", d), begin, n)] += 1
+            spans[(("bin", d, recall_bin(recall(state, at_of[begin]))), begin, n)] += 1
+        elif begin < n:
+            _count_state(book, d, state, begin, n, first, at_of, recall)
     if stopped():
         return [], []
     guess = _domain_guess(deck, questions)
@@ -311,15 +324,6 @@ def _domain_guess(deck: Deck, questions: Sequence[_Question]) -> list[float]:
 def _tried(q: _Question, paper: str | None) -> bool:
     """Whether its first answer is a first try: made before any mock paper showed the question."""
     return q.first is not None and not (paper is not None and paper <= q.first[0])
-
-
-def _count_first_try(book: _Days, q: _Question, first: int) -> None:
-    """Its first try, counted from day `first` on."""
-    if q.first is not None and first < book.n:
-        right = q.first[2]
-        book.add(("first", q.domain, right), first, book.n)
-        book.add(("rated", q.domain, right) if q.self_rated else ("try", q.domain, round(q.guess, 6), right),
-                 first, book.n)
 
 
 def _count_recent(book: _Days, q: _Question, at: str, right: bool, before: _State, recall: _Recall) -> float:
