@@ -232,3 +232,20 @@ def test_days_ending_at_the_half_hour_are_fingerprinted_by_the_minute(
 
 def test_a_stopped_trend_returns_at_once(collection: Workspace) -> None:
     assert trend(collection, None, stop=lambda: True) == []
+
+
+def test_the_dashboard_keeps_its_trend_beside_the_database(collection: Workspace, computed: list[str]) -> None:
+    from certdrill.study.desk import StudyDesk
+
+    desk = StudyDesk(collection)
+    first = desk.readiness_trend(DECK)
+    assert (collection.db_path.parent / trend_cache.FILE_NAME).is_file()
+    computed.clear()
+    assert_same_points(desk.readiness_trend(DECK), first)
+    assert computed == [NOW.date().isoformat()]
+
+
+def test_a_cache_that_cannot_be_written_only_costs_the_time(collection: Workspace, tmp_path: Path) -> None:
+    cache = tmp_path / "no-such-folder" / trend_cache.FILE_NAME
+    assert_same_points(trend(collection, cache), trend(collection, None))
+    assert not cache.parent.exists()

@@ -21,6 +21,7 @@ import math
 import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
@@ -186,9 +187,14 @@ def save(path: Path, deck_id: str, points: Mapping[str, tuple[str, ReadinessPoin
         pass
     data["decks"][deck_id] = {label: [key, p.raw, p.low, p.high, p.p_pass, p.domains, {d: list(v) for d, v in made.items()}]
                               for label, (key, p, made) in sorted(points.items())}
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:  # a file of its own, then renamed over: a reader (another window, thread) never sees half of one
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    temporary = Path(name)
     try:
-        temporary.write_text(json.dumps(data, separators=(",", ":")))
+        with os.fdopen(handle, "w") as out:
+            out.write(json.dumps(data, separators=(",", ":")))
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)
