@@ -527,7 +527,7 @@ def readiness_history(
              for label, (_, made) in sorted(kept.items())]
     computed, made = trend_points(
         con, read=read, days=needed, exam_at=exam_at, scheduler=scheduler, stop=stop, known=known,
-        first_start=day_start(needed[0][1], tz) if needed else None)
+        starts=[day_start(end, tz) for _, end in needed])
     found = {label: point for label, (point, _) in kept.items()}
     found.update((p.day, p) for p in computed)
     if cache:

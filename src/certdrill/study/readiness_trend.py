@@ -207,11 +207,11 @@ class KnownDay:
 
 def trend_points(
     con: sqlite3.Connection, *, read: Questions, days: Sequence[tuple[str, datetime]], exam_at: datetime | None,
-    scheduler: fsrs.Scheduler, stop: Callable[[], bool] | None = None, first_start: datetime | None = None,
+    scheduler: fsrs.Scheduler, stop: Callable[[], bool] | None = None, starts: Sequence[datetime] = (),
     known: Sequence[KnownDay] = (),
 ) -> tuple[list[ReadinessPoint], list[Made]]:
-    """Readiness at the end of each of `days` (consecutive (study date, end moment), the first starting at
-    `first_start`) from the answers up to then, and what each day's answers add to a later recent window.
+    """Readiness at the end of each of `days` ((study date, end moment) in time order; each starting at
+    `starts`, when given) from the answers up to then, and what each day's answers add to a later recent window.
     The answers of `known` days (just before) are not read again where every window holds them whole.
     `stop` is asked between steps, and the days done so far are returned when it says so."""
     if not days:
@@ -222,7 +222,7 @@ def trend_points(
     book = _Days(ends)
     recall = _Recall(scheduler)
     by_card = {q.card_id: q for q in questions}
-    skipped = _whole_in_every_window(known, first_start, book)
+    skipped = _whole_in_every_window(known, starts[0] if starts else None, book)
     for whole in skipped:
         for d, (answers, right, predicted) in whole.made.items():
             book.add(("recent", d, True), 0, book.n, right)
@@ -236,7 +236,7 @@ def trend_points(
              else book.n for q in questions}  # the first day each question has a first try
     at_of = [exam_at if exam_at is not None and exam_at > end else end for end in ends]
     made: list[Made] = [{} for _ in days]
-    opened = to_db_time(first_start) if first_start is not None else book.ends[0]
+    opened = [to_db_time(start) for start in starts] if starts else book.ends  # each day's first moment
     # The answers since the first window opens, but for the known days' (the answers after them only).
     parts = [_REVIEWS + " AND reviewed_at >= :since AND reviewed_at < :start", _REVIEWS + " AND reviewed_at > :end"] \
         if skipped else [_REVIEWS + " AND reviewed_at >= :since"]
@@ -259,7 +259,7 @@ def trend_points(
                     start[card_id] = day
                 if kind == scheduling.REVIEW and not (q.first is not None and review_id == q.first[1]):
                     predicted = _count_recent(book, q, at, bool(right), before, recall)
-                    if day < book.n and (day > 0 or at >= opened):
+                    if day < book.n and at >= opened[day]:  # made that day
                         n, r, p = made[day].get(q.domain, (0, 0, 0.0))
                         made[day][q.domain] = (n + 1, r + bool(right), p + predicted)
     spans, n = book.spans, book.n
