@@ -8,7 +8,11 @@ the last days with the three fields of their stored state that recall needs, the
 state holds from one review to the next, and its recall bin can only fall as the days pass, so fsrs is
 asked at the two ends of a state's days and, where the bin changes, to find where (bisection), not once
 per question and day. Counts that start on a day (a first try) or last for a span (a recent answer, a
-state) are recorded where they start and stop, and each day's tally is the running sum.
+state) are recorded where they start and stop, and each day's tally is the running sum. A day's tally holds
+what its point reads (no due counts, no tasks: a point has no actions and no weakest tasks).
+
+Days already known (from the trend's cache, `trend_cache`) lend what their answers add to a recent window,
+so that today's point reads only the answers of the days its window does not hold whole.
 """
 
 from __future__ import annotations
@@ -97,7 +101,7 @@ class _Question:
 
 
 class _Days:
-    """Counts per day, recorded where they start and stop; `running` adds them up day by day."""
+    """Counts per day, recorded as spans of days (`add`); `changes` turns them into each day's rises and falls."""
 
     def __init__(self, ends: Sequence[datetime]) -> None:
         self.n = len(ends)
