@@ -145,13 +145,16 @@ class StudyDesk:
 
     def readiness_trend(self, deck_id: str, days: int = 60,
                         stop: Callable[[], bool] | None = None) -> list[ReadinessPoint]:
-        """The readiness of each past study day; `stop` ends the replay early (the days so far)."""
+        """The readiness of each past study day; `stop` ends the replay early (the days so far). Past days
+        whose inputs have not changed come from a cache file beside the database (study/trend_cache.py)."""
         from certdrill.study.readiness import readiness_history
+        from certdrill.study.trend_cache import FILE_NAME
 
         scheduler_settings = self.scheduler_settings()
         with self._reading() as con:
             return readiness_history(con, deck_id=deck_id, now=self.now(), tz=self.ws.tz, days=days,
-                                     scheduler_settings=scheduler_settings, stop=stop)
+                                     scheduler_settings=scheduler_settings, stop=stop,
+                                     cache=self.ws.db_path.with_name(FILE_NAME))
 
     def domain_names(self, deck_ids: Sequence[str]) -> dict[str, str]:
         """Domain id -> name over these decks (cheap, unlike the full deck summaries)."""

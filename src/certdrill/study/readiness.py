@@ -10,13 +10,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 import fsrs
 
 from certdrill.core import scheduling
 from certdrill.core.clock import day_start, next_day_start, study_date
-from certdrill.core.exam_readiness import Readiness, assess, assess_tallies
+from certdrill.core.exam_readiness import Readiness, assess_tallies
 from certdrill.core.model import Deck
 from certdrill.core.readiness import (
     EXAM_GUESS,
@@ -492,30 +493,62 @@ class ReadinessPoint:
 def readiness_history(
     con: sqlite3.Connection, *, deck_id: str, now: datetime, tz: tzinfo, days: int = 90, exam_date: date | None = None,
     scheduler_settings: SchedulerSettings | None = None, stop: Callable[[], bool] | None = None,
+    cache: Path | None = None,
 ) -> list[ReadinessPoint]:
     """Readiness at the end of each study day from the first answer (at most `days` back) to today,
     computed only from the answers up to that day; each day is judged for the exam date if one is set.
-    `stop` is asked before each day: when it says so, the days so far are returned (nobody waits)."""
-    history = _load(con, deck_id)
-    times = sorted(a.at for answers in history.answers.values() for a in answers)
-    if not times:
+    `stop` is asked between steps: when it says so, the days so far are returned (nobody waits).
+    With a `cache` file, past days whose inputs have not changed are read from it (see trend_cache)."""
+    from certdrill.study import trend_cache
+    from certdrill.study.readiness_trend import KnownDay, Questions, trend_points
+
+    deck, set_date = _deck(con, deck_id)
+    (first_answer,) = con.execute("SELECT min(reviewed_at) FROM review WHERE deck_id = ? AND mode != 'exam'",
+                                  (deck_id,)).fetchone()
+    if first_answer is None:
         return []
-    scheduler = scheduling.make_scheduler(scheduler_settings or SchedulerSettings(fuzz=False))
-    exam_date = exam_date or history.exam_date
+    first = _time(first_answer)
+    exam_date = exam_date or (date.fromisoformat(set_date) if set_date else None)
     exam_at = exam_moment(exam_date, tz) if exam_date else None
-    first = max(day_start(times[0], tz), day_start(now, tz) - timedelta(days=days - 1))
-    points = []
-    start = first
-    while start <= now and not (stop is not None and stop()):
+    settings = scheduler_settings or SchedulerSettings(fuzz=False)
+    scheduler = scheduling.make_scheduler(settings)
+    wanted = study_days(first, now=now, tz=tz, days=days)
+    read = Questions.read(con, deck)
+    past = [day for day in wanted if day[1] < now]  # days over: their figures can be kept
+    keys = trend_cache.day_keys(con, deck=deck, questions=read.digest(), days=past, exam_at=exam_at,
+                                settings=settings) if cache else {}
+    stored = trend_cache.load(cache, deck_id) if cache else {}
+    kept = {label: (point, made) for label, (key, point, made) in stored.items() if keys.get(label) == key}
+    wanted_ends = dict(wanted)
+    needed = [day for day in wanted if day[0] not in kept]
+    index = {d.id: i for i, d in enumerate(deck.domains)}
+    known = [KnownDay(day_start(wanted_ends[label], tz), wanted_ends[label],
+                      {index[d]: v for d, v in made.items() if d in index})
+             for label, (_, made) in sorted(kept.items())]
+    computed, made = trend_points(
+        con, read=read, days=needed, exam_at=exam_at, scheduler=scheduler, stop=stop, known=known,
+        starts=[day_start(end, tz) for _, end in needed])
+    found = {label: point for label, (point, _) in kept.items()}
+    found.update((p.day, p) for p in computed)
+    if cache:
+        sums = {label: m for label, (_, m) in kept.items()}
+        sums.update((p.day, {deck.domains[i].id: v for i, v in m.items()}) for p, m in zip(computed, made, strict=True))
+        trend_cache.save(cache, deck_id, {label: (key, found[label], sums[label]) for label, key in keys.items()
+                                          if label in found})
+    return [found[label] for label, _ in wanted if label in found]
+
+
+def study_days(first: datetime, *, now: datetime, tz: tzinfo, days: int) -> list[tuple[str, datetime]]:
+    """(study date, end moment) of each study day from the one holding `first` (at most `days` back) to
+    today, whose end is today's `now`."""
+    out = []
+    start = max(day_start(first, tz), day_start(now, tz) - timedelta(days=days - 1))
+    while start <= now:
         end = min(next_day_start(start, tz) - timedelta(microseconds=1), now)
-        if bisect.bisect_right(times, end) > 0:
-            questions, reviews, mock = _evidence(history, at=end, scheduler=scheduler)
-            r = assess(history.deck, questions=questions, reviews=reviews, mock=mock, now=end, exam_at=exam_at,
-                       scheduler=scheduler, action_count=0, draws=TREND_DRAWS)
-            points.append(ReadinessPoint(study_date(end, tz), r.score.raw, r.score.raw_low, r.score.raw_high,
-                                         r.score.p_pass, {d.id: d.estimate for d in r.domains}))
+        if first <= end:
+            out.append((study_date(end, tz), end))
         start = next_day_start(start, tz)
-    return points
+    return out
 
 
 def studied_deck_ids(con: sqlite3.Connection) -> list[str]:
