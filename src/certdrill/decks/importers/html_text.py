@@ -43,10 +43,12 @@ _TAG = re.compile(
 )
 # Formatting tags that add nothing to the text (html.parser events for them change nothing above).
 _INERT_TAGS = ("b", "i", "u", "s", "em", "strong", "span", "font", "sub", "sup", "small", "big", "mark", "a")
-# Those tags and line breaks (captured), e.g. "<b>Front</b><br>back". ASCII: with IGNORECASE
-# alone, "s" would also match "ſ", which html.parser reads as text.
+# Those tags and line breaks (a line break's tag after its "<" captured), e.g. "<b>Front</b><br>back".
+# ASCII: with IGNORECASE alone, "s" would also match "ſ", which html.parser reads as text. The
+# pattern opens with its literal "<", so a search skips to each "<" instead of trying every
+# alternative at every character (a third of the time of splitting a field).
 _SIMPLE = re.compile(
-    rf"(<br{_ANY_ATTRS}{_WS}*/?>)|<(?:{'|'.join(_INERT_TAGS)}){_ANY_ATTRS}{_WS}*/?>|</(?:br|{'|'.join(_INERT_TAGS)}){_WS}*>",
+    rf"<(?:(br{_ANY_ATTRS}{_WS}*/?>)|(?:{'|'.join(_INERT_TAGS)}){_ANY_ATTRS}{_WS}*/?>|/(?:br|{'|'.join(_INERT_TAGS)}){_WS}*>)",
     re.IGNORECASE | re.ASCII,
 )
 
