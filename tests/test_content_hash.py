@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from certdrill.core.jsontext import json_text
-from certdrill.core.model import Choice, Question
+from certdrill.core.model import Choice, Question, _payload
 from certdrill.storage.convert import choices_json, texts_json
 
 # Digests taken with the json.dumps implementation the format was defined by.
@@ -69,3 +69,18 @@ def test_choices_column_is_what_json_dumps_writes(choices: tuple[Choice, ...]) -
 @given(st.lists(st.text() | JSON, max_size=4).map(tuple) | st.lists(st.text(), max_size=3) | JSON)
 def test_references_and_tags_columns_are_what_json_dumps_writes(texts: tuple[str, ...]) -> None:
     assert texts_json(texts) == json.dumps(texts)
+
+
+QUESTIONS = st.builds(
+    Question, st.text(), st.text() | JSON, st.sampled_from(["single", "multiple", "flashcard"]) | JSON, st.text(),
+    task=st.none() | st.text() | JSON, choices=CHOICES.map(tuple), pick=st.none() | st.integers() | JSON,
+    answer=st.text(), explanation=st.text() | JSON, references=st.lists(st.text(), max_size=3).map(tuple) | JSON,
+    tags=st.lists(st.text(), max_size=3).map(tuple),
+)
+
+
+@given(QUESTIONS)
+def test_content_hash_is_taken_of_what_json_dumps_writes(question: Question) -> None:
+    fields = [question.domain, question.task, question.kind, question.prompt, question.choices, question.pick,
+              question.answer, question.explanation, question.references, question.tags]
+    assert _payload(question) == json.dumps(fields, ensure_ascii=False, separators=(",", ":"))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
-from certdrill.core.jsontext import json_text
+from certdrill.core.jsontext import json_choices, json_text, json_texts
 from certdrill.core.memory import CardState
 from certdrill.core.model import Choice, Deck, Domain, ExamInfo, PassMark, Question, Task
 
@@ -18,6 +17,8 @@ QUESTION_COLUMNS = (
     '"references"', "tags", "content_hash", "answer_key", "position", "retired",
 )
 _COLUMN_JSON = json_text()  # what SQLAlchemy's JSON type writes (json.dumps): rows do not differ by writer
+# The same text for the JSON columns an import writes three of per question, without the encoder's set-up.
+choices_json, texts_json = json_choices(), json_texts()
 
 
 def question_row(deck_id: str, q: Question, position: int) -> tuple[Any, ...]:
@@ -28,43 +29,6 @@ def question_row(deck_id: str, q: Question, position: int) -> tuple[Any, ...]:
         q.explanation, texts_json(q.references), texts_json(q.tags), q.content_hash(), q.answer_key(),
         position, 0,
     )
-
-
-# The JSON columns of a question row as json.dumps writes them, put together from the encoder's own
-# string escaping: the encoder's set-up per call cost more than encoding these small values (an
-# import writes three per question). Anything but the usual shapes goes through the encoder.
-_ESCAPE = encode_basestring_ascii  # the escaping json.dumps itself uses (its C version)
-
-
-def texts_json(texts: tuple[str, ...]) -> str:
-    """`json.dumps(texts)` of a tuple of strings (references, tags)."""
-    if type(texts) is not tuple:
-        return _COLUMN_JSON(texts)
-    try:
-        return "[" + ", ".join(map(_ESCAPE, texts)) + "]"
-    except TypeError:  # not all strings
-        return _COLUMN_JSON(texts)
-
-
-def choices_json(choices: tuple[Choice, ...]) -> str:
-    """`json.dumps(choices)` of a question's choices (each written as `[text, correct, why]`)."""
-    if type(choices) is not tuple:
-        return _COLUMN_JSON(choices)
-    parts = []
-    try:
-        for choice in choices:
-            if type(choice) is not Choice and not isinstance(choice, (tuple, list)):
-                return _COLUMN_JSON(choices)
-            text, correct, why = choice
-            if correct is True:
-                parts.append(f"[{_ESCAPE(text)}, true, {_ESCAPE(why)}]")
-            elif correct is False:
-                parts.append(f"[{_ESCAPE(text)}, false, {_ESCAPE(why)}]")
-            else:
-                return _COLUMN_JSON(choices)
-    except (TypeError, ValueError):  # a text that is not a string, a choice that is not three values
-        return _COLUMN_JSON(choices)
-    return "[" + ", ".join(parts) + "]"
 
 
 def question_from_row(row: QuestionRow) -> Question:

@@ -166,11 +166,14 @@ def _well_formed(qid: str, domain: str, draft: Draft) -> Question | None:
     elif kind == "single" or kind == "multiple":
         if answer or len(choices) < 2:
             return None
-        norms = [norm for c in choices if (norm := " ".join(c.text.split()).casefold())]
-        if len(set(norms)) < len(norms):
-            return None  # two choices read the same
+        norms: set[str] = set()
         n_correct = 0
         for c in choices:
+            norm = " ".join(c.text.split()).casefold()
+            if norm in norms:
+                return None  # two choices read the same
+            if norm:
+                norms.add(norm)
             if type(c.correct) is not bool:
                 return None
             n_correct += c.correct

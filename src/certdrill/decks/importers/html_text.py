@@ -275,7 +275,9 @@ def html_to_text(html: str) -> str:
     if "[sound:" in html:
         html = _SOUND.sub(lambda m: f"[audio: {m.group(1).strip()}]", html)
     parts = _SIMPLE.split(html)
-    if not any("<" in part for part in parts[::2]):
+    # Each tag split off holds exactly one "<" (none in its attributes): when they account for
+    # every "<", the text between them has none, and these tags are all there is.
+    if html.count("<") == len(parts) // 2:
         return _simple_text(parts)
     quick = _quick_text(html)
     return quick if quick is not None else parsed_text(html)
