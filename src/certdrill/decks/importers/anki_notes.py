@@ -97,14 +97,16 @@ def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
         return
     layout = _layout(nt)
     count = len(nt.fields)
-    raw = list(note.fields[:count]) + [""] * (count - len(note.fields))
+    raw = note.fields if len(note.fields) == count else note.fields[:count] + ("",) * (count - len(note.fields))
     texts = [html_to_text(v) for v in raw]
     tags = note.tags
-    found: list[str] = []
-    for i in layout.references:
-        found += URL.findall(texts[i])
-        texts[i] = URL.sub("", texts[i]).strip()
-    references = tuple(found)
+    references: tuple[str, ...] = ()
+    if layout.references:
+        found: list[str] = []
+        for i in layout.references:
+            found += URL.findall(texts[i])
+            texts[i] = URL.sub("", texts[i]).strip()
+        references = tuple(found)
     if nt.cloze:
         index = layout.cloze
         ordinals = cloze_ordinals(raw[index]) if raw else []
