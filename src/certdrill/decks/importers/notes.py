@@ -28,6 +28,9 @@ REFERENCE_FIELD = re.compile(r"^(?:references?|sources?|links?)$", re.IGNORECASE
 URL = re.compile(r"https?://[^\s<>\"']+")
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 BLANK = "[...]"
+# Named tuples made per question with tuple.__new__ (every field given): their own __new__ is a
+# Python function, and calling it cost more than the rest of making one.
+_new = tuple.__new__
 _ONE_LETTER = {c: i for i, c in enumerate("ABCDEFGHIJ")} | {c: i for i, c in enumerate("abcdefghij")}
 
 
@@ -155,14 +158,12 @@ def choice_question(roles: FieldRoles, values: Sequence[str], tags: tuple[str, .
     if rest or unread:
         parts = [rest, *parts, unread]
     explanation = "\n\n".join([part for part in parts if part])
-    if whys:
-        choices = tuple([Choice(texts[i], i in correct, whys.get(i, "")) for i in kept])
-    else:
-        choices = tuple([Choice(texts[i], i in correct) for i in kept])
-    return Draft(
+    whys = whys or {}
+    choices = tuple([_new(Choice, (texts[i], i in correct, whys.get(i, ""))) for i in kept])
+    return _new(Draft, (
         "single" if len(correct) == 1 else "multiple", question.strip(), choices,
         len(correct) if len(correct) > 1 else None, "", explanation, references, tags,
-    )
+    ))
 
 
 def cloze_ordinals(text: str) -> list[int]:
@@ -186,9 +187,8 @@ def cloze_card(text: str, ordinal: int, to_text: Callable[[str], str]) -> tuple[
 def flashcard(prompt: str, answer: str, extras: Sequence[tuple[str, str]] = (), tags: tuple[str, ...] = (),
               references: tuple[str, ...] = ()) -> Draft:
     """A flashcard; fields shown on neither side become the explanation, labelled by name."""
-    explanation = "\n\n".join(
+    explanation = "\n\n".join([
         value if not name or EXPLANATION_FIELD.match(name.strip()) else f"{name}: {value}"
         for name, value in extras if value.strip()
-    )
-    return Draft("flashcard", prompt.strip(), answer=answer.strip(), explanation=explanation, references=references,
-                 tags=tags)
+    ])
+    return _new(Draft, ("flashcard", prompt.strip(), (), None, answer.strip(), explanation, references, tags))
