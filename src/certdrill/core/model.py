@@ -61,7 +61,7 @@ class Question(_HashSlot):
         """What decides right and wrong; when it changes, earlier memory of the card is void."""
         if self.kind == "flashcard":
             return "flashcard:" + " ".join(self.answer.split()).casefold()
-        return f"{self.kind}:{len(self.choices)}:" + ",".join(map(str, self.correct_indices))
+        return f"{self.kind}:{len(self.choices)}:" + ",".join([str(i) for i, c in enumerate(self.choices) if c.correct])
 
     def content_hash(self) -> str:
         """A stable digest of everything shown to the learner, to spot edits on re-import."""

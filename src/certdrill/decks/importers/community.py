@@ -224,7 +224,7 @@ def assemble_deck(
             continue
         seen[c.qid] = c.origin
         questions.append(q)
-    counts = Counter(q.domain for q in questions)
+    counts = Counter([q.domain for q in questions])
     total = sum(counts.values()) or 1
     domains = tuple(
         Domain(r.id, r.name, r.weight if r.weight else max(round(100 * counts[r.id] / total, 1), 0.1))

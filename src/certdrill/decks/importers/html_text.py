@@ -249,8 +249,8 @@ def _simple_text(parts: list[str]) -> str:
     if not any(parts[1::2]):  # no line break: one line, the usual case
         texts = parts[::2]
         line = "".join(texts)
-        if "&" in line:
-            line = "".join(map(unescape, texts))  # chunk by chunk, as html.parser unescapes
+        if "&" in line:  # chunk by chunk, as html.parser unescapes
+            line = "".join([unescape(t) if "&" in t else t for t in texts])
         return clean_text(_fold(line).strip())
     lines: list[str] = []
     chunks: list[str] = []
