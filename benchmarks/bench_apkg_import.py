@@ -26,10 +26,10 @@ MCQ = genanki.Model(
 )
 
 
-def build_package(path: Path) -> Path:
+def build_package(path: Path, notes: int = NOTES) -> Path:
     """Half multiple choice, a quarter basic, a quarter cloze, spread over four subdecks."""
     decks = [genanki.Deck(2059400110 + i, f"Bench::Domain {i}") for i in range(4)]
-    for n in range(NOTES):
+    for n in range(notes):
         deck = decks[n % 4]
         if n % 2 == 0:
             note = genanki.Note(model=MCQ, guid=f"mcq{n}", tags=["bench", f"t{n % 7}"], fields=[

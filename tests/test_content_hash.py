@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from certdrill.core.jsontext import json_text
-from certdrill.core.model import Choice, Question
+from certdrill.core.model import Choice, Question, _payload
+from certdrill.storage.convert import choices_json, texts_json
 
 # Digests taken with the json.dumps implementation the format was defined by.
 PINNED = [
@@ -48,3 +49,38 @@ def test_json_text_writes_what_json_dumps_writes(value: object) -> None:
     assert json_text()(value) == json.dumps(value)
     assert json_text(ensure_ascii=False, separators=(",", ":"))(value) == json.dumps(
         value, ensure_ascii=False, separators=(",", ":"))
+
+
+CHOICES = st.lists(
+    st.builds(Choice, st.text(), st.booleans(), st.text())
+    | st.tuples(st.text(), st.booleans() | st.integers(0, 1) | st.none(), st.text())
+    | st.lists(st.text() | st.booleans(), max_size=4)
+    | st.dictionaries(st.text(max_size=3) | st.booleans(), st.integers(), max_size=3)
+    | JSON,
+    max_size=5,
+)
+
+
+@given(CHOICES.map(tuple) | CHOICES)
+def test_choices_column_is_what_json_dumps_writes(choices: tuple[Choice, ...]) -> None:
+    assert choices_json(choices) == json.dumps(choices)
+
+
+@given(st.lists(st.text() | JSON, max_size=4).map(tuple) | st.lists(st.text(), max_size=3) | JSON)
+def test_references_and_tags_columns_are_what_json_dumps_writes(texts: tuple[str, ...]) -> None:
+    assert texts_json(texts) == json.dumps(texts)
+
+
+QUESTIONS = st.builds(
+    Question, st.text(), st.text() | JSON, st.sampled_from(["single", "multiple", "flashcard"]) | JSON, st.text(),
+    task=st.none() | st.text() | JSON, choices=CHOICES.map(tuple), pick=st.none() | st.integers() | JSON,
+    answer=st.text(), explanation=st.text() | JSON, references=st.lists(st.text(), max_size=3).map(tuple) | JSON,
+    tags=st.lists(st.text(), max_size=3).map(tuple),
+)
+
+
+@given(QUESTIONS)
+def test_content_hash_is_taken_of_what_json_dumps_writes(question: Question) -> None:
+    fields = [question.domain, question.task, question.kind, question.prompt, question.choices, question.pick,
+              question.answer, question.explanation, question.references, question.tags]
+    assert _payload(question) == json.dumps(fields, ensure_ascii=False, separators=(",", ":"))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from json.encoder import encode_basestring
 from typing import Literal, NamedTuple
 
-from certdrill.core.jsontext import json_text
+from certdrill.core.jsontext import json_choices, json_text, json_texts
 
 PAYLOAD_JSON = json_text(ensure_ascii=False, separators=(",", ":"))
+_PAYLOAD_TEXT = encode_basestring  # json's own string escaping at these options (its C version)
+_PAYLOAD_CHOICES = json_choices(ensure_ascii=False, separators=(",", ":"))
+_PAYLOAD_TEXTS = json_texts(ensure_ascii=False, separators=(",", ":"))
 
 Kind = Literal["single", "multiple", "flashcard"]
 KINDS: tuple[Kind, ...] = ("single", "multiple", "flashcard")
@@ -57,7 +61,7 @@ class Question(_HashSlot):
         """What decides right and wrong; when it changes, earlier memory of the card is void."""
         if self.kind == "flashcard":
             return "flashcard:" + " ".join(self.answer.split()).casefold()
-        return f"{self.kind}:{len(self.choices)}:" + ",".join(map(str, self.correct_indices))
+        return f"{self.kind}:{len(self.choices)}:" + ",".join([str(i) for i, c in enumerate(self.choices) if c.correct])
 
     def content_hash(self) -> str:
         """A stable digest of everything shown to the learner, to spot edits on re-import."""
@@ -73,7 +77,17 @@ class Question(_HashSlot):
 def _payload(q: Question) -> str:
     """The JSON text the content hash is taken of; its bytes must never change, or every stored
     question would look edited: `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` of
-    the list below (choices as `[text, correct, why]`)."""
+    the list below (choices as `[text, correct, why]`). Put together piece by piece when every
+    value has its usual type (the encoder's set-up cost more than the encoding; the same text,
+    tests/test_content_hash.py), else by the encoder."""
+    text, task, pick = _PAYLOAD_TEXT, q.task, q.pick
+    if (task is None or type(task) is str) and (pick is None or type(pick) is int):
+        try:
+            return (f"[{text(q.domain)},{'null' if task is None else text(task)},{text(q.kind)},{text(q.prompt)},"
+                    f"{_PAYLOAD_CHOICES(q.choices)},{'null' if pick is None else str(pick)},"
+                    f"{text(q.answer)},{text(q.explanation)},{_PAYLOAD_TEXTS(q.references)},{_PAYLOAD_TEXTS(q.tags)}]")
+        except TypeError:  # a value that is not text
+            pass
     return PAYLOAD_JSON([
         q.domain, q.task, q.kind, q.prompt, q.choices, q.pick, q.answer, q.explanation, q.references, q.tags,
     ])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from certdrill.core.jsontext import json_text
+from certdrill.core.jsontext import json_choices, json_text, json_texts
 from certdrill.core.memory import CardState
 from certdrill.core.model import Choice, Deck, Domain, ExamInfo, PassMark, Question, Task
 
@@ -17,14 +17,16 @@ QUESTION_COLUMNS = (
     '"references"', "tags", "content_hash", "answer_key", "position", "retired",
 )
 _COLUMN_JSON = json_text()  # what SQLAlchemy's JSON type writes (json.dumps): rows do not differ by writer
+# The same text for the JSON columns an import writes three of per question, without the encoder's set-up.
+choices_json, texts_json = json_choices(), json_texts()
 
 
 def question_row(deck_id: str, q: Question, position: int) -> tuple[Any, ...]:
     """A question's row values in `QUESTION_COLUMNS` order, stored as SQLAlchemy stores them
     (JSON columns as json.dumps text, booleans as 0/1), for plain executemany inserts and updates."""
     return (
-        deck_id, q.id, q.domain, q.task, q.kind, q.prompt, _COLUMN_JSON(q.choices), q.pick, q.answer,
-        q.explanation, _COLUMN_JSON(q.references), _COLUMN_JSON(q.tags), q.content_hash(), q.answer_key(),
+        deck_id, q.id, q.domain, q.task, q.kind, q.prompt, choices_json(q.choices), q.pick, q.answer,
+        q.explanation, texts_json(q.references), texts_json(q.tags), q.content_hash(), q.answer_key(),
         position, 0,
     )
 

@@ -26,6 +26,9 @@ _SAFE_GUID = re.compile(r"^[A-Za-z0-9._:-]+$")
 _FIELD_REF = re.compile(r"\{\{([^#/^!{}][^{}]*)\}\}")
 _CLOZE_REF = re.compile(r"\{\{(?:[^{}]*:)?cloze:([^{}]+)\}\}")
 _SPECIAL = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "Type", "CardFlag", "CardID"}
+# Named tuples made per note with tuple.__new__ (every field given): their own __new__ is a Python
+# function, and calling it cost more than the rest of making one.
+_new = tuple.__new__
 
 
 def question_id(guid: str, ord_: int) -> str:
@@ -97,14 +100,16 @@ def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
         return
     layout = _layout(nt)
     count = len(nt.fields)
-    raw = list(note.fields[:count]) + [""] * (count - len(note.fields))
+    raw = note.fields if len(note.fields) == count else note.fields[:count] + ("",) * (count - len(note.fields))
     texts = [html_to_text(v) for v in raw]
     tags = note.tags
-    found: list[str] = []
-    for i in layout.references:
-        found += URL.findall(texts[i])
-        texts[i] = URL.sub("", texts[i]).strip()
-    references = tuple(found)
+    references: tuple[str, ...] = ()
+    if layout.references:
+        found: list[str] = []
+        for i in layout.references:
+            found += URL.findall(texts[i])
+            texts[i] = URL.sub("", texts[i]).strip()
+        references = tuple(found)
     if nt.cloze:
         index = layout.cloze
         ordinals = cloze_ordinals(raw[index]) if raw else []
@@ -114,19 +119,19 @@ def note_candidates(note: AnkiNote) -> Iterator[Candidate]:
         extras = [(name, texts[i]) for i, name in enumerate(nt.fields) if i != index]
         for n in ordinals:
             prompt, answer = cloze_card(raw[index], n, html_to_text)
-            yield Candidate(question_id(note.guid, n - 1), origin, note.deck,
-                            flashcard(prompt, answer, extras, tags, references))
+            yield _new(Candidate, (question_id(note.guid, n - 1), origin, note.deck,
+                                   flashcard(prompt, answer, extras, tags, references), ""))
         return
     mc = choice_question(layout.roles, texts, tags, references)
     if isinstance(mc, str):
         yield Candidate(question_id(note.guid, 0), origin, note.deck, problem=mc)
         return
     if mc is not None:
-        yield Candidate(question_id(note.guid, 0), origin, note.deck, mc)
+        yield _new(Candidate, (question_id(note.guid, 0), origin, note.deck, mc, ""))
         return
     for ord_ in note.card_ords:
         front, back, rest = _sides(nt, layout, ord_)
-        yield Candidate(question_id(note.guid, ord_), origin, note.deck, flashcard(
-            "\n\n".join(texts[i] for i in front if texts[i]), "\n\n".join(texts[i] for i in back if texts[i]),
+        yield _new(Candidate, (question_id(note.guid, ord_), origin, note.deck, flashcard(
+            "\n\n".join([texts[i] for i in front if texts[i]]), "\n\n".join([texts[i] for i in back if texts[i]]),
             [(nt.fields[i], texts[i]) for i in rest], tags, references,
-        ))
+        ), ""))

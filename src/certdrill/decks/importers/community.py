@@ -144,12 +144,14 @@ def _well_formed(qid: str, domain: str, draft: Draft) -> Question | None:
     """
     kind, prompt, choices, pick, answer, explanation, references, tags = draft
     try:
-        # One look at all the text at once: if it is printable, clean_text would change none of it.
-        printable = "".join([qid, domain, kind, prompt, answer, explanation, *references, *tags,
-                             *[t for c in choices for t in (c.text, c.why)]]).isprintable()
+        # One look at all the text at once: if clean_text changes none of it, it changes no part
+        # of it (it only drops characters, and rewrites "\r\n", whose "\r" it would drop too).
+        # Printable text it leaves alone without a look; text with line breaks is not printable.
+        text = "".join([qid, domain, kind, prompt, answer, explanation, *references, *tags,
+                        *[t for c in choices for t in (c.text, c.why)]])
     except TypeError:
         return None  # some value is not text
-    if not printable:
+    if not text.isprintable() and clean_text(text) != text:
         qid, domain, prompt, answer, explanation = map(clean_text, (qid, domain, prompt, answer, explanation))
         references, tags = tuple([clean_text(r) for r in references]), tuple([clean_text(t) for t in tags])
         choices = tuple([Choice(clean_text(c.text), c.correct, clean_text(c.why)) for c in choices])
@@ -164,11 +166,14 @@ def _well_formed(qid: str, domain: str, draft: Draft) -> Question | None:
     elif kind == "single" or kind == "multiple":
         if answer or len(choices) < 2:
             return None
-        norms = [norm for c in choices if (norm := " ".join(c.text.split()).casefold())]
-        if len(set(norms)) < len(norms):
-            return None  # two choices read the same
+        norms: set[str] = set()
         n_correct = 0
         for c in choices:
+            norm = " ".join(c.text.split()).casefold()
+            if norm in norms:
+                return None  # two choices read the same
+            if norm:
+                norms.add(norm)
             if type(c.correct) is not bool:
                 return None
             n_correct += c.correct
@@ -202,13 +207,12 @@ def assemble_deck(
     refused: list[str] = []
     questions: list[Question] = []
     seen: dict[str, str] = {}
-    for c in candidates:
-        label = f"{c.origin} ({c.qid})"
+    for c in candidates:  # a refusal names the candidate as "note 12 (anki-x)"
         if c.draft is None:
-            refused.append(f"{label}: {c.problem or 'cannot be converted'}")
+            refused.append(f"{c.origin} ({c.qid}): {c.problem or 'cannot be converted'}")
             continue
         if c.qid in seen:
-            refused.append(f"{label}: same id as {seen[c.qid]}")
+            refused.append(f"{c.origin} ({c.qid}): same id as {seen[c.qid]}")
             continue
         domain = domain_rule[c.group].id
         q = _well_formed(c.qid, domain, c.draft)
@@ -216,11 +220,11 @@ def assemble_deck(
             findings = Findings()
             q = read_question(_located({"id": c.qid, "domain": domain, **_as_data(c.draft)}), shell, findings, origin, 0)
         if q is None:
-            refused.append(f"{label}: {findings.errors[0].message if findings.errors else 'not a valid question'}")
+            refused.append(f"{c.origin} ({c.qid}): {findings.errors[0].message if findings.errors else 'not a valid question'}")
             continue
         seen[c.qid] = c.origin
         questions.append(q)
-    counts = Counter(q.domain for q in questions)
+    counts = Counter([q.domain for q in questions])
     total = sum(counts.values()) or 1
     domains = tuple(
         Domain(r.id, r.name, r.weight if r.weight else max(round(100 * counts[r.id] / total, 1), 0.1))

@@ -43,10 +43,12 @@ _TAG = re.compile(
 )
 # Formatting tags that add nothing to the text (html.parser events for them change nothing above).
 _INERT_TAGS = ("b", "i", "u", "s", "em", "strong", "span", "font", "sub", "sup", "small", "big", "mark", "a")
-# Those tags and line breaks (captured), e.g. "<b>Front</b><br>back". ASCII: with IGNORECASE
-# alone, "s" would also match "ſ", which html.parser reads as text.
+# Those tags and line breaks (a line break's tag after its "<" captured), e.g. "<b>Front</b><br>back".
+# ASCII: with IGNORECASE alone, "s" would also match "ſ", which html.parser reads as text. The
+# pattern opens with its literal "<", so a search skips to each "<" instead of trying every
+# alternative at every character (a third of the time of splitting a field).
 _SIMPLE = re.compile(
-    rf"(<br{_ANY_ATTRS}{_WS}*/?>)|<(?:{'|'.join(_INERT_TAGS)}){_ANY_ATTRS}{_WS}*/?>|</(?:br|{'|'.join(_INERT_TAGS)}){_WS}*>",
+    rf"<(?:(br{_ANY_ATTRS}{_WS}*/?>)|(?:{'|'.join(_INERT_TAGS)}){_ANY_ATTRS}{_WS}*/?>|/(?:br|{'|'.join(_INERT_TAGS)}){_WS}*>)",
     re.IGNORECASE | re.ASCII,
 )
 
@@ -247,8 +249,8 @@ def _simple_text(parts: list[str]) -> str:
     if not any(parts[1::2]):  # no line break: one line, the usual case
         texts = parts[::2]
         line = "".join(texts)
-        if "&" in line:
-            line = "".join(map(unescape, texts))  # chunk by chunk, as html.parser unescapes
+        if "&" in line:  # chunk by chunk, as html.parser unescapes
+            line = "".join([unescape(t) if "&" in t else t for t in texts])
         return clean_text(_fold(line).strip())
     lines: list[str] = []
     chunks: list[str] = []
@@ -273,7 +275,9 @@ def html_to_text(html: str) -> str:
     if "[sound:" in html:
         html = _SOUND.sub(lambda m: f"[audio: {m.group(1).strip()}]", html)
     parts = _SIMPLE.split(html)
-    if not any("<" in part for part in parts[::2]):
+    # Each tag split off holds exactly one "<" (none in its attributes): when they account for
+    # every "<", the text between them has none, and these tags are all there is.
+    if html.count("<") == len(parts) // 2:
         return _simple_text(parts)
     quick = _quick_text(html)
     return quick if quick is not None else parsed_text(html)

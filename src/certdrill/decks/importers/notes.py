@@ -28,6 +28,9 @@ REFERENCE_FIELD = re.compile(r"^(?:references?|sources?|links?)$", re.IGNORECASE
 URL = re.compile(r"https?://[^\s<>\"']+")
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 BLANK = "[...]"
+# Named tuples made per question with tuple.__new__ (every field given): their own __new__ is a
+# Python function, and calling it cost more than the rest of making one.
+_new = tuple.__new__
 _ONE_LETTER = {c: i for i, c in enumerate("ABCDEFGHIJ")} | {c: i for i, c in enumerate("abcdefghij")}
 
 
@@ -53,14 +56,14 @@ def resolve_answer(answer: str, options: Sequence[str]) -> tuple[list[int], str]
     and any text after a leading letter ('B. because ...'); None when it names none."""
     text = answer.strip()
     n = len(options)
-    if _BITS.match(text):
+    if text[:1] in ("0", "1") and _BITS.match(text):
         bits = re.findall(r"[01]", text)
         if len(bits) == n:
             return [i for i, b in enumerate(bits) if b == "1"], ""
     letter = _ONE_LETTER.get(text)
     # The usual answer, a bare letter: read as the letters rule below reads it, unless an option's
     # text is that letter (an option's own text wins). Only a one-character option can be.
-    if letter is not None and letter < n and not any(len(o.strip()) == 1 for o in options):
+    if letter is not None and letter < n and 1 not in map(len, map(str.strip, options)):
         return [letter], ""
     wanted = _norm(text)
     exact = [i for i, o in enumerate(options) if _norm(o) == wanted]
@@ -134,30 +137,33 @@ def choice_question(roles: FieldRoles, values: Sequence[str], tags: tuple[str, .
         return None
     question, answer = values[roles.question], values[roles.answer]
     texts = [values[i].strip() for i in roles.options]
-    if len([t for t in texts if t]) < 2:
+    kept = [i for i, t in enumerate(texts) if t]
+    if len(kept) < 2:
         return None
     resolved = resolve_answer(answer, texts)
     if resolved is None:
         return f"the answer '{answer.strip()[:40]}' names none of the options"
     correct, rest = resolved
-    if any(not texts[i] for i in correct):
-        return "the answer names an empty option"
+    for i in correct:
+        if not texts[i]:
+            return "the answer names an empty option"
     if not correct:
         return "no option is marked correct"
-    kept = [i for i, t in enumerate(texts) if t]
     notes_text = values[roles.choice_notes].strip() if roles.choice_notes is not None else ""
-    whys = choice_notes(notes_text, len(texts)) if notes_text else {}
+    whys = choice_notes(notes_text, len(texts)) if notes_text else None
     unread = ""
-    if whys is None:  # not a line per option: kept whole at the end of the explanation
-        whys, unread = {}, notes_text
-    explanation = "\n\n".join(
-        part for part in [rest, *(values[i].strip() for i in roles.explanations), unread] if part
-    )
-    return Draft(
-        "single" if len(correct) == 1 else "multiple", question.strip(),
-        tuple([Choice(texts[i], i in correct, whys.get(i, "")) for i in kept]), len(correct) if len(correct) > 1 else None,
-        "", explanation, references, tags,
-    )
+    if whys is None and notes_text:  # not a line per option: kept whole at the end of the explanation
+        unread = notes_text
+    parts = [values[i].strip() for i in roles.explanations]
+    if rest or unread:
+        parts = [rest, *parts, unread]
+    explanation = "\n\n".join([part for part in parts if part])
+    whys = whys or {}
+    choices = tuple([_new(Choice, (texts[i], i in correct, whys.get(i, ""))) for i in kept])
+    return _new(Draft, (
+        "single" if len(correct) == 1 else "multiple", question.strip(), choices,
+        len(correct) if len(correct) > 1 else None, "", explanation, references, tags,
+    ))
 
 
 def cloze_ordinals(text: str) -> list[int]:
@@ -181,9 +187,8 @@ def cloze_card(text: str, ordinal: int, to_text: Callable[[str], str]) -> tuple[
 def flashcard(prompt: str, answer: str, extras: Sequence[tuple[str, str]] = (), tags: tuple[str, ...] = (),
               references: tuple[str, ...] = ()) -> Draft:
     """A flashcard; fields shown on neither side become the explanation, labelled by name."""
-    explanation = "\n\n".join(
+    explanation = "\n\n".join([
         value if not name or EXPLANATION_FIELD.match(name.strip()) else f"{name}: {value}"
         for name, value in extras if value.strip()
-    )
-    return Draft("flashcard", prompt.strip(), answer=answer.strip(), explanation=explanation, references=references,
-                 tags=tags)
+    ])
+    return _new(Draft, ("flashcard", prompt.strip(), (), None, answer.strip(), explanation, references, tags))

@@ -151,7 +151,9 @@ def _read_package(path: Path, options: ReadOptions, origin: str) -> SourceDeck:
         size = note_size(note)
         for candidate in note_candidates(note):  # charged one by one: one note may make thousands
             budget.charge(size)
-            candidates.append(candidate._replace(qid=own_ids[candidate.qid]) if candidate.qid in own_ids else candidate)
+            if own_ids and candidate.qid in own_ids:
+                candidate = candidate._replace(qid=own_ids[candidate.qid])
+            candidates.append(candidate)
         groups[note.deck] = None
         if note.mod > edited:
             edited = note.mod
