@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certdrill.core import scheduling
 from certdrill.core.exam_readiness import assess
 from certdrill.core.model import Deck, Domain, ExamInfo, PassMark, Task
-from certdrill.core.readiness import MockAnswer, QuestionEvidence
+from certdrill.core.readiness import MockAnswer, QuestionEvidence, mock_memory, recall_at
+from certdrill.core.readiness_model import DomainInput, memory_factors
 
 NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)
 SCHEDULER = scheduling.make_scheduler(scheduling.SchedulerSettings(fuzz=False))
@@ -123,3 +125,24 @@ def test_pass_chance_moves_the_domains_together_and_doubts_the_scaled_conversion
     assert scale is not None and scale.pass_raw_range == (0.65, 0.78)
     assert "anywhere in raw 65%-78%" in scale.describe()
     assert r.score.p_pass is not None and 0.02 < r.score.p_pass < 0.98
+
+
+def test_recent_answers_bear_out_memory_only_after_prior_knowledge_is_counted() -> None:
+    n, g, r, k0 = 200, 0.25, 0.9, 0.5
+    right = n * (g + (1 - g) * (r + (1 - r) * k0))  # exactly what FSRS's recall plus prior knowledge predict
+    domain = DomainInput(n, g, 0, ((r, n),), recent=(n, n * (g + (1 - g) * r), right))
+    assert memory_factors([k0], [domain]) == [pytest.approx(1.0)]
+    # The same right answers, from a learner who knew more beforehand, say less for memory.
+    assert memory_factors([0.8], [domain])[0] < 1.0
+    # Without recent answers FSRS is taken as it is.
+    assert memory_factors([k0], [DomainInput(n, g, 0, ((r, n),))]) == [1.0]
+
+
+def test_a_question_met_only_on_mock_papers_is_learnt_from_its_first_and_reviewed_by_its_later_ones() -> None:
+    first, second = NOW - timedelta(days=12), NOW - timedelta(days=5)
+    right, wrong = mock_memory([(first, True)], SCHEDULER), mock_memory([(first, False)], SCHEDULER)
+    # Prior knowledge is counted once, from the answer as a first try: the memory is learnt from the explanation.
+    assert right == wrong and right.state != scheduling.NEW and recall_at(right, NOW, SCHEDULER) > 0.0
+    recalled = mock_memory([(first, False), (second, True)], SCHEDULER)
+    lapsed = mock_memory([(second, False), (first, True)], SCHEDULER)  # given in any order
+    assert recall_at(recalled, NOW, SCHEDULER) > recall_at(lapsed, NOW, SCHEDULER)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, date, timedelta
 
 import pytest
 
 from certdrill.cli import main
 from certdrill.study import review
+from certdrill.study.desk import StudyDesk
 from certdrill.study.readiness import readiness_history, readiness_report
 from certdrill.study.workspace import Workspace
 from helpers import Clock
@@ -102,3 +104,20 @@ def test_a_read_beside_returns_what_the_connection_reads_and_raises_its_errors_i
             broken()
     memory = sqlite3.connect(":memory:")  # no file to open a second connection to: read on this one
     assert read_beside(memory, "SELECT :x", {"x": 1})() == [(1,)]
+
+
+def test_questions_met_only_on_a_mock_paper_count_as_studied_there(workspace: Workspace, clock: Clock) -> None:
+    desk = StudyDesk(workspace)
+    paper = desk.start_exam("sample", seed=5)
+    for i, item in enumerate(paper.items):
+        desk.save_exam_answer(paper.attempt_id, i, list(item.question.correct_indices), False)
+    clock.advance(minutes=30)
+    desk.submit_exam(paper.attempt_id)
+    clock.advance(days=2)
+    met = Counter(item.question.domain for item in paper.items)
+    with workspace.reading() as con:
+        report = readiness_report(con, deck_id="sample", now=clock.now, tz=UTC)
+    for d in report.domains:
+        # The cards were never answered outside the paper, yet their explanations were read there: studied.
+        assert d.first_tries == 0 and d.mock_answers == met[d.id] and d.mock_reused == 0
+        assert d.seen == met[d.id] and (d.recall_at_exam or 0) > 0.5

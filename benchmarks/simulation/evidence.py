@@ -9,7 +9,7 @@ import fsrs
 from benchmarks.simulation.session import History
 from certdrill.core import scheduling
 from certdrill.core.model import Deck
-from certdrill.core.readiness import MockAnswer, QuestionEvidence, ReviewAnswer, guess_rate
+from certdrill.core.readiness import MockAnswer, QuestionEvidence, ReviewAnswer, guess_rate, mock_memory
 from certdrill.core.scheduling import CardState
 
 RECENT = timedelta(days=30)
@@ -23,13 +23,18 @@ def evidence(deck: Deck, history: History, at: datetime, scheduler: fsrs.Schedul
     questions, reviews = [], []
     since = at - RECENT
     first_paper: dict[int, datetime] = {}
+    on_papers: dict[int, list[tuple[datetime, bool]]] = {}
     for paper in history.mocks:
-        for i, _ in paper.items:
+        for i, right in paper.items:
             first_paper.setdefault(i, paper.at)
+            if paper.at <= at:
+                on_papers.setdefault(i, []).append((paper.at, right))
     for i, (q, card, answers) in enumerate(zip(deck.questions, history.cards, history.answers, strict=True)):
         guess = guess_rate(q)
         studied = [a for a in answers if a.mode != "exam" and a.at <= at]
         first = studied[0].correct if studied and not (i in first_paper and first_paper[i] <= studied[0].at) else None
+        if card.state == scheduling.NEW and i in on_papers:  # met only on mock papers: studied there
+            card = mock_memory(on_papers[i], scheduler)
         due = card.state != scheduling.NEW and card.due is not None and card.due <= at
         questions.append(QuestionEvidence(q.domain, q.task, guess, card, first, due, q.kind == "flashcard"))
         for a in studied[1:]:

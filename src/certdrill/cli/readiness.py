@@ -99,8 +99,8 @@ def render(r: Readiness) -> list[str]:
     mock_answers = sum(d.mock_answers for d in r.domains)
     if mock_answers:
         right = sum(d.mock_correct for d in r.domains) / mock_answers
-        lines.append(f"  mock exams: {right:.0%} right over {mock_answers} answers; after several mocks this share is "
-                     "about as accurate as the estimate (docs/readiness.md)")
+        lines.append(f"  mock exams: {right:.0%} right over {mock_answers} answers, counted in the estimate "
+                     "(docs/readiness.md)")
     if any(d.too_little_evidence for d in r.domains):
         lines.append("  ? too little evidence for an estimate, only its 80% interval: answer more questions "
                      "(or take a mock exam)")

@@ -22,7 +22,6 @@ from certdrill.core.readiness import (
     QuestionEvidence,
     ReviewAnswer,
     TaskReadiness,
-    domain_fit,
     memory_fit,
     tally_domain,
 )
@@ -103,9 +102,9 @@ def assess(
                           draws=draws)
 
 
-def _inputs(tally: DomainTally, fit: MemoryFit, recall: tuple[tuple[float, int], ...] | None = None) -> DomainInput:
-    own = domain_fit(fit, tally.recent[0], tally.recent_predicted, tally.recent[1])
-    return DomainInput(tally.questions, tally.guess, tally.unseen, _merged(tally.all_recall() if recall is None else recall), own)
+def _inputs(tally: DomainTally, recall: tuple[tuple[float, int], ...] | None = None) -> DomainInput:
+    return DomainInput(tally.questions, tally.guess, tally.unseen, _merged(tally.all_recall() if recall is None else recall),
+                       (tally.recent[0], tally.recent_predicted, float(tally.recent[1])))
 
 
 def _merged(recall: tuple[tuple[float, int], ...]) -> tuple[tuple[float, int], ...]:
@@ -121,7 +120,7 @@ def _draws(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, posterio
            count: int = readiness_model.DRAWS) -> Draws:
     scale = score_scale(deck.exam.pass_mark if deck.exam else None)
     marks = scale.pass_raw_range if scale else (0.72, 0.72)
-    return readiness_model.draw(posterior, [_inputs(tallies[d.id], fit) for d in deck.domains],
+    return readiness_model.draw(posterior, [_inputs(tallies[d.id]) for d in deck.domains],
                                 fit_sd=fit.sd, pass_raw=marks, count=count)
 
 
@@ -183,7 +182,7 @@ def _actions(deck: Deck, tallies: dict[str, DomainTally], fit: MemoryFit, sample
     out = []
     for i, d in enumerate(deck.domains):
         t = tallies[d.id]
-        base = _inputs(t, fit)
+        base = _inputs(t)
         before = sample.domain_mean(i, base, ACTION_DRAWS)
         if t.due:
             after = replace(base, recall=_merged((*t.recall, (STUDIED_RECALL, t.due))))

@@ -12,13 +12,12 @@ import fsrs
 
 from certdrill.core import scheduling
 from certdrill.core.model import Question
-from certdrill.core.readiness_model import Tries
+from certdrill.core.readiness_model import CALIBRATION_WEIGHT, Tries
 from certdrill.core.scheduling import CardState
 
 MIN_EVIDENCE = 10
 """First tries plus fresh mock-exam answers (a flashcard counts as a fifth) below which a domain is
 flagged as too little evidence."""
-CALIBRATION_WEIGHT = 10.0
 INTERVAL = (0.1, 0.9)  # an 80% interval
 MEANING = "chance of getting a new exam question of the domain right on exam day; 80% sure it lies in the interval"
 """What a domain's readiness figure means and how sure it is, in one line (CLI and dashboard show this)."""
@@ -151,7 +150,9 @@ def _round(value: float | None) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class MemoryFit:
-    """How far recent answers to studied questions bear out the memory model (1.0 = exactly)."""
+    """How far recent answers to studied questions bear out the memory model (1.0 = exactly): memory and
+    guessing alone, without prior knowledge. The draws use only its `sd` and fit their own factor with prior
+    knowledge counted (`readiness_model.memory_factors`); the weakest-task estimates use `factor`."""
 
     factor: float = 1.0
     answers: int = 0
@@ -170,18 +171,6 @@ def memory_fit_counts(answers: int, predicted: float, observed: float) -> Memory
     prior = CALIBRATION_WEIGHT * mean
     factor = (observed + prior) / (predicted + prior)
     return MemoryFit(min(1.2, max(0.5, factor)), answers, 1.0 / math.sqrt(predicted + prior + 30.0))
-
-
-DOMAIN_FIT_WEIGHT = 20.0
-"""Pseudo-answers pulling a domain's own memory fit towards the deck-wide one."""
-
-
-def domain_fit(fit: MemoryFit, answers: int, predicted: float, observed: float) -> float:
-    """The memory fit of one domain: its own recent answers, shrunk towards the deck-wide factor."""
-    if not answers:
-        return fit.factor
-    prior = DOMAIN_FIT_WEIGHT * predicted / answers
-    return min(1.2, max(0.5, (observed + prior * fit.factor) / (predicted + prior)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +234,17 @@ def group_tries(answers: Iterable[tuple[float, bool]]) -> tuple[tuple[float, flo
         g[0] += 1
         g[1] += right
     return tuple((g, n, r) for g, (n, r) in sorted(groups.items()))
+
+
+def mock_memory(answers: Iterable[tuple[datetime, bool]], scheduler: fsrs.Scheduler) -> CardState:
+    """The memory state of a question met only on mock papers (mock papers never touch cards). Its explanation,
+    shown when a paper is submitted, is a study event at the paper's time: the first is learning from scratch
+    (Again, whatever the answer: what the learner knew before is counted once, as prior knowledge, by the same
+    answer's first-try evidence), a later paper's answer is a review (Good when right, Again when wrong)."""
+    card = CardState()
+    for i, (at, right) in enumerate(sorted(answers)):
+        card = scheduling.review(card, 3 if right and i else 1, at, scheduler)
+    return card
 
 
 def recall_at(card: CardState, at: datetime, scheduler: fsrs.Scheduler) -> float:

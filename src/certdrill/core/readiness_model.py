@@ -84,6 +84,44 @@ def log_likelihood(tries: Tries) -> list[float]:
     return out
 
 
+CALIBRATION_WEIGHT = 10.0
+"""Pseudo-answers, behaving exactly as predicted, that pull the deck's memory factor towards 1."""
+DOMAIN_FIT_WEIGHT = 20.0
+"""Pseudo-answers pulling a domain's own memory factor towards the deck's."""
+FIT_RANGE = (0.5, 1.2)
+
+
+def memory_factors(k0: Sequence[float], domains: Sequence[DomainInput]) -> list[float]:
+    """Per domain, the factor on FSRS's recall that makes the model's own prediction of the recent answers to
+    studied questions, guess + (1 - guess) * (f r + (1 - f r) k0), match how many were right (method of
+    moments; each answer's prior knowledge k0 counted, as the model counts it on exam day). The deck's factor
+    is shrunk towards 1 by CALIBRATION_WEIGHT pseudo-answers, each domain's towards the deck's by
+    DOMAIN_FIT_WEIGHT. The prediction is linear in f: base + f * memory."""
+    parts = []
+    for k, d in zip(k0, domains, strict=True):
+        n, predicted, right = d.recent
+        g = d.guess
+        base = n * (g + (1 - g) * k)
+        memory = max(0.0, (1 - k) * (predicted - n * g))
+        parts.append((n, base, memory, right))
+    n_all = sum(p[0] for p in parts)
+    memory_all = sum(p[2] for p in parts)
+    deck = 1.0
+    if n_all and memory_all > 1e-9:
+        lam = CALIBRATION_WEIGHT / n_all
+        deck = (sum(p[3] - p[1] for p in parts) + lam * memory_all) / (memory_all * (1 + lam))
+        deck = min(FIT_RANGE[1], max(FIT_RANGE[0], deck))
+    out = []
+    for n, base, memory, right in parts:
+        if not n or memory <= 1e-9:
+            out.append(deck)
+            continue
+        lam = DOMAIN_FIT_WEIGHT / n
+        f = (right - base + lam * memory * deck) / (memory * (1 + lam))
+        out.append(min(FIT_RANGE[1], max(FIT_RANGE[0], f)))
+    return out
+
+
 def _normal_weights(mu: float) -> list[float]:
     return [math.exp(-0.5 * ((a - mu) / TAU) ** 2) for a in GRID]
 
@@ -143,7 +181,8 @@ class DomainInput:
     guess: float  # an exam question's guess rate in this domain
     unseen: int
     recall: tuple[tuple[float, int], ...]  # (exam-day recall, studied questions)
-    fit: float = 1.0  # observed over predicted recall of this domain's studied questions
+    recent: tuple[int, float, float] = (0, 0.0, 0.0)
+    """Recent answers to studied questions: (answers, their summed P(right) by memory and guessing alone, right)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +194,12 @@ class Draws:
     z: list[float] = field(default_factory=list)  # a standard normal per draw, for the exam's own luck
     prior: list[float] = field(default_factory=list)  # per domain: mean prior knowledge over the draws
     params: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
-    """[domain][draw]: (prior knowledge, memory-fit multiplier, coverage, shift), to re-price a changed domain."""
+    """[domain][draw]: (prior knowledge, memory factor, coverage, shift), to re-price a changed domain."""
 
     def domain_mean(self, i: int, domain: DomainInput, count: int | None = None) -> float:
         """Mean P(right) of domain i with its evidence replaced by `domain`, on the same draws."""
         params = self.params[i][:count] if count else self.params[i]
-        return sum(_p_right(k0, f * domain.fit, domain, c, s) for k0, f, c, s in params) / len(params)
+        return sum(_p_right(k0, f, domain, c, s) for k0, f, c, s in params) / len(params)
 
 
 def _quantile(sorted_values: Sequence[float], q: float) -> float:
@@ -207,13 +246,14 @@ def draw(posterior_: Posterior, domains: Sequence[DomainInput], *, fit_sd: float
         _, abilities = posterior_.draw(rng.random(), [rng.random() for _ in domains], rng.random())
         f = math.exp(rng.gauss(0, fit_sd))
         c0, s0 = rng.uniform(*COVERAGE), rng.uniform(*SHIFT)
-        for i, (a, d) in enumerate(zip(abilities, domains, strict=True)):
+        k0s = [sigmoid(a) for a in abilities]
+        factors = memory_factors(k0s, domains)
+        for i, (k0, d) in enumerate(zip(k0s, domains, strict=True)):
             c = min(COVERAGE[1], max(COVERAGE[0], c0 + rng.gauss(0, COVERAGE_SPREAD)))
             s = min(SHIFT[1], max(SHIFT[0], s0 + rng.gauss(0, SHIFT_SPREAD)))
-            k0 = sigmoid(a)
             prior[i] += k0 / count
-            params[i].append((k0, f, c, s))
-            out[i].append(_p_right(k0, f * d.fit, d, c, s))
+            params[i].append((k0, f * factors[i], c, s))
+            out[i].append(_p_right(k0, f * factors[i], d, c, s))
         marks.append(rng.uniform(*pass_raw))
         zs.append(rng.gauss(0, 1))
     return Draws(out, marks, zs, prior, params)

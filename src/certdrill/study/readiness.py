@@ -28,6 +28,8 @@ from certdrill.core.readiness import (
     TaskTally,
     guess_for,
     memory_fit_counts,
+    mock_memory,
+    recall_at,
     recall_bin,
 )
 from certdrill.core.readiness_model import Tries
@@ -286,6 +288,22 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
                 first[info.domain][0] += 1  # studied before its first paper: its first try counts
                 first[info.domain][1] += info.first_ok
                 counts[info.domain][(info.guess, info.first_ok)] += 1
+        met_on_papers: dict[int, list[tuple[datetime, bool]]] = defaultdict(list)
+        for card, _, correct, started in papers:
+            info = cards[card]
+            if info.current.state == scheduling.NEW and (info.first_study is None or info.first_study > now):
+                met_on_papers[card].append((started, correct))
+        for card, answers in met_on_papers.items():  # met only on mock papers: studied there (`mock_memory`)
+            info = cards[card]
+            memory = mock_memory(answers, scheduler)
+            r = recall_at(memory, exam_at, scheduler)
+            is_due = memory.due is not None and memory.due <= now
+            seen[info.domain] += 1
+            due[info.domain] += is_due
+            hist[(info.domain, is_due)][recall_bin(r)] += 1
+            if info.task:
+                tasks[info.domain][info.task][1] += 1
+                tasks[info.domain][info.task][2] += r
         for card, domain, correct, started in papers:
             info = cards[card]
             fresh = first_paper[card] >= started and not (info.first_study is not None and info.first_study < started)
@@ -440,12 +458,18 @@ def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> 
     first_paper: dict[int, datetime] = {}
     for card, _, _, started, _ in history.mock:
         first_paper.setdefault(card, started)
+    met_on_papers: dict[int, list[tuple[datetime, bool]]] = defaultdict(list)
+    for card, _, correct, started, finished in history.mock:
+        if finished <= at:
+            met_on_papers[card].append((started, correct))
     questions, reviews = [], []
     recent_from = at - timedelta(days=RECENT_DAYS)
     for q in history.questions:
         times = history.times.get(q.card_id, ())
         answered = history.answers.get(q.card_id, [])[: bisect.bisect_right(times, at)]
         state = _state_at(history, q.card_id, at)
+        if state.state == scheduling.NEW and not answered and q.card_id in met_on_papers:  # met only on mock papers
+            state = mock_memory(met_on_papers[q.card_id], scheduler)
         paper = first_paper.get(q.card_id)
         first = answered[0].correct if answered and not (paper is not None and paper <= answered[0].at) else None
         due = (state.state != scheduling.NEW and state.due is not None and state.due <= at
