@@ -31,7 +31,7 @@ import fsrs
 from certdrill.core import scheduling
 from certdrill.core.exam_readiness import assess_tallies
 from certdrill.core.model import Deck
-from certdrill.core.readiness import EXAM_GUESS, DomainTally, memory_fit_counts, recall_bin
+from certdrill.core.readiness import EXAM_GUESS, DomainTally, memory_fit_counts, mock_memory, recall_bin
 from certdrill.core.readiness_model import Tries
 from certdrill.storage.timefmt import from_db_time, to_db_time
 from certdrill.study.readiness import _GUESS, RECENT_DAYS, TREND_DRAWS, ReadinessPoint, _guess
@@ -278,6 +278,7 @@ def trend_points(
             spans[(("bin", d, recall_bin(recall(state, at_of[begin]))), begin, n)] += 1
         elif begin < n:
             _count_state(book, d, state, begin, n, first, at_of, recall)
+    _count_met_on_papers(book, read, scheduler, at_of, recall)
     if stopped():
         return [], []
     guess = _domain_guess(deck, questions)
@@ -378,6 +379,29 @@ def _count_state(book: _Days, domain: int, state: _State, start: int, stop: int,
             lo = hi
         book.add(("bin", domain, value), day, lo + 1)
         day = lo + 1
+
+
+def _count_met_on_papers(book: _Days, read: Questions, scheduler: fsrs.Scheduler, at_of: Sequence[datetime],
+                         recall: _Recall) -> None:
+    """A question met only on mock papers counts as studied there (`core.readiness.mock_memory`), from the day
+    a paper showed it until its first answer outside mock exams (from then on its own states count)."""
+    shown: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)  # card -> (finished, started, right)
+    for q, correct, started, finished in read.papers:
+        shown[q.card_id].append((finished, started, correct))
+    by_card = {q.card_id: q for q, *_ in read.papers}
+    for card_id, papers in shown.items():
+        q = by_card[card_id]
+        if q.first is None and q.current[0] != scheduling.NEW:
+            continue  # a state without answers to show for it: the per-question path keeps it too
+        until = book.since(q.first[0]) if q.first is not None else book.n
+        papers.sort()
+        for k, (finished, _, _) in enumerate(papers):
+            begin = book.since(finished)
+            stop = min(until, book.since(papers[k + 1][0]) if k + 1 < len(papers) else book.n)
+            if begin < stop:  # the papers finished by then, as `mock_memory` reads them
+                memory = mock_memory([(from_db_time(s), ok) for _, s, ok in papers[:k + 1]], scheduler)
+                _count_state(book, q.domain, (memory.state, memory.stability, memory.last_review), begin, stop,
+                             book.n, at_of, recall)
 
 
 def _count_mock_answer(book: _Days, q: _Question, correct: bool, started: str, finished: str, first_paper: str,
