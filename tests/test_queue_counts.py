@@ -147,3 +147,18 @@ def test_a_deck_limit_out_of_range_or_for_no_deck_is_refused(workspace: Workspac
     with pytest.raises(CertdrillError, match="no deck 'nope'"):
         desk.set_deck_new_limit("nope", 5)
     assert desk.queue_counts(["sample"]) == (0, 4)
+
+
+@pytest.mark.parametrize("steps", [
+    nothing, bury_today, suspend, a_deck_limit_of_two_with_one_started, answers_over_two_days,
+], ids=lambda f: f.__name__)
+def test_readiness_counts_due_cards_as_review_serves_them(
+    workspace: Workspace, clock: Clock, steps: Callable[[StudyDesk, Clock], None],
+) -> None:
+    """Readiness's due count (and its "review N due cards" action) is the review queue's: a learning step
+    due within the learn-ahead minutes is due, a buried or suspended card is not."""
+    desk = StudyDesk(workspace)
+    steps(desk, clock)
+    desk.answer(4, [1])  # a new question answered right: its learning step is due in minutes, not now
+    due, _ = desk.queue_counts(["sample"])
+    assert sum(d.due for d in desk.readiness("sample").domains) == due

@@ -43,6 +43,17 @@ def _params(now: datetime, **values: Any) -> dict[str, Any]:
     return {"now": _db_time(now), "learn_by": _db_time(now + LEARN_AHEAD), **values}
 
 
+def moments(now: datetime) -> dict[str, str]:
+    """The :now and :learn_by that `due_now` reads."""
+    return _params(now)
+
+
+def due_now(card: str, question: str) -> str:
+    """Due now and available (`DUE AND AVAILABLE`), for a query that names the card and question tables
+    `card` and `question` (other reports count due cards by the same rule as review serves them)."""
+    return f"({DUE} AND {AVAILABLE})".replace("card.", f"{card}.").replace("question.", f"{question}.")
+
+
 def first_due(
     con: sqlite3.Connection, *, deck_ids: Sequence[str], states: Iterable[int], due_by: datetime | None,
     now: datetime, exclude: Iterable[int] = (),

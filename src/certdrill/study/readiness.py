@@ -35,7 +35,7 @@ from certdrill.core.readiness import (
 from certdrill.core.readiness_model import Tries
 from certdrill.core.scheduling import CardState, SchedulerSettings
 from certdrill.errors import CertdrillError
-from certdrill.storage import queries
+from certdrill.storage import queries, queue
 from certdrill.storage.database import read_beside
 from certdrill.storage.timefmt import from_db_time, to_db_time
 
@@ -84,7 +84,7 @@ SELECT q.domain_id, q.task_id, {_GUESS},
                WHEN c.stability IS NULL OR c.last_review IS NULL THEN -3
                WHEN c.last_review > :exam THEN -2
                ELSE MIN(:cap, CAST(CAST(:exam_day - julianday(c.last_review) AS INTEGER) * :steps / c.stability AS INTEGER))
-          END + 3) * 2 + COALESCE(c.state != 0 AND NOT c.suspended AND c.due <= :now, 0)) * 3
+          END + 3) * 2 + COALESCE({queue.due_now('c', 'q')}, 0)) * 3
        + COALESCE((SELECT COALESCE(r.correct, r.rating > 1) FROM review r WHERE r.card_id = c.id AND r.mode != 'exam'
                    AND r.reviewed_at <= :now ORDER BY r.reviewed_at, r.id LIMIT 1) + 1, 0),
        COUNT(*)
@@ -211,7 +211,7 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
     recall = _Recall(scheduler)
     # The exam moment as a Julian day number, computed once rather than parsed again for every card.
     exam_day = J2000[1] + (exam_at - J2000[0]).total_seconds() / 86400
-    params = {"deck": deck.id, "now": to_db_time(now), "exam": to_db_time(exam_at), "exam_day": exam_day,
+    params = {"deck": deck.id, **queue.moments(now), "exam": to_db_time(exam_at), "exam_day": exam_day,
               "steps": RATIO_STEPS,
               "cap": RATIO_CAP, "since": to_db_time(now - timedelta(days=RECENT_DAYS))}
     questions: dict[str, int] = defaultdict(int)
@@ -297,7 +297,7 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
             info = cards[card]
             memory = mock_memory(answers, scheduler)
             r = recall_at(memory, exam_at, scheduler)
-            is_due = memory.due is not None and memory.due <= now
+            is_due = False  # review serves it as a new question: not one of the due cards an action names
             seen[info.domain] += 1
             due[info.domain] += is_due
             hist[(info.domain, is_due)][recall_bin(r)] += 1
@@ -468,12 +468,14 @@ def _evidence(history: _History, *, at: datetime, scheduler: fsrs.Scheduler) -> 
         times = history.times.get(q.card_id, ())
         answered = history.answers.get(q.card_id, [])[: bisect.bisect_right(times, at)]
         state = _state_at(history, q.card_id, at)
+        served = state.state != scheduling.NEW  # review serves it as due when its time comes (new ones: never)
         if state.state == scheduling.NEW and not answered and q.card_id in met_on_papers:  # met only on mock papers
             state = mock_memory(met_on_papers[q.card_id], scheduler)
         paper = first_paper.get(q.card_id)
         first = answered[0].correct if answered and not (paper is not None and paper <= answered[0].at) else None
-        due = (state.state != scheduling.NEW and state.due is not None and state.due <= at
-               and q.card_id not in history.suspended)
+        # As the review queue counts due (storage.queue.DUE), but burial, which the history does not keep.
+        ahead = queue.LEARN_AHEAD if state.state != scheduling.REVIEW else timedelta(0)
+        due = served and state.due is not None and state.due <= at + ahead and q.card_id not in history.suspended
         questions.append(QuestionEvidence(q.domain, q.task, q.guess, state, first, due, q.self_rated))
         for i in range(max(1, bisect.bisect_left(times, recent_from)), len(answered)):
             a = answered[i]

@@ -399,7 +399,7 @@ def _count_met_on_papers(book: _Days, read: Questions, scheduler: fsrs.Scheduler
             begin = book.since(finished)
             stop = min(until, book.since(papers[k + 1][0]) if k + 1 < len(papers) else book.n)
             if begin < stop:  # the papers finished by then, as `mock_memory` reads them
-                memory = mock_memory([(from_db_time(s), ok) for _, s, ok in papers[:k + 1]], scheduler)
+                memory = mock_memory([(t, ok) for _, s, ok in papers[:k + 1] if (t := from_db_time(s))], scheduler)
                 _count_state(book, q.domain, (memory.state, memory.stability, memory.last_review), begin, stop,
                              book.n, at_of, recall)
 
