@@ -297,10 +297,8 @@ def _tallies(con: sqlite3.Connection, deck: Deck, *, now: datetime, exam_at: dat
             info = cards[card]
             memory = mock_memory(answers, scheduler)
             r = recall_at(memory, exam_at, scheduler)
-            is_due = False  # review serves it as a new question: not one of the due cards an action names
-            seen[info.domain] += 1
-            due[info.domain] += is_due
-            hist[(info.domain, is_due)][recall_bin(r)] += 1
+            seen[info.domain] += 1  # never due: review serves it as a new question
+            hist[(info.domain, False)][recall_bin(r)] += 1
             if info.task:
                 tasks[info.domain][info.task][1] += 1
                 tasks[info.domain][info.task][2] += r

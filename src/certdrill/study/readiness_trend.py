@@ -385,12 +385,10 @@ def _count_met_on_papers(book: _Days, read: Questions, scheduler: fsrs.Scheduler
                          recall: _Recall) -> None:
     """A question met only on mock papers counts as studied there (`core.readiness.mock_memory`), from the day
     a paper showed it until its first answer outside mock exams (from then on its own states count)."""
-    shown: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)  # card -> (finished, started, right)
+    shown: dict[int, tuple[_Question, list[tuple[str, str, bool]]]] = {}  # card -> (question, its papers)
     for q, correct, started, finished in read.papers:
-        shown[q.card_id].append((finished, started, correct))
-    by_card = {q.card_id: q for q, *_ in read.papers}
-    for card_id, papers in shown.items():
-        q = by_card[card_id]
+        shown.setdefault(q.card_id, (q, []))[1].append((finished, started, correct))
+    for q, papers in shown.values():
         if q.first is None and q.current[0] != scheduling.NEW:
             continue  # a state without answers to show for it: the per-question path keeps it too
         until = book.since(q.first[0]) if q.first is not None else book.n
